@@ -1,0 +1,40 @@
+import Foundation
+
+/// Options of the boundary value solver (`POST /v1/geodesics`).
+public struct GeodesicOptions: Sendable, Equatable {
+    /// Number of curve segments N (the returned path has N + 1 points). Default 64.
+    public var nodes: Int
+    /// Relative gradient tolerance of the energy minimisation: stop when max|∇E_h| ≤ tol·max(1, E_h).
+    public var tolerance: Double
+    /// Start from the straight line, two bulges and (in 2-D) a grid shortest path; otherwise only the straight line.
+    public var multiStart: Bool
+    /// Polish the discrete geodesic by shooting (log map) so that length and path are exact up to the
+    /// integrator tolerance instead of O(h²).
+    public var polish: Bool
+    /// In 2-D, also start from a grid (Dijkstra) shortest path.
+    public var gridStart: Bool
+    /// Iteration cap of the damped Newton method.
+    public var maxIterations: Int
+
+    public init(nodes: Int = 64, tolerance: Double = 1e-9, multiStart: Bool = true, polish: Bool = true, gridStart: Bool = true,
+                maxIterations: Int = 200) {
+        self.nodes = nodes
+        self.tolerance = tolerance
+        self.multiStart = multiStart
+        self.polish = polish
+        self.gridStart = gridStart
+        self.maxIterations = maxIterations
+    }
+
+    func validate(limits: GeodesicLimits) throws {
+        guard nodes >= limits.minNodes, nodes <= limits.maxNodes else {
+            throw GeodesicsError.invalidInput(field: "nodes", message: "nodes must be between \(limits.minNodes) and \(limits.maxNodes), got \(nodes)")
+        }
+        guard tolerance.isFinite, tolerance >= 1e-14, tolerance <= 1e-2 else {
+            throw GeodesicsError.invalidInput(field: "tolerance", message: "tolerance must be a number in [1e-14, 1e-2]")
+        }
+        guard maxIterations >= 1, maxIterations <= 10_000 else {
+            throw GeodesicsError.invalidInput(field: "maxIterations", message: "maxIterations must be between 1 and 10000")
+        }
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+
+/// The boundary value pipeline: multi-start damped-Newton minimisation of the discrete energy,
+/// keep the shortest, report other local geodesics, polish by shooting.
+struct GeodesicSolver {
+    let metric: RiemannianMetric
+    let options: GeodesicOptions
+
+    private struct Candidate {
+        var solution: CurveSolution
+        var length: Double   // in units of e^(logShift/2)
+    }
+
+    /// log of the scale used for conformal factors on this problem: max(−α log p(a), −α log p(b)).
+    func logShift(_ a: [Double], _ b: [Double]) -> Double {
+        guard case .conformal(let alpha) = metric.spec else { return 0 }
+        var jet = Density.Jet(dimension: metric.dimension)
+        var ws = Density.Workspace(density: metric.density)
+        metric.density.evaluateScore(at: a, jet: &jet, workspace: &ws)
+        let la = -alpha * jet.logDensity
+        metric.density.evaluateScore(at: b, jet: &jet, workspace: &ws)
+        return max(la, -alpha * jet.logDensity)
+    }
+
+    func solve(from a: [Double], to b: [Double], isCancelled: () -> Bool = { false }) throws -> GeodesicResult {
+        let d = metric.dimension, n = options.nodes
+        var diff = [Double](repeating: 0, count: d)
+        for i in 0..<d { diff[i] = b[i] - a[i] }
+        let euclid = diff.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        if euclid == 0 {
+            return GeodesicResult(path: [[Double]](repeating: a, count: n + 1), length: 0, energy: 0, euclideanDistance: 0,
+                                  straightLine: CurveCost(length: 0, energy: 0), converged: true, iterations: 0,
+                                  residual: 0, unique: true, alternatives: [], initialVelocity: [Double](repeating: 0, count: d),
+                                  polished: true, shootingResidual: 0, starts: 0)
+        }
+        let shift = logShift(a, b)
+        let lengthScale = exp(0.5 * shift)
+
+        // Starting curves.
+        var starts: [[Double]] = [straightLine(a, b, n)]
+        if options.multiStart && d >= 2 {
+            let perp = perpendicular(diff)
+            for sign in [1.0, -1.0] {
+                var c = [Double](repeating: 0, count: d)
+                for i in 0..<d { c[i] = 0.5 * (a[i] + b[i]) + sign * euclid * perp[i] }
+                starts.append(bezier(a, c, b, n))
+            }
+            if d == 2 && options.gridStart, let grid = GridPath(metric: metric, logShift: shift).path(from: a, to: b) {
+                starts.append(resample(grid, n, shift: shift))
+            }
+        }
+
+        var problem = DiscreteCurveEnergy(metric: metric, segments: n, logShift: shift)
+        let newton = BoundaryValueSolver(maxIterations: options.maxIterations)
+        var candidates: [Candidate] = []
+        var iterations = 0
+        for s in starts {
+            let sol = try newton.solve(&problem, initial: s, tolerance: options.tolerance, isCancelled: isCancelled)
+            iterations += sol.iterations
+            let len = problem.segmentLengths(sol.nodes).reduce(0, +)
+            guard len.isFinite else { continue }
+            candidates.append(Candidate(solution: sol, length: len))
+        }
+        guard !candidates.isEmpty else {
+            throw GeodesicsError.invalidInput(field: "to", message: "no finite-length curve found between the end points")
+        }
+        candidates.sort { l, r in
+            if l.solution.converged != r.solution.converged { return l.solution.converged }
+            return l.length < r.length
+        }
+        // Distinct local minima: curves differing by more than 1e−4·‖b − a‖ somewhere.
+        var distinct: [Candidate] = []
+        for c in candidates where c.solution.converged || distinct.isEmpty {
+            let same = distinct.contains { o in
+                var m = 0.0
+                for t in 0..<c.solution.nodes.count { m = max(m, abs(c.solution.nodes[t] - o.solution.nodes[t])) }
+                return m <= 1e-4 * euclid
+            }
+            if !same { distinct.append(c) }
+        }
+        let best = distinct[0]
+        let alternatives = distinct.dropFirst().map { AlternativeGeodesic(length: $0.length * lengthScale) }
+
+        var path = nodesToPath(best.solution.nodes, d)
+        var length = best.length * lengthScale
+        var energy = best.solution.energy * exp(shift)
+        var converged = best.solution.converged
+        var polished = false
+        var shootingResidual: Double? = nil
+        let h = 1 / Double(n)
+        var v0 = [Double](repeating: 0, count: d)
+        for i in 0..<d { v0[i] = (-3 * path[0][i] + 4 * path[1][i] - path[2][i]) / (2 * h) }
+
+        if options.polish {
+            let integrator = DormandPrince(metric: metric, rtol: 1e-11, atol: 1e-13 * max(1, euclid), logShift: shift)
+            let shooting = Shooting(integrator: integrator)
+            let tol = 1e-10 * max(1, euclid)
+            if let r = try? shooting.solve(from: a, to: b, guess: v0, tolerance: tol, isCancelled: isCancelled), r.converged,
+               let tr = try? integrator.integrate(x0: a, v0: r.velocity, duration: 1, samples: n, isCancelled: isCancelled) {
+                // Accept the polished geodesic when it is the same local geodesic (not a jump to another one).
+                var dev = 0.0
+                for i in 0...n { for k in 0..<d { dev = max(dev, abs(tr.points[i][k] - path[i][k])) } }
+                let polishedLength = tr.length * lengthScale
+                if dev <= 0.05 * euclid + 1e-12 && polishedLength <= length * (1 + 1e-3) {
+                    path = tr.points
+                    path[n] = b
+                    length = polishedLength
+                    energy = 0.5 * length * length
+                    v0 = r.velocity
+                    polished = true
+                    shootingResidual = r.residual
+                }
+            }
+            if isCancelled() { throw GeodesicsError.cancelled }
+        }
+        if !polished && n % 2 == 0 && n >= 8 {
+            // Richardson: L ≈ L_N + (L_N − L_{N/2})/3 (the midpoint-rule error is O(h²)).
+            var coarse = DiscreteCurveEnergy(metric: metric, segments: n / 2, logShift: shift)
+            var initial = [Double]()
+            for i in stride(from: 0, through: n, by: 2) { initial += path[i] }
+            let sol = try newton.solve(&coarse, initial: initial, tolerance: options.tolerance, isCancelled: isCancelled)
+            iterations += sol.iterations
+            let lc = coarse.segmentLengths(sol.nodes).reduce(0, +) * lengthScale
+            if sol.converged && lc.isFinite { length += (length - lc) / 3 }
+            converged = converged && sol.converged
+        }
+        let straight = straightLineCost(a, b, shift: shift)
+        return GeodesicResult(path: path, length: length, energy: energy, euclideanDistance: euclid,
+                              straightLine: straight, converged: converged, iterations: iterations,
+                              residual: equationResidual(path), unique: alternatives.isEmpty,
+                              alternatives: Array(alternatives), initialVelocity: v0, polished: polished,
+                              shootingResidual: shootingResidual, starts: starts.count)
+    }
+
+    // MARK: - Starting curves
+
+    func straightLine(_ a: [Double], _ b: [Double], _ n: Int) -> [Double] {
+        var x = [Double](repeating: 0, count: (n + 1) * a.count)
+        for i in 0...n {
+            let t = Double(i) / Double(n)
+            for k in 0..<a.count { x[i * a.count + k] = a[k] + t * (b[k] - a[k]) }
+        }
+        return x
+    }
+
+    /// Quadratic Bézier (1−t)²a + 2t(1−t)c + t²b.
+    func bezier(_ a: [Double], _ c: [Double], _ b: [Double], _ n: Int) -> [Double] {
+        var x = [Double](repeating: 0, count: (n + 1) * a.count)
+        for i in 0...n {
+            let t = Double(i) / Double(n)
+            for k in 0..<a.count { x[i * a.count + k] = (1 - t) * (1 - t) * a[k] + 2 * t * (1 - t) * c[k] + t * t * b[k] }
+        }
+        return x
+    }
+
+    /// A unit vector perpendicular to u: the rotation by 90° in 2-D; in higher dimension a fixed
+    /// pseudo-random vector (deterministic LCG) with its u-component removed.
+    func perpendicular(_ u: [Double]) -> [Double] {
+        let d = u.count
+        var p: [Double]
+        if d == 2 {
+            p = [-u[1], u[0]]
+        } else {
+            var state: UInt64 = 0x9E3779B97F4A7C15
+            p = (0..<d).map { _ in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return Double(state >> 11) / Double(1 << 53) - 0.5
+            }
+            let uu = u.reduce(0) { $0 + $1 * $1 }
+            let pu = zip(p, u).reduce(0) { $0 + $1.0 * $1.1 }
+            for i in 0..<d { p[i] -= pu / uu * u[i] }
+        }
+        let norm = p.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return p.map { $0 / norm }
+    }
+
+    /// Resample a polyline to n + 1 points equally spaced in (midpoint-rule) metric arc length.
+    func resample(_ pts: [[Double]], _ n: Int, shift: Double) -> [Double] {
+        let d = metric.dimension
+        var jet = Density.Jet(dimension: d)
+        var ws = Density.Workspace(density: metric.density)
+        var cum = [0.0]
+        for i in 1..<pts.count {
+            var m = [Double](repeating: 0, count: d), v = m
+            for k in 0..<d { m[k] = 0.5 * (pts[i][k] + pts[i - 1][k]); v[k] = pts[i][k] - pts[i - 1][k] }
+            metric.density.evaluateScore(at: m, jet: &jet, workspace: &ws)
+            let l = metric.squaredNorm(v, jet: jet, logShift: shift).squareRoot()
+            cum.append(cum[cum.count - 1] + (l.isFinite ? l : 0))
+        }
+        let total = cum[cum.count - 1]
+        var out = [Double]()
+        var seg = 1
+        for i in 0...n {
+            let target = total * Double(i) / Double(n)
+            while seg < pts.count - 1 && cum[seg] < target { seg += 1 }
+            let l0 = cum[seg - 1], l1 = cum[seg]
+            let t = l1 > l0 ? min(1, max(0, (target - l0) / (l1 - l0))) : 0
+            for k in 0..<d { out.append(pts[seg - 1][k] + t * (pts[seg][k] - pts[seg - 1][k])) }
+        }
+        return out
+    }
+
+    func nodesToPath(_ x: [Double], _ d: Int) -> [[Double]] {
+        (0..<(x.count / d)).map { Array(x[($0 * d)..<(($0 + 1) * d)]) }
+    }
+
+    // MARK: - Diagnostics
+
+    /// max_i ‖(x_{i+1} − 2x_i + x_{i−1})/h² + Γ(x_i)[v_i, v_i]‖/‖v_i‖², v_i = (x_{i+1} − x_{i−1})/2h.
+    func equationResidual(_ path: [[Double]]) -> Double {
+        let d = metric.dimension, n = path.count - 1
+        guard n >= 2 else { return 0 }
+        let h = 1 / Double(n)
+        var jet = Density.Jet(dimension: d)
+        var ws = Density.Workspace(density: metric.density)
+        var acc = [Double](repeating: 0, count: d), v = acc
+        var worst = 0.0
+        for i in 1..<n {
+            var vv = 0.0
+            for k in 0..<d { v[k] = (path[i + 1][k] - path[i - 1][k]) / (2 * h); vv += v[k] * v[k] }
+            guard vv > 0 else { continue }
+            metric.acceleration(x: path[i], v: v, acc: &acc, jet: &jet, workspace: &ws)
+            var r = 0.0
+            for k in 0..<d {
+                let fd = (path[i + 1][k] - 2 * path[i][k] + path[i - 1][k]) / (h * h)
+                r += (fd - acc[k]) * (fd - acc[k])
+            }
+            worst = max(worst, r.squareRoot() / vv)
+        }
+        return worst
+    }
+
+    /// Length ∫√(DᵀgD) dt and energy ½∫DᵀgD dt of the segment a → b, D = b − a, by adaptive Simpson.
+    func straightLineCost(_ a: [Double], _ b: [Double], shift: Double) -> CurveCost {
+        let d = metric.dimension
+        var jet = Density.Jet(dimension: d)
+        var ws = Density.Workspace(density: metric.density)
+        var x = a
+        var dv = [Double](repeating: 0, count: d)
+        for k in 0..<d { dv[k] = b[k] - a[k] }
+        func q(_ t: Double) -> Double {
+            for k in 0..<d { x[k] = a[k] + t * dv[k] }
+            metric.density.evaluateScore(at: x, jet: &jet, workspace: &ws)
+            return metric.squaredNorm(dv, jet: jet, logShift: shift)
+        }
+        let length = AdaptiveSimpson.integrate({ q($0).squareRoot() }, 0, 1, relativeTolerance: 1e-11)
+        let energy = 0.5 * AdaptiveSimpson.integrate(q, 0, 1, relativeTolerance: 1e-11)
+        return CurveCost(length: length * exp(0.5 * shift), energy: energy * exp(shift))
+    }
+}
