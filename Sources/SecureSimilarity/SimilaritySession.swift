@@ -1,0 +1,82 @@
+/// Drivers that run a whole protocol conversation.
+public enum SimilaritySession {
+    /// Which party produced a message.
+    public enum Direction: String, Sendable, Hashable {
+        case initiatorToResponder, responderToInitiator
+    }
+
+    /// Runs an initiator party to completion over `transport` (request = the initiator's message,
+    /// response = the responder's next message or empty). On failure the party is left failed,
+    /// and when the failure is local an abort message is sent to the peer on a best-effort basis.
+    ///
+    /// ```swift
+    /// var party = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: mine)
+    /// let result = try await SimilaritySession.run(&party, over: transport)
+    /// ```
+    public static func run(
+        _ party: inout SimilarityParty, over transport: some PeerTransport,
+        progress: (Int, Int) -> Void = { _, _ in }, isCancelled: () -> Bool = { false }
+    ) async throws(SimilarityError) -> SimilarityResult {
+        guard party.role == .initiator else {
+            throw .invalidInput(field: "role", message: "only the initiator drives a session")
+        }
+        var outgoing: [UInt8]? = try party.start()
+        while let message = outgoing {
+            if isCancelled() {
+                party.abandon(.cancelled(field: "session", message: "cancelled"))
+                if let abort = party.abortMessage() { _ = try? await transport.exchange(abort) }
+                throw party.error!
+            }
+            let reply: [UInt8]
+            do {
+                reply = try await transport.exchange(message)
+            } catch let e as SimilarityError {
+                party.abandon(e)
+                throw e
+            } catch {
+                let e = SimilarityError.transport(field: "peer", message: "the peer could not be reached: \(error)")
+                party.abandon(e)
+                throw e
+            }
+            if party.phase == .done {
+                guard reply.isEmpty else {
+                    let e = SimilarityError.unexpectedMessage(field: "message", message: "the peer sent a message after the session ended")
+                    throw e
+                }
+                break
+            }
+            guard !reply.isEmpty else {
+                let e = SimilarityError.transport(field: "peer", message: "the peer returned no message before the session ended")
+                party.abandon(e)
+                throw e
+            }
+            do {
+                outgoing = try party.receive(reply, progress: progress, isCancelled: isCancelled)
+            } catch {
+                if error.code != SimilarityError.peerAborted(field: "", message: "").code, let abort = party.abortMessage() {
+                    _ = try? await transport.exchange(abort)
+                }
+                throw error
+            }
+        }
+        guard let result = party.result else {
+            throw .unexpectedMessage(field: "session", message: "the conversation ended before a result")
+        }
+        return result
+    }
+
+    /// Runs both parties in one process, synchronously, passing every message to `observe`.
+    /// For tests, benchmarks and the documented no-privacy loopback mode.
+    public static func runInProcess(
+        initiator: inout SimilarityParty, responder: inout SimilarityParty,
+        observe: (Direction, [UInt8]) -> Void = { _, _ in }
+    ) throws(SimilarityError) {
+        var message: [UInt8]? = try initiator.start()
+        var toResponder = true
+        while let m = message {
+            observe(toResponder ? .initiatorToResponder : .responderToInitiator, m)
+            message = toResponder ? try responder.receive(m) : try initiator.receive(m)
+            toResponder.toggle()
+        }
+    }
+}
