@@ -1,0 +1,325 @@
+import Foundation
+
+/// Approximates a region by cells (C++ `S2RegionCoverer`), reproducing the reference algorithm
+/// step by step — including libstdc++'s binary-heap tie order — so that coverings are identical.
+///
+/// ```swift
+/// let coverer = S2RegionCoverer(options: .init(minLevel: 8, maxLevel: 15, maxCells: 500))
+/// let cells = try coverer.covering(S2LatLngRect(lo: lo, hi: hi))
+/// ```
+public struct S2RegionCoverer: Sendable {
+    /// Covering parameters, clamped like the C++ setters (levels to 0…30, levelMod to 1…3).
+    public struct Options: Sendable, Hashable {
+        public var minLevel: Int { didSet { minLevel = Swift.max(0, Swift.min(30, minLevel)) } }
+        public var maxLevel: Int { didSet { maxLevel = Swift.max(0, Swift.min(30, maxLevel)) } }
+        public var levelMod: Int { didSet { levelMod = Swift.max(1, Swift.min(3, levelMod)) } }
+        public var maxCells: Int
+        public init(minLevel: Int = 0, maxLevel: Int = 30, levelMod: Int = 1, maxCells: Int = 8) {
+            self.minLevel = Swift.max(0, Swift.min(30, minLevel))
+            self.maxLevel = Swift.max(0, Swift.min(30, maxLevel))
+            self.levelMod = Swift.max(1, Swift.min(3, levelMod))
+            self.maxCells = maxCells
+        }
+        /// maxLevel rounded down so that (maxLevel − minLevel) is a multiple of levelMod.
+        public var trueMaxLevel: Int {
+            if levelMod == 1 { return maxLevel }
+            return maxLevel - (maxLevel - minLevel) % levelMod
+        }
+    }
+
+    public var options: Options
+    /// Upper bound on candidate cells examined; exceeding it throws `S2Error.budgetExceeded`.
+    public var maxCandidates: Int
+
+    public init(options: Options = Options(), maxCandidates: Int = Int.max) {
+        self.options = options
+        self.maxCandidates = maxCandidates
+    }
+
+    /// Cells covering the region, normalised and sorted by id.
+    public func covering(_ region: some S2Region, isCancelled: () -> Bool = { false }) throws -> [S2CellId] {
+        try withoutActuallyEscaping(isCancelled) { cancel in
+            var run = Run(options: options, region: region, interior: false, budget: maxCandidates, isCancelled: cancel)
+            try run.coveringInternal()
+            return try run.canonicalize(run.result)
+        }
+    }
+    /// Cells contained in the region (at most maxCells before normalisation).
+    public func interiorCovering(_ region: some S2Region, isCancelled: () -> Bool = { false }) throws -> [S2CellId] {
+        try withoutActuallyEscaping(isCancelled) { cancel in
+            var run = Run(options: options, region: region, interior: true, budget: maxCandidates, isCancelled: cancel)
+            try run.coveringInternal()
+            return try run.canonicalize(run.result)
+        }
+    }
+    /// The region's cell-union bound, canonicalised (C++ `GetFastCovering`).
+    public func fastCovering(_ region: some S2Region) throws -> [S2CellId] {
+        var run = Run(options: options, region: region, interior: false, budget: maxCandidates, isCancelled: { false })
+        return try run.canonicalize(region.cellUnionBound())
+    }
+
+    /// Reduces level to the next lower one satisfying levelMod above minLevel.
+    static func adjustLevel(_ level: Int, _ o: Options) -> Int {
+        if o.levelMod > 1 && level > o.minLevel { return level - (level - o.minLevel) % o.levelMod }
+        return level
+    }
+
+    final class Candidate {
+        let cell: S2Cell
+        var isTerminal: Bool
+        var children: [Candidate] = []
+        init(cell: S2Cell, isTerminal: Bool) { self.cell = cell; self.isTerminal = isTerminal }
+    }
+
+    /// One covering computation: the state of C++ `GetCoveringInternal`.
+    struct Run<R: S2Region> {
+        let options: Options
+        let region: R
+        let interior: Bool
+        let budget: Int
+        let isCancelled: () -> Bool
+        var result: [S2CellId] = []
+        /// Binary max-heap on priority, operated exactly like std::push_heap / std::pop_heap.
+        var heap: [(priority: Int, candidate: Candidate)] = []
+        var created = 0
+
+        init(options: Options, region: R, interior: Bool, budget: Int, isCancelled: @escaping () -> Bool) {
+            self.options = options; self.region = region; self.interior = interior
+            self.budget = budget; self.isCancelled = isCancelled
+        }
+
+        var maxChildrenShift: Int { 2 * options.levelMod }
+
+        mutating func newCandidate(_ cell: S2Cell) throws -> Candidate? {
+            if !region.mayIntersect(cell) { return nil }
+            created += 1
+            if created > budget { throw S2Error.budgetExceeded(field: "region", limit: budget) }
+            if (created & 1023) == 0 && isCancelled() { throw S2Error.cancelled }
+            var isTerminal = false
+            if cell.level >= options.minLevel {
+                if interior {
+                    if region.contains(cell) { isTerminal = true }
+                    else if cell.level + options.levelMod > options.maxLevel { return nil }
+                } else {
+                    if cell.level + options.levelMod > options.maxLevel || region.contains(cell) { isTerminal = true }
+                }
+            }
+            return Candidate(cell: cell, isTerminal: isTerminal)
+        }
+
+        mutating func expandChildren(_ candidate: Candidate, _ cell: S2Cell, _ levels: Int) throws -> Int {
+            let numLevels = levels - 1
+            guard let kids = cell.subdivide() else { return 0 }
+            var numTerminals = 0
+            for child in kids {
+                if numLevels > 0 {
+                    if region.mayIntersect(child) {
+                        numTerminals += try expandChildren(candidate, child, numLevels)
+                    }
+                    continue
+                }
+                if let c = try newCandidate(child) {
+                    candidate.children.append(c)
+                    if c.isTerminal { numTerminals += 1 }
+                }
+            }
+            return numTerminals
+        }
+
+        mutating func addCandidate(_ candidate: Candidate?) throws {
+            guard let candidate else { return }
+            if candidate.isTerminal { result.append(candidate.cell.id); return }
+            let numLevels = candidate.cell.level < options.minLevel ? 1 : options.levelMod
+            let numTerminals = try expandChildren(candidate, candidate.cell, numLevels)
+            if candidate.children.isEmpty {
+                return
+            } else if !interior && numTerminals == 1 << maxChildrenShift && candidate.cell.level >= options.minLevel {
+                candidate.isTerminal = true
+                try addCandidate(candidate)
+            } else {
+                let priority = -((((candidate.cell.level << maxChildrenShift) + candidate.children.count)
+                    << maxChildrenShift) + numTerminals)
+                push(priority, candidate)
+            }
+        }
+
+        // libstdc++ __push_heap with comparator "a.priority < b.priority".
+        mutating func push(_ priority: Int, _ c: Candidate) {
+            heap.append((priority, c))
+            siftUp(heap.count - 1, 0, (priority, c))
+        }
+        mutating func siftUp(_ hole: Int, _ top: Int, _ value: (priority: Int, candidate: Candidate)) {
+            var holeIndex = hole
+            var parent = (holeIndex - 1) / 2
+            while holeIndex > top && heap[parent].priority < value.priority {
+                heap[holeIndex] = heap[parent]
+                holeIndex = parent
+                parent = (holeIndex - 1) / 2
+            }
+            heap[holeIndex] = value
+        }
+        // libstdc++ pop_heap (+ pop_back): move the last element into the hole left by the top.
+        mutating func pop() -> Candidate {
+            let top = heap[0].candidate
+            let len = heap.count - 1
+            if len > 0 {
+                let value = heap[len]
+                heap[len] = heap[0]
+                // __adjust_heap(first, 0, len, value)
+                var holeIndex = 0
+                var second = 0
+                while second < (len - 1) / 2 {
+                    second = 2 * (second + 1)
+                    if heap[second].priority < heap[second - 1].priority { second -= 1 }
+                    heap[holeIndex] = heap[second]
+                    holeIndex = second
+                }
+                if (len & 1) == 0 && second == (len - 2) / 2 {
+                    second = 2 * (second + 1)
+                    heap[holeIndex] = heap[second - 1]
+                    holeIndex = second - 1
+                }
+                siftUp(holeIndex, 0, value)
+            }
+            heap.removeLast()
+            return top
+        }
+
+        mutating func initialCandidates() throws {
+            var tmp = Options(minLevel: 0, maxLevel: options.maxLevel, levelMod: 1, maxCells: Swift.min(4, options.maxCells))
+            tmp.maxLevel = options.maxLevel
+            var tmpRun = Run(options: tmp, region: region, interior: false, budget: budget, isCancelled: isCancelled)
+            var cells = try tmpRun.canonicalize(region.cellUnionBound())
+            adjustCellLevels(&cells)
+            for id in cells { try addCandidate(try newCandidate(S2Cell(id))) }
+        }
+
+        func adjustCellLevels(_ cells: inout [S2CellId]) {
+            if options.levelMod == 1 { return }
+            var out = 0
+            for var id in cells {
+                let level = id.level
+                let newLevel = S2RegionCoverer.adjustLevel(level, options)
+                if newLevel != level { id = id.parent(newLevel) }
+                if out > 0 && cells[out - 1].contains(id) { continue }
+                while out > 0 && id.contains(cells[out - 1]) { out -= 1 }
+                cells[out] = id
+                out += 1
+            }
+            cells.removeSubrange(out...)
+        }
+
+        mutating func coveringInternal() throws {
+            try initialCandidates()
+            while !heap.isEmpty && (!interior || result.count < options.maxCells) {
+                let candidate = pop()
+                if interior || candidate.cell.level < options.minLevel || candidate.children.count == 1 ||
+                    result.count + heap.count + candidate.children.count <= options.maxCells {
+                    for child in candidate.children {
+                        if interior && result.count >= options.maxCells { continue }
+                        try addCandidate(child)
+                    }
+                } else {
+                    candidate.isTerminal = true
+                    try addCandidate(candidate)
+                }
+            }
+            heap.removeAll()
+        }
+
+        /// C++ `IsCanonical`: levels allowed, sorted, disjoint, no mergeable sibling groups,
+        /// and (when over maxCells) no adjacent pair with a common ancestor at ≥ minLevel.
+        func isCanonical(_ covering: [S2CellId]) -> Bool {
+            let minLevel = options.minLevel, maxLevel = options.trueMaxLevel, levelMod = options.levelMod
+            let tooMany = covering.count > options.maxCells
+            var sameParentCount = 1
+            var prev = S2CellId.none
+            for id in covering {
+                if !id.isValid { return false }
+                let level = id.level
+                if level < minLevel || level > maxLevel { return false }
+                if levelMod > 1 && (level - minLevel) % levelMod != 0 { return false }
+                if prev != .none {
+                    if prev.rangeMax.id >= id.rangeMin.id { return false }
+                    if tooMany && id.commonAncestorLevel(prev) >= minLevel { return false }
+                    let plevel = level - levelMod
+                    if plevel < minLevel || level != prev.level || id.parent(plevel) != prev.parent(plevel) {
+                        sameParentCount = 1
+                    } else {
+                        sameParentCount += 1
+                        if sameParentCount == 1 << (2 * levelMod) { return false }
+                    }
+                }
+                prev = id
+            }
+            return true
+        }
+
+        /// C++ `CanonicalizeCovering`: clip levels, normalise, denormalise to minLevel/levelMod, then
+        /// merge adjacent cells into common ancestors until at most maxCells remain.
+        mutating func canonicalize(_ input: [S2CellId]) throws -> [S2CellId] {
+            var covering = input
+            if options.maxLevel < S2CellId.maxLevel || options.levelMod > 1 {
+                for k in covering.indices {
+                    let level = covering[k].level
+                    let newLevel = S2RegionCoverer.adjustLevel(Swift.min(level, options.maxLevel), options)
+                    if newLevel != level { covering[k] = covering[k].parent(newLevel) }
+                }
+            }
+            covering = S2CellUnion.normalize(covering)
+            if options.minLevel > 0 || options.levelMod > 1 {
+                let u = S2CellUnion(verbatim: covering)
+                let n = u.denormalizedCount(minLevel: options.minLevel, levelMod: options.levelMod)
+                if n > UInt64(budget) { throw S2Error.budgetExceeded(field: "minLevel", limit: budget) }
+                covering = u.denormalized(minLevel: options.minLevel, levelMod: options.levelMod)
+            }
+            let excess = covering.count - options.maxCells
+            if excess <= 0 || isCanonical(covering) { return covering }
+            if excess * covering.count > 10000 {
+                var sub = Run<S2CellUnion>(options: options, region: S2CellUnion(covering), interior: false,
+                                           budget: budget, isCancelled: isCancelled)
+                try sub.coveringInternal()
+                return try sub.canonicalize(sub.result)
+            }
+            while covering.count > options.maxCells {
+                var bestIndex = -1, bestLevel = -1
+                var i = 0
+                while i + 1 < covering.count {
+                    var level = covering[i].commonAncestorLevel(covering[i + 1])
+                    level = S2RegionCoverer.adjustLevel(level, options)
+                    if level > bestLevel { bestLevel = level; bestIndex = i }
+                    i += 1
+                }
+                if bestLevel < options.minLevel { break }
+                var id = covering[bestIndex].parent(bestLevel)
+                replaceCellsWithAncestor(&covering, id)
+                while bestLevel > options.minLevel {
+                    bestLevel -= options.levelMod
+                    id = id.parent(bestLevel)
+                    if !containsAllChildren(covering, id) { break }
+                    replaceCellsWithAncestor(&covering, id)
+                }
+            }
+            return covering
+        }
+
+        func replaceCellsWithAncestor(_ covering: inout [S2CellId], _ id: S2CellId) {
+            let begin = S2CellUnion.lowerBound(covering, id.rangeMin)
+            let end = S2CellUnion.upperBound(covering, id.rangeMax)
+            covering.removeSubrange((begin + 1)..<end)
+            covering[begin] = id
+        }
+        func containsAllChildren(_ covering: [S2CellId], _ id: S2CellId) -> Bool {
+            var it = S2CellUnion.lowerBound(covering, id.rangeMin)
+            let level = id.level + options.levelMod
+            var child = id.childBegin(level)
+            let end = id.childEnd(level)
+            while child != end {
+                if it == covering.count || covering[it] != child { return false }
+                it += 1
+                child = child.next
+            }
+            return true
+        }
+    }
+}

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Generate differential fixtures for the Swift S2Geometry port from Google's C++ library.
+
+Reference: `pip install s2geometry==0.14.0` (the official C++ library behind SWIG).
+Run from anywhere:  python3 Tests/S2GeometryTests/Scripts/generate_fixtures.py
+Writes Tests/S2GeometryTests/Fixtures/{cells,coverings,unions}.json. Deterministic (fixed seeds).
+Doubles are written with repr() (shortest round-trip) as strings so no JSON parser can round them.
+"""
+import json, math, os, random
+import s2geometry as s2
+
+assert s2.S2CellId(s2.S2LatLng.FromDegrees(-30.0438, -51.14022)).ToToken() == "951977d377e723ab"
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Fixtures")
+os.makedirs(OUT, exist_ok=True)
+R = repr
+
+
+def lat_lng_deg(ll):
+    return [R(ll.lat().degrees()), R(ll.lng().degrees())]
+
+
+def xyz(p):
+    return [R(p.x()), R(p.y()), R(p.z())]
+
+
+def special_points():
+    pts = [(0.0, 0.0), (-0.0, 0.0), (0.0, -0.0), (-30.0438, -51.14022)]
+    for lng in (-180.0, -135.0, -90.0, -45.0, 0.0, 45.0, 90.0, 135.0, 180.0, 179.999999, -179.999999):
+        pts += [(90.0, lng), (-90.0, lng), (89.9999999, lng), (-89.9999999, lng), (0.0, lng)]
+    # The 8 cube corners (and tiny offsets), face edges (lng = ±45°, ±135°; lat = ±35.26° at corners).
+    c = math.degrees(math.atan(1 / math.sqrt(2)))
+    for sl in (c, -c):
+        for lng in (45.0, 135.0, -45.0, -135.0):
+            pts.append((sl, lng))
+            for eps in (1e-9, -1e-9, 1e-12, -1e-12):
+                pts.append((sl + eps, lng))
+                pts.append((sl, lng + eps))
+    for lng in (45.0, 135.0, -45.0, -135.0):
+        for lat in (-40.0, -10.0, 0.0, 10.0, 40.0):
+            for eps in (0.0, 1e-9, -1e-9, 1e-12, -1e-12):
+                pts.append((lat, lng + eps))
+    # Edges of the polar faces: |z| = |x| or |y|.
+    for lng in (0.0, 90.0, 180.0, -90.0, 30.0):
+        for eps in (0.0, 1e-9, -1e-9):
+            pts.append((45.0 + eps, lng))
+            pts.append((-45.0 + eps, lng))
+    return pts
+
+
+def random_points(rng, n):
+    pts = []
+    for k in range(n):
+        mode = k % 5
+        if mode == 0:   # uniform on the sphere
+            z = rng.uniform(-1, 1)
+            pts.append((math.degrees(math.asin(z)), rng.uniform(-180, 180)))
+        elif mode == 1:  # uniform in lat/lng
+            pts.append((rng.uniform(-90, 90), rng.uniform(-180, 180)))
+        elif mode == 2:  # GPS-like 6 decimals
+            pts.append((round(rng.uniform(-90, 90), 6), round(rng.uniform(-180, 180), 6)))
+        elif mode == 3:  # coarse grid
+            pts.append((float(rng.randint(-90, 90)), float(rng.randint(-180, 180))))
+        else:            # clusters around cities
+            city = rng.choice([(-30.0346, -51.2177), (40.7128, -74.006), (51.5074, -0.1278), (35.6762, 139.6503),
+                               (-33.8688, 151.2093), (64.1466, -21.9426), (-54.8019, -68.303)])
+            pts.append((city[0] + rng.gauss(0, 0.05), city[1] + rng.gauss(0, 0.05)))
+    return pts
+
+
+def cell_record(rng, lat, lng):
+    ll = s2.S2LatLng.FromDegrees(lat, lng)
+    leaf = s2.S2CellId(ll)
+    level = rng.randint(0, 30)
+    cid = leaf.parent(level)
+    cell = s2.S2Cell(cid)
+    rec = {
+        "lat": R(lat), "lng": R(lng),
+        "point": xyz(ll.ToPoint()),
+        "leaf": str(leaf.id()), "leafToken": leaf.ToToken(),
+        "level": level, "id": str(cid.id()), "token": cid.ToToken(), "face": cid.face(),
+        "debug": cid.ToString(),
+        "rangeMin": str(cid.range_min().id()), "rangeMax": str(cid.range_max().id()),
+        "next": str(cid.next().id()), "prev": str(cid.prev().id()),
+        "center": lat_lng_deg(cid.ToLatLng()),
+        "centerPoint": xyz(cell.GetCenter()),
+        "vertices": [xyz(cell.GetVertex(k)) for k in range(4)],
+        "vertexLatLngs": [lat_lng_deg(cell.GetS2LatLngVertex(k)) for k in range(4)],
+        "exactArea": R(cell.ExactArea()), "approxArea": R(cell.ApproxArea()), "averageArea": R(cell.AverageArea()),
+        "edgeNeighbors": [n.ToToken() for n in cid.GetEdgeNeighbors()],
+        "containsPoint": bool(cell.Contains(ll.ToPoint())),
+    }
+    if level > 0:
+        rec["parent"] = cid.parent().ToToken()
+        vl = rng.randint(0, level - 1)
+        rec["vertexLevel"] = vl
+        rec["vertexNeighbors"] = [n.ToToken() for n in cid.GetVertexNeighbors(vl)]
+    if level < 30:
+        rec["children"] = [cid.child(k).ToToken() for k in range(4)]
+        nl = min(30, level + rng.choice([0, 0, 1, 2]))
+    else:
+        nl = 30
+    rec["allLevel"] = nl
+    rec["allNeighbors"] = [n.ToToken() for n in cid.GetAllNeighbors(nl)]
+    rb = cell.GetRectBound()
+    rec["rectBound"] = [R(rb.lat_lo().radians()), R(rb.lat_hi().radians()), R(rb.lng_lo().radians()), R(rb.lng_hi().radians())]
+    cb = cell.GetCapBound()
+    rec["capBound"] = xyz(cb.center()) + [R(cb.height())]
+    return rec
+
+
+def gen_cells():
+    rng = random.Random(20261129)
+    pts = special_points() + random_points(rng, 2400)
+    recs = [cell_record(rng, lat, lng) for lat, lng in pts]
+    # Token parsing edge cases.
+    toks = ["", "X", "x", "0", "1", "951977d377e723ab", "951977D377E723AB", "951977d377e723ab0", "zz", "3",
+            "b", "1000000000000000", "fffffffffffffff", "g1", "89c259", "89C259", " 89c259", "-1"]
+    tokens = [{"token": t, "id": str(s2.S2CellId.FromToken(t).id()), "valid": bool(s2.S2CellId.FromToken(t).is_valid())}
+              for t in toks]
+    with open(os.path.join(OUT, "cells.json"), "w") as f:
+        json.dump({"cells": recs, "tokens": tokens}, f, separators=(",", ":"))
+    print("cells", len(recs))
+
+
+def rand_center(rng):
+    k = rng.random()
+    if k < 0.1:
+        return (rng.choice([89.9, -89.9, 90.0, -90.0, 35.26, -35.26]), rng.choice([-180.0, 180.0, 45.0, -135.0, rng.uniform(-180, 180)]))
+    if k < 0.2:
+        return (rng.uniform(-60, 60), rng.choice([179.99, -179.99, 180.0, -180.0]))
+    z = rng.uniform(-1, 1)
+    return (math.degrees(math.asin(z)), rng.uniform(-180, 180))
+
+
+def rand_options(rng, area):
+    """Mixed options; minLevel chosen so that the fixed-level output stays small (< ~4000 cells)."""
+    max_cells = rng.choice([1, 2, 3, 4, 5, 8, 8, 10, 16, 20, 32, 50, 100, 200, 500])
+    level_mod = rng.choice([1, 1, 1, 2, 3])
+    max_level = rng.choice([30, 30, rng.randint(0, 30)])
+    min_level = 0
+    if rng.random() < 0.5:
+        min_level = rng.randint(0, max_level)
+        while min_level > 0 and area / (4 * math.pi / 6 * 4.0 ** -min_level) > 2000:
+            min_level -= 1
+    return {"minLevel": min_level, "maxLevel": max_level, "levelMod": level_mod, "maxCells": max_cells}
+
+
+def coverer(o):
+    c = s2.S2RegionCoverer()
+    c.set_min_level(o["minLevel"]); c.set_max_level(o["maxLevel"])
+    c.set_level_mod(o["levelMod"]); c.set_max_cells(o["maxCells"])
+    return c
+
+
+def gen_coverings():
+    rng = random.Random(4242)
+    cases = []
+    for k in range(260):
+        lat, lng = rand_center(rng)
+        size = 10 ** rng.uniform(-5, 1.8)  # degrees
+        dlat = size * rng.uniform(0.2, 1.0)
+        dlng = size * rng.uniform(0.2, 1.5)
+        lat_lo = max(-90.0, lat - dlat / 2); lat_hi = min(90.0, lat + dlat / 2)
+        lng_lo = lng - dlng / 2; lng_hi = lng + dlng / 2
+        if lng_lo < -180: lng_lo += 360
+        if lng_hi > 180: lng_hi -= 360
+        if k % 13 == 0:
+            lat_lo, lat_hi, lng_lo, lng_hi = (round(lat_lo, 6), round(lat_hi, 6), round(lng_lo, 6), round(lng_hi, 6))
+        if k == 0:
+            lat_lo, lat_hi, lng_lo, lng_hi = -30.24, -30.00, -51.26, -51.05
+        rect = s2.S2LatLngRect(s2.S2LatLng.FromDegrees(lat_lo, lng_lo), s2.S2LatLng.FromDegrees(lat_hi, lng_hi))
+        if rect.is_empty() or rect.Area() <= 0:
+            continue
+        o = rand_options(rng, rect.Area())
+        if k == 0:
+            o = {"minLevel": 8, "maxLevel": 15, "levelMod": 1, "maxCells": 500}
+        interior = (k % 3 == 1)
+        c = coverer(o)
+        ids = c.GetInteriorCovering(rect) if interior else c.GetCovering(rect)
+        cases.append({"kind": "rect", "rect": [R(lat_lo), R(lng_lo), R(lat_hi), R(lng_hi)], "options": o,
+                      "interior": interior, "cells": [x.ToToken() for x in ids]})
+    for k in range(260):
+        lat, lng = rand_center(rng)
+        meters = 10 ** rng.uniform(0, 6.9)
+        if k % 17 == 0:
+            meters = rng.choice([0.0, 1e-3, 2e7, 1e7])
+        cap = s2.S2Cap(s2.S2LatLng.FromDegrees(lat, lng).ToPoint(), s2.S1Angle.Radians(meters / 6371010.0))
+        area = 2 * math.pi * cap.height()
+        o = rand_options(rng, max(area, 1e-30))
+        interior = (k % 3 == 1)
+        c = coverer(o)
+        ids = c.GetInteriorCovering(cap) if interior else c.GetCovering(cap)
+        cases.append({"kind": "cap", "cap": [R(lat), R(lng), R(meters)], "options": o,
+                      "interior": interior, "cells": [x.ToToken() for x in ids]})
+    with open(os.path.join(OUT, "coverings.json"), "w") as f:
+        json.dump({"cases": cases}, f, separators=(",", ":"))
+    print("coverings", len(cases))
+
+
+def gen_unions():
+    rng = random.Random(777)
+    cases = []
+
+    def random_set():
+        lat, lng = rand_center(rng)
+        base = s2.S2CellId(s2.S2LatLng.FromDegrees(lat, lng)).parent(rng.randint(3, 20))
+        ids = []
+        for _ in range(rng.randint(0, 25)):
+            c = base
+            for _ in range(rng.randint(0, 6)):
+                c = c.child(rng.randint(0, 3))
+            if rng.random() < 0.2:
+                c = c.next()
+            ids.append(c)
+        if rng.random() < 0.3 and ids:  # complete sibling groups to exercise merging
+            p = ids[0].parent() if ids[0].level() > 0 else ids[0]
+            if p.level() < 30:
+                ids += [p.child(k) for k in range(4)]
+        return ids
+
+    def difference(a, b):
+        out = []
+        def go(cell):
+            if not b.Intersects(cell):
+                out.append(cell)
+            elif not b.Contains(cell):
+                ch = cell.child_begin()
+                for _ in range(4):
+                    go(ch); ch = ch.next()
+        for c in a.cell_ids():
+            go(c)
+        return out
+
+    for k in range(300):
+        xa = random_set(); xb = random_set()
+        if k % 4 == 0:  # overlapping sets
+            xb = xb + xa[: len(xa) // 2]
+        a = s2.S2CellUnion(xa); b = s2.S2CellUnion(xb)
+        ml = rng.randint(0, 22); lm = rng.choice([1, 2, 3])
+        den = a.Denormalize(ml, lm) if sum(4 ** max(0, ml + 2 - c.level()) for c in a.cell_ids()) < 20000 else None
+        cases.append({
+            "a": [c.ToToken() for c in xa], "b": [c.ToToken() for c in xb],
+            "normA": [c.ToToken() for c in a.cell_ids()],
+            "union": [c.ToToken() for c in s2.S2CellUnion(list(a.cell_ids()) + list(b.cell_ids())).cell_ids()],
+            "intersection": [c.ToToken() for c in a.Intersection(b).cell_ids()],
+            "difference": [c.ToToken() for c in difference(a, b)],
+            "contains": bool(a.Contains(b)), "intersects": bool(a.Intersects(b)),
+            "minLevel": ml, "levelMod": lm,
+            "denormalized": None if den is None else [c.ToToken() for c in den],
+        })
+    with open(os.path.join(OUT, "unions.json"), "w") as f:
+        json.dump({"cases": cases}, f, separators=(",", ":"))
+    print("unions", len(cases))
+
+
+if __name__ == "__main__":
+    gen_cells()
+    gen_coverings()
+    gen_unions()
