@@ -1,0 +1,47 @@
+// Linux-only system calls that Glibc's Swift module does not export (epoll, eventfd),
+// wrapped in small inline functions so Swift never touches the packed epoll_event struct.
+#ifndef INCOGNITA_CLINUX_SHIM_H
+#define INCOGNITA_CLINUX_SHIM_H
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <sys/socket.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <stdint.h>
+#include <errno.h>
+
+static inline int cl_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+static const uint32_t CL_EPOLLIN = EPOLLIN;
+static const uint32_t CL_EPOLLOUT = EPOLLOUT;
+static const uint32_t CL_EPOLLERR = EPOLLERR;
+static const uint32_t CL_EPOLLHUP = EPOLLHUP;
+static const uint32_t CL_EPOLLRDHUP = EPOLLRDHUP;
+static const uint32_t CL_EPOLLEXCLUSIVE = EPOLLEXCLUSIVE;
+
+/// op: 0 add, 1 modify, 2 delete.
+static inline int cl_epoll_ctl(int epfd, int op, int fd, uint32_t events) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = 0;
+    ev.data.fd = fd;
+    int cop = op == 0 ? EPOLL_CTL_ADD : (op == 1 ? EPOLL_CTL_MOD : EPOLL_CTL_DEL);
+    return epoll_ctl(epfd, cop, fd, &ev);
+}
+
+/// Waits and copies the ready descriptors and their events into two plain arrays.
+static inline int cl_epoll_wait(int epfd, int *fds, uint32_t *events, int max, int timeoutMs) {
+    struct epoll_event evs[256];
+    if (max > 256) max = 256;
+    int n = epoll_wait(epfd, evs, max, timeoutMs);
+    for (int i = 0; i < n; i++) { fds[i] = evs[i].data.fd; events[i] = evs[i].events; }
+    return n;
+}
+
+static inline int cl_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+/// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC.
+static inline int cl_accept(int fd) { return accept4(fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC); }
+
+static inline int cl_errno(void) { return errno; }
+#endif

@@ -1,0 +1,155 @@
+import Foundation
+
+/// One I/O thread: an epoll instance, the connections it accepted, a task queue other threads post to
+/// (woken through an eventfd), and a timer sweep that enforces every deadline.
+final class EventLoop: @unchecked Sendable {
+    let server: HTTPServer
+    let index: Int
+    private let epfd: Int32
+    private let wakeFd: Int32
+    private let lock = NSLock()
+    private var tasks: [@Sendable () -> Void] = []
+    private var listenerFd: Int32 = -1
+    private var listenerActive = false
+    private var listenerPausedUntil: UInt64 = 0
+    private var stopped = false
+    var connections: [Int32: Connection] = [:]
+    /// Scratch space for reads; connections copy out what they receive.
+    var readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    private(set) var now: UInt64 = Posix.monotonicNanos()
+    private let finished = NSCondition()
+    private var isFinished = false
+
+    init(server: HTTPServer, index: Int) throws {
+        self.server = server
+        self.index = index
+        epfd = try Posix.epollCreate()
+        wakeFd = try Posix.eventCreate()
+        Posix.epollAdd(epfd, wakeFd, events: Posix.readable)
+    }
+
+    deinit {
+        readBuffer.deallocate()
+        Posix.close(epfd)
+        Posix.close(wakeFd)
+    }
+
+    /// Runs `task` on this loop's thread.
+    func execute(_ task: @escaping @Sendable () -> Void) {
+        lock.lock()
+        tasks.append(task)
+        lock.unlock()
+        Posix.eventSignal(wakeFd)
+    }
+
+    func start(listener: Int32) {
+        listenerFd = listener
+        listenerActive = Posix.epollAdd(epfd, listener, events: Posix.readable | Posix.exclusive)
+        let t = Thread { [self] in self.run() }
+        t.name = "io-\(index)"
+        t.start()
+    }
+
+    func stopAccepting() {
+        execute { [self] in
+            if listenerActive { Posix.epollRemove(epfd, listenerFd) }
+            listenerActive = false
+            listenerFd = -1
+            for connection in Array(connections.values) { connection.drain() }
+        }
+    }
+
+    func stop() { execute { [self] in stopped = true } }
+
+    func waitUntilFinished() {
+        finished.lock()
+        while !isFinished { finished.wait() }
+        finished.unlock()
+    }
+
+    func register(_ fd: Int32, events: UInt32) { Posix.epollAdd(epfd, fd, events: events) }
+    func reregister(_ fd: Int32, events: UInt32) { Posix.epollModify(epfd, fd, events: events) }
+    func deregister(_ fd: Int32) { Posix.epollRemove(epfd, fd) }
+
+    private func run() {
+        var fds = [Int32](repeating: 0, count: 256)
+        var events = [UInt32](repeating: 0, count: 256)
+        var nextSweep = Posix.monotonicNanos()
+        while !stopped {
+            let n = Posix.epollWait(epfd, fds: &fds, events: &events, timeoutMs: 100)
+            now = Posix.monotonicNanos()
+            for i in 0..<n {
+                let fd = fds[i]
+                if fd == wakeFd {
+                    Posix.eventDrain(wakeFd)
+                } else if fd == listenerFd && listenerActive {
+                    acceptConnections()
+                } else if let connection = connections[fd] {
+                    connection.handle(events: events[i])
+                }
+            }
+            runTasks()
+            if now >= nextSweep {
+                sweep()
+                nextSweep = now + 100_000_000
+            }
+        }
+        for connection in Array(connections.values) { connection.close() }
+        finished.lock()
+        isFinished = true
+        finished.broadcast()
+        finished.unlock()
+    }
+
+    private func runTasks() {
+        while true {
+            lock.lock()
+            let batch = tasks
+            tasks.removeAll(keepingCapacity: true)
+            lock.unlock()
+            if batch.isEmpty { return }
+            for task in batch { task() }
+        }
+    }
+
+    private func acceptConnections() {
+        for _ in 0..<64 {
+            switch Posix.accept(listenerFd) {
+            case .accepted(let fd):
+                if !server.admitConnection() {
+                    // Over the connection limit: refuse at once with a short answer.
+                    let refusal = Array("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nContent-Length: 108\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,\"detail\":\"too many open connections\"}".utf8)
+                    refusal.withUnsafeBytes { _ = Posix.write(fd, $0) }
+                    Posix.close(fd)
+                    continue
+                }
+                let connection = Connection(fd: fd, loop: self)
+                connections[fd] = connection
+                register(fd, events: Posix.readable | Posix.hangup)
+            case .wouldBlock:
+                return
+            case .outOfDescriptors:
+                // Back off: stop watching the listener for a moment instead of spinning on EMFILE.
+                Posix.epollRemove(epfd, listenerFd)
+                listenerActive = false
+                listenerPausedUntil = now + 100_000_000
+                return
+            case .failed:
+                return
+            }
+        }
+    }
+
+    func connectionClosed(_ fd: Int32) {
+        connections[fd] = nil
+        server.releaseConnection()
+    }
+
+    private func sweep() {
+        if !listenerActive && listenerFd >= 0 && now >= listenerPausedUntil && listenerPausedUntil != 0 {
+            listenerActive = Posix.epollAdd(epfd, listenerFd, events: Posix.readable | Posix.exclusive)
+            listenerPausedUntil = 0
+        }
+        for connection in Array(connections.values) { connection.checkDeadlines(now: now) }
+    }
+}

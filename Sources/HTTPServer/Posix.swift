@@ -1,0 +1,162 @@
+import CLinux
+import Glibc
+
+/// The one place where the server calls the C library: sockets, epoll, eventfd, resource limits.
+/// Everything above this file deals in Swift values and never touches `errno` or raw pointers to C structs.
+enum Posix {
+    enum ReadResult { case bytes(Int), endOfFile, wouldBlock, failed(Int32) }
+    enum WriteResult { case wrote(Int), wouldBlock, failed(Int32) }
+    enum AcceptResult { case accepted(Int32), wouldBlock, outOfDescriptors, failed(Int32) }
+
+    struct SystemCallError: Error, CustomStringConvertible {
+        let call: String
+        let code: Int32
+        var description: String { "\(call) failed: \(String(cString: strerror(code))) (errno \(code))" }
+    }
+
+    /// Ignoring SIGPIPE turns a write to a closed peer into EPIPE instead of killing the process.
+    static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
+
+    /// Raises the soft open-file limit to the hard limit; returns the limit now in force.
+    @discardableResult
+    static func raiseOpenFileLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &raised) == 0 { return Int(clamping: raised.rlim_cur) }
+        }
+        return Int(clamping: limit.rlim_cur)
+    }
+
+    /// Opens a non-blocking listening socket. `port` 0 asks the kernel for a free port; the bound port is returned.
+    static func listen(host: String, port: Int, backlog: Int32) throws -> (fd: Int32, port: Int) {
+        let isV6 = host.contains(":")
+        let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SystemCallError(call: "socket", code: errno) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var rc: Int32
+        if isV6 {
+            var addr = sockaddr_in6()
+            addr.sin6_family = sa_family_t(AF_INET6)
+            addr.sin6_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET6, host, &addr.sin6_addr) == 1 else { close(fd); throw SystemCallError(call: "inet_pton(\(host))", code: EINVAL) }
+            rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+        } else {
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else { close(fd); throw SystemCallError(call: "inet_pton(\(host))", code: EINVAL) }
+            rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        }
+        guard rc == 0 else { let e = errno; close(fd); throw SystemCallError(call: "bind(\(host):\(port))", code: e) }
+        guard Glibc.listen(fd, backlog) == 0 else { let e = errno; close(fd); throw SystemCallError(call: "listen", code: e) }
+        var bound = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        let boundPort: Int = withUnsafePointer(to: &bound) { ptr in
+            if isV6 { return ptr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) } }
+            return ptr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+        }
+        return (fd, boundPort)
+    }
+
+    /// Accepts one connection as a non-blocking, close-on-exec socket with TCP_NODELAY set.
+    static func accept(_ listener: Int32) -> AcceptResult {
+        while true {
+            let fd = cl_accept(listener)
+            if fd >= 0 {
+                var one: Int32 = 1
+                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                return .accepted(fd)
+            }
+            let e = errno
+            switch e {
+            case EINTR, ECONNABORTED: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM: return .outOfDescriptors
+            default: return .failed(e)
+            }
+        }
+    }
+
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> ReadResult {
+        while true {
+            let n = recv(fd, buffer.baseAddress, buffer.count, 0)
+            if n > 0 { return .bytes(n) }
+            if n == 0 { return .endOfFile }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
+            return .failed(e)
+        }
+    }
+
+    static func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> WriteResult {
+        while true {
+            let n = send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
+            if n >= 0 { return .wrote(n) }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
+            return .failed(e)
+        }
+    }
+
+    static func shutdownWrite(_ fd: Int32) { _ = shutdown(fd, Int32(SHUT_WR)) }
+    static func close(_ fd: Int32) { _ = Glibc.close(fd) }
+
+    // MARK: epoll and eventfd
+
+    static let readable = CL_EPOLLIN
+    static let writable = CL_EPOLLOUT
+    static let hangup = CL_EPOLLHUP | CL_EPOLLERR | CL_EPOLLRDHUP
+    static let exclusive = CL_EPOLLEXCLUSIVE
+
+    static func epollCreate() throws -> Int32 {
+        let fd = cl_epoll_create()
+        guard fd >= 0 else { throw SystemCallError(call: "epoll_create1", code: cl_errno()) }
+        return fd
+    }
+
+    @discardableResult
+    static func epollAdd(_ epfd: Int32, _ fd: Int32, events: UInt32) -> Bool { cl_epoll_ctl(epfd, 0, fd, events) == 0 }
+    @discardableResult
+    static func epollModify(_ epfd: Int32, _ fd: Int32, events: UInt32) -> Bool { cl_epoll_ctl(epfd, 1, fd, events) == 0 }
+    static func epollRemove(_ epfd: Int32, _ fd: Int32) { _ = cl_epoll_ctl(epfd, 2, fd, 0) }
+
+    /// Waits for events; fills `fds` and `events` and returns how many are ready (0 on timeout or EINTR).
+    static func epollWait(_ epfd: Int32, fds: inout [Int32], events: inout [UInt32], timeoutMs: Int32) -> Int {
+        let n = fds.withUnsafeMutableBufferPointer { f in
+            events.withUnsafeMutableBufferPointer { e in
+                cl_epoll_wait(epfd, f.baseAddress, e.baseAddress, Int32(f.count), timeoutMs)
+            }
+        }
+        return n > 0 ? Int(n) : 0
+    }
+
+    static func eventCreate() throws -> Int32 {
+        let fd = cl_eventfd()
+        guard fd >= 0 else { throw SystemCallError(call: "eventfd", code: cl_errno()) }
+        return fd
+    }
+
+    static func eventSignal(_ fd: Int32) {
+        var one: UInt64 = 1
+        _ = withUnsafeBytes(of: &one) { Glibc.write(fd, $0.baseAddress, 8) }
+    }
+
+    static func eventDrain(_ fd: Int32) {
+        var value: UInt64 = 0
+        _ = withUnsafeMutableBytes(of: &value) { Glibc.read(fd, $0.baseAddress, 8) }
+    }
+
+    /// Monotonic clock in nanoseconds, for deadlines.
+    static func monotonicNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import HTTPServer
+import HTTPTypes
+
+/// The service: routes every request, turns errors into problem+json, stamps `X-Request-ID`,
+/// writes the access log and the metrics. Domain routes are added by the `*Routes` files.
+public final class Application: HTTPResponder, @unchecked Sendable {
+    public let configuration: ServiceConfiguration
+    public let log: AccessLog
+    public let metrics = Metrics()
+    public let jobs: JobManager
+    private(set) var router = Router<Route>()
+    private let serverLock = NSLock()
+    private weak var server: HTTPServer?
+    private var shuttingDown = false
+
+    public init(configuration: ServiceConfiguration) throws {
+        self.configuration = configuration
+        self.log = AccessLog(enabled: configuration.accessLog)
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        self.jobs = JobManager(store: LocalJobStore(directory: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("jobs")),
+                               maxConcurrent: configuration.maxConcurrentJobs, maxQueued: configuration.maxQueuedJobs, log: log)
+        metrics.gauge("incognita_jobs", help: "Jobs known to this instance, by state.") { [jobs] in
+            jobs.countsByStatus().map { (labels: "state=\"\($0.key)\"", value: Double($0.value)) }
+        }
+        registerSystemRoutes()
+        registerJobRoutes()
+        registerDomainRoutes()
+    }
+
+    /// Connects the application to its server (for readiness and connection gauges).
+    public func attach(_ server: HTTPServer) {
+        serverLock.lock()
+        self.server = server
+        serverLock.unlock()
+        metrics.gauge("incognita_open_connections", help: "Open client connections.") { [weak server] in
+            [(labels: "", value: Double(server?.openConnections ?? 0))]
+        }
+        metrics.gauge("incognita_queued_requests", help: "Requests waiting for a worker thread.") { [weak server] in
+            [(labels: "", value: Double(server?.queuedRequests ?? 0))]
+        }
+    }
+
+    /// Readiness turns false as soon as shutdown begins.
+    public var isReady: Bool {
+        serverLock.lock(); defer { serverLock.unlock() }
+        return !shuttingDown && !(server?.isDraining ?? false)
+    }
+
+    /// Marks the service as draining (readiness 503) and stops jobs at their next checkpoint.
+    public func beginShutdown() {
+        serverLock.lock()
+        shuttingDown = true
+        serverLock.unlock()
+        jobs.shutdown()
+    }
+
+    /// Registers a route. `inline` handlers run on the I/O thread: only for trivial, constant-time work.
+    public func add(_ method: HTTPRequest.Method, _ pattern: String, inline: Bool = false, _ handler: @escaping RouteHandler) {
+        router.add(method, pattern, Route(handler: handler, inline: inline))
+    }
+
+    /// Every registered route, for documentation tests.
+    public var routePatterns: [(method: HTTPRequest.Method, pattern: String)] { router.patterns }
+
+    // MARK: HTTPResponder
+
+    public func runsOnEventLoop(_ request: HTTPServerRequest) -> Bool {
+        if case .matched(let route, _, _) = router.match(request.method, request.path) { return route.inline }
+        return false
+    }
+
+    public func didRefuse(_ error: HTTPParseError) {
+        metrics.recordRefused(status: error.status.code)
+        log.event("refused", level: "warn", [("status", String(error.status.code)), ("detail", error.detail)])
+    }
+
+    public func respond(to request: HTTPServerRequest) -> HTTPServerResponse {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let requestID = Self.requestID(from: request.headerFields)
+        var pattern = "unmatched"
+        var response: HTTPServerResponse
+        switch router.match(request.method, request.path) {
+        case .matched(let route, let parameters, let matchedPattern):
+            pattern = matchedPattern
+            let context = RequestContext(request: request, parameters: parameters, requestID: requestID)
+            do {
+                response = try route.handler(context)
+            } catch let error as APIError {
+                response = ProblemDocument.response(error, instance: request.path, requestID: requestID)
+            } catch let error as APIErrorConvertible {
+                response = ProblemDocument.response(error.apiError, instance: request.path, requestID: requestID)
+            } catch {
+                log.event("handler failed", level: "error", [("path", request.path), ("requestId", requestID), ("error", String(describing: type(of: error)))])
+                response = ProblemDocument.response(.internalError("the request could not be completed"), instance: request.path, requestID: requestID)
+            }
+        case .methodNotAllowed(let allowed):
+            let allow = (allowed + [.options]).map(\.rawValue).joined(separator: ", ")
+            if request.method == .options {
+                response = HTTPServerResponse(status: .noContent)
+                response.headerFields[.allow] = allow
+                pattern = "options"
+            } else {
+                response = ProblemDocument.response(APIError(status: .methodNotAllowed, slug: "method-not-allowed",
+                    detail: "\(request.method.rawValue) is not allowed on \(request.path); allowed: \(allow)", headers: [("Allow", allow)]),
+                    instance: request.path, requestID: requestID)
+            }
+        case .notFound:
+            if request.method == .options && request.target == "*" {
+                response = HTTPServerResponse(status: .noContent)
+                response.headerFields[.allow] = "GET, HEAD, POST, DELETE, OPTIONS"
+                pattern = "options"
+            } else {
+                response = ProblemDocument.response(.notFound("no resource at \(request.path)"), instance: request.path, requestID: requestID)
+            }
+        }
+        response.headerFields[.init("X-Request-ID")!] = requestID
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        metrics.record(method: request.method.rawValue, route: pattern, status: response.status.code, seconds: seconds)
+        if log.enabled {
+            var bytes = -1
+            if case .bytes(let b) = response.body { bytes = b.count }
+            log.request(method: request.method.rawValue, path: request.path, status: response.status.code, bytes: bytes, milliseconds: seconds * 1000, requestID: requestID)
+        }
+        return response
+    }
+
+    /// The caller's `X-Request-ID` when it is a sane token (1–128 of `A–Z a–z 0–9 . _ - :`), else a new random one.
+    static func requestID(from fields: HTTPFields) -> String {
+        if let given = fields[.init("X-Request-ID")!], !given.isEmpty, given.utf8.count <= 128,
+           given.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 46 || $0 == 95 || $0 == 45 || $0 == 58 }) {
+            return given
+        }
+        return RandomID.make(bytes: 8)
+    }
+}
+
+/// Random identifiers in lowercase hex.
+public enum RandomID {
+    public static func make(bytes: Int) -> String {
+        var g = SystemRandomNumberGenerator()
+        var out = ""
+        out.reserveCapacity(bytes * 2)
+        let hex = Array("0123456789abcdef".utf8)
+        var chars: [UInt8] = []
+        chars.reserveCapacity(bytes * 2)
+        for _ in 0..<bytes {
+            let b = UInt8.random(in: 0...255, using: &g)
+            chars.append(hex[Int(b >> 4)]); chars.append(hex[Int(b & 15)])
+        }
+        out = String(decoding: chars, as: UTF8.self)
+        return out
+    }
+}

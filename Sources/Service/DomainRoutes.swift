@@ -1,0 +1,5 @@
+/// The one place where each domain's routes are plugged in (each `register…Routes` lives in `Routes/`).
+extension Application {
+    func registerDomainRoutes() {
+    }
+}

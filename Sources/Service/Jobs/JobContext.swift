@@ -1,0 +1,32 @@
+import Foundation
+
+/// What a running job sees: progress reporting, cancellation, and its checkpoint slot.
+public final class JobContext: @unchecked Sendable {
+    public let id: String
+    let job: Job
+    let store: JobStore
+
+    init(job: Job, store: JobStore) {
+        self.id = job.id
+        self.job = job
+        self.store = store
+    }
+
+    /// Reports progress (`done` of `total` units).
+    public func progress(_ done: Int, of total: Int) { job.setProgress(done: done, total: total) }
+
+    /// True once the job was cancelled or the service is shutting down: stop at the next safe point.
+    public var isCancelled: Bool { job.cancelRequested }
+
+    /// True when the stop is for a shutdown (keep the checkpoint; the job resumes on restart).
+    public var isShuttingDown: Bool { job.shutdownRequested }
+
+    /// Stores a checkpoint atomically; a restart passes it back through `checkpoint`.
+    public func saveCheckpoint(_ bytes: [UInt8]) throws { try store.saveCheckpoint(id: id, bytes) }
+
+    /// The last checkpoint, if the job ran before.
+    public var checkpoint: [UInt8]? { store.loadCheckpoint(id: id) }
+}
+
+/// Thrown by job bodies that noticed `isCancelled`.
+public struct JobCancelled: Error { public init() {} }

@@ -1,0 +1,38 @@
+import Foundation
+
+/// A job's life: queued → running → succeeded | failed | cancelled.
+public enum JobStatus: String, Codable, Sendable, CaseIterable {
+    case queued, running, succeeded, failed, cancelled
+
+    public var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
+}
+
+/// How far a job has come. `etaSeconds` is extrapolated from the rate so far.
+public struct JobProgress: Codable, Sendable, Equatable {
+    public var done: Int
+    public var total: Int
+    public var fraction: Double
+    public var etaSeconds: Double?
+}
+
+/// The public view of a job, as `GET /v1/jobs/{id}` returns it (the result is spliced in as raw JSON).
+public struct JobSnapshot: Codable, Sendable {
+    public var id: String
+    public var kind: String
+    public var status: JobStatus
+    public var progress: JobProgress
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var error: JobError?
+    /// The request that created the job, so a restart can resume it (never returned to callers).
+    public var spec: String?
+    /// The result document (raw JSON text), present once succeeded.
+    public var resultJSON: String?
+}
+
+/// Why a job failed: a problem summary.
+public struct JobError: Codable, Sendable {
+    public var status: Int
+    public var detail: String
+}

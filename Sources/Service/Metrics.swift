@@ -1,0 +1,94 @@
+import Foundation
+
+/// Prometheus metrics: requests by route and status, a latency histogram per route, refused
+/// requests, and gauges read at scrape time (open connections, queued requests, jobs by state).
+public final class Metrics: @unchecked Sendable {
+    struct Key: Hashable { let method: String; let route: String; let status: Int }
+
+    static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    struct Histogram {
+        var counts = [Int](repeating: 0, count: Metrics.buckets.count)
+        var sum = 0.0
+        var count = 0
+    }
+
+    private let lock = NSLock()
+    private var requests: [Key: Int] = [:]
+    private var latency: [String: Histogram] = [:]
+    private var refused: [Int: Int] = [:]
+    private var gauges: [(name: String, help: String, read: @Sendable () -> [(labels: String, value: Double)])] = []
+    private let started = Date()
+
+    public init() {}
+
+    public func record(method: String, route: String, status: Int, seconds: Double) {
+        lock.lock()
+        requests[Key(method: method, route: route, status: status), default: 0] += 1
+        var h = latency[route] ?? Histogram()
+        if let i = Self.buckets.firstIndex(where: { seconds <= $0 }) { h.counts[i] += 1 }
+        h.sum += seconds
+        h.count += 1
+        latency[route] = h
+        lock.unlock()
+    }
+
+    public func recordRefused(status: Int) {
+        lock.lock()
+        refused[status, default: 0] += 1
+        lock.unlock()
+    }
+
+    /// A gauge whose samples are read at scrape time; `labels` is Prometheus label text like `state="running"`.
+    public func gauge(_ name: String, help: String, _ read: @escaping @Sendable () -> [(labels: String, value: Double)]) {
+        lock.lock()
+        gauges.append((name, help, read))
+        lock.unlock()
+    }
+
+    /// The exposition in Prometheus text format 0.0.4.
+    public func render() -> String {
+        lock.lock()
+        let requests = self.requests
+        let latency = self.latency
+        let refused = self.refused
+        let gauges = self.gauges
+        lock.unlock()
+        var out = ""
+        out += "# HELP incognita_http_requests_total HTTP requests answered, by method, route and status.\n"
+        out += "# TYPE incognita_http_requests_total counter\n"
+        for (key, value) in requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
+            out += "incognita_http_requests_total{method=\"\(key.method)\",route=\"\(label(key.route))\",status=\"\(key.status)\"} \(value)\n"
+        }
+        out += "# HELP incognita_http_request_duration_seconds Time to produce a response, by route.\n"
+        out += "# TYPE incognita_http_request_duration_seconds histogram\n"
+        for (route, h) in latency.sorted(by: { $0.key < $1.key }) {
+            var cumulative = 0
+            for (i, bound) in Self.buckets.enumerated() {
+                cumulative += h.counts[i]
+                out += "incognita_http_request_duration_seconds_bucket{route=\"\(label(route))\",le=\"\(bound)\"} \(cumulative)\n"
+            }
+            out += "incognita_http_request_duration_seconds_bucket{route=\"\(label(route))\",le=\"+Inf\"} \(h.count)\n"
+            out += "incognita_http_request_duration_seconds_sum{route=\"\(label(route))\"} \(h.sum)\n"
+            out += "incognita_http_request_duration_seconds_count{route=\"\(label(route))\"} \(h.count)\n"
+        }
+        out += "# HELP incognita_http_refused_total Requests refused by the HTTP layer before routing, by status.\n"
+        out += "# TYPE incognita_http_refused_total counter\n"
+        for (status, value) in refused.sorted(by: { $0.key < $1.key }) {
+            out += "incognita_http_refused_total{status=\"\(status)\"} \(value)\n"
+        }
+        for gauge in gauges {
+            out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n"
+            for sample in gauge.read() {
+                out += sample.labels.isEmpty ? "\(gauge.name) \(sample.value)\n" : "\(gauge.name){\(sample.labels)} \(sample.value)\n"
+            }
+        }
+        out += "# HELP incognita_uptime_seconds Seconds since the process started.\n# TYPE incognita_uptime_seconds gauge\n"
+        out += "incognita_uptime_seconds \(Date().timeIntervalSince(started))\n"
+        return out
+    }
+
+    private func label(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import HTTPServer
+import HTTPTypes
+
+/// `GET /v1/jobs/{id}`, `GET /v1/jobs/{id}/events` (server-sent events), `DELETE /v1/jobs/{id}`.
+extension Application {
+    func registerJobRoutes() {
+        add(.get, "/v1/jobs/{id}") { [jobs] ctx in
+            guard let snapshot = jobs.snapshot(id: ctx.parameter("id")) else { throw APIError.notFound("no job \(ctx.parameter("id"))") }
+            return Self.jobResponse(snapshot, status: .ok)
+        }
+        add(.delete, "/v1/jobs/{id}") { [jobs] ctx in
+            let id = ctx.parameter("id")
+            guard let cancelled = jobs.cancel(id: id), let snapshot = jobs.snapshot(id: id) else { throw APIError.notFound("no job \(id)") }
+            guard cancelled else { throw APIError.conflict("job \(id) has already finished (\(snapshot.status.rawValue))") }
+            return Self.jobResponse(snapshot, status: .ok)
+        }
+        add(.get, "/v1/jobs/{id}/events") { [jobs] ctx in
+            let id = ctx.parameter("id")
+            guard jobs.snapshot(id: id) != nil else { throw APIError.notFound("no job \(id)") }
+            var fields = HTTPFields()
+            fields[.contentType] = "text/event-stream"
+            fields[.cacheControl] = "no-store"
+            var response = HTTPServerResponse(status: .ok, headerFields: fields, body: .stream(length: nil) { writer in
+                var version = -1
+                // A progress event at least once a second, then one final result or error event.
+                while !writer.isClosed {
+                    guard let (snapshot, seen) = jobs.waitForChange(id: id, after: version, timeout: 1) else { return }
+                    version = seen
+                    let json = Self.jobJSON(snapshot)
+                    switch snapshot.status {
+                    case .succeeded:
+                        try writer.write(Array("event: result\ndata: \(json)\n\n".utf8)); return
+                    case .failed, .cancelled:
+                        try writer.write(Array("event: error\ndata: \(json)\n\n".utf8)); return
+                    case .queued, .running:
+                        try writer.write(Array("event: progress\ndata: \(json)\n\n".utf8))
+                    }
+                }
+            })
+            response.compressible = false
+            return response
+        }
+    }
+
+    /// The job document: the snapshot with its result spliced in as raw JSON; the spec stays private.
+    static func jobJSON(_ snapshot: JobSnapshot) -> String {
+        struct View: Encodable {
+            var id: String
+            var kind: String
+            var status: JobStatus
+            var progress: JobProgress
+            var createdAt: String
+            var startedAt: String?
+            var finishedAt: String?
+            var error: JobError?
+        }
+        let f = ISO8601DateFormatter()
+        let view = View(id: snapshot.id, kind: snapshot.kind, status: snapshot.status, progress: snapshot.progress,
+                        createdAt: f.string(from: snapshot.createdAt), startedAt: snapshot.startedAt.map(f.string(from:)),
+                        finishedAt: snapshot.finishedAt.map(f.string(from:)), error: snapshot.error)
+        var text = (try? JSON.encoder.encode(view)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        if let result = snapshot.resultJSON, snapshot.status == .succeeded, !result.isEmpty {
+            text.removeLast()
+            text += ",\"result\":\(result)}"
+        }
+        return text
+    }
+
+    static func jobResponse(_ snapshot: JobSnapshot, status: HTTPResponse.Status) -> HTTPServerResponse {
+        var response = HTTPServerResponse(status: status, contentType: "application/json", bytes: Array(jobJSON(snapshot).utf8))
+        if status == .accepted { response.headerFields[.location] = "/v1/jobs/\(snapshot.id)" }
+        return response
+    }
+
+    /// Starts a job and answers `202 Accepted` with `Location: /v1/jobs/{id}`. The work returns its result as JSON text.
+    public func startJob(kind: String, spec: String? = nil, _ work: @escaping @Sendable (JobContext) throws -> String) throws -> HTTPServerResponse {
+        do {
+            let snapshot = try jobs.submit(kind: kind, spec: spec, work: work)
+            return Self.jobResponse(snapshot, status: .accepted)
+        } catch is JobManager.QueueFull {
+            throw APIError.unavailable("too many jobs are waiting; try again later", retryAfter: 5)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import HTTPServer
+import HTTPTypes
+
+/// `/`, `/healthz`, `/readyz`, `/metrics`, `/openapi.yaml`.
+extension Application {
+    func registerSystemRoutes() {
+        add(.get, "/healthz", inline: true) { _ in
+            HTTPServerResponse(status: .ok, contentType: "application/json", bytes: Self.healthBody)
+        }
+        add(.get, "/readyz", inline: true) { [unowned self] _ in
+            isReady
+                ? HTTPServerResponse(status: .ok, contentType: "application/json", bytes: Array("{\"status\":\"ready\"}".utf8))
+                : ProblemDocument.response(.unavailable("shutting down"), instance: "/readyz", requestID: nil)
+        }
+        add(.get, "/metrics") { [unowned self] _ in
+            HTTPServerResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", bytes: Array(metrics.render().utf8))
+        }
+        add(.get, "/openapi.yaml") { _ in
+            guard let spec = Self.openAPIDocument else { throw APIError.notFound("openapi.yaml is not installed beside this binary") }
+            return HTTPServerResponse(status: .ok, contentType: "application/yaml", bytes: spec)
+        }
+        add(.get, "/") { _ in
+            HTTPServerResponse(status: .ok, contentType: "text/html; charset=utf-8", bytes: Array(HomePage.html.utf8))
+        }
+    }
+
+    static let healthBody = Array("{\"status\":\"ok\"}".utf8)
+
+    /// The contract, read once: next to the executable's working directory, or INCOGNITA_OPENAPI.
+    static let openAPIDocument: [UInt8]? = {
+        let candidates = [ProcessInfo.processInfo.environment["INCOGNITA_OPENAPI"], "openapi.yaml", "/app/openapi.yaml"].compactMap { $0 }
+        for path in candidates {
+            if let data = FileManager.default.contents(atPath: path) { return Array(data) }
+        }
+        return nil
+    }()
+}

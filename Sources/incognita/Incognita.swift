@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import HTTPServer
+import Service
+
+/// The executable: reads flags (each with an INCOGNITA_* environment variable), starts the server,
+/// and shuts down gracefully on SIGTERM or SIGINT.
+@main
+struct Incognita: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incognita",
+        abstract: "Incognita: geodesics, bounds, prime digits, S2 geometry and secure similarity over HTTP/1.1 JSON.",
+        discussion: "Every option can also be set with the environment variable shown (a flag wins over the environment)."
+    )
+
+    @Option(help: "Address to bind (INCOGNITA_HOST).") var host: String?
+    @Option(help: "TCP port (INCOGNITA_PORT); 0 picks a free port and logs it.") var port: Int?
+    @Option(help: "Event-loop I/O threads (INCOGNITA_IO_THREADS).") var ioThreads: Int?
+    @Option(help: "Worker threads for handlers (INCOGNITA_WORKER_THREADS).") var workerThreads: Int?
+    @Option(help: "Largest request body in bytes (INCOGNITA_MAX_BODY_BYTES).") var maxBodyBytes: Int?
+    @Option(help: "Largest header section in bytes (INCOGNITA_MAX_HEADER_BYTES).") var maxHeaderBytes: Int?
+    @Option(help: "Most header fields per request (INCOGNITA_MAX_HEADER_COUNT).") var maxHeaderCount: Int?
+    @Option(help: "Longest request line in bytes (INCOGNITA_MAX_REQUEST_LINE_BYTES).") var maxRequestLineBytes: Int?
+    @Option(help: "Most open connections (INCOGNITA_MAX_CONNECTIONS).") var maxConnections: Int?
+    @Option(help: "Seconds to receive a request head (INCOGNITA_HEAD_TIMEOUT).") var headTimeout: Double?
+    @Option(help: "Seconds to receive a request body (INCOGNITA_BODY_TIMEOUT).") var bodyTimeout: Double?
+    @Option(help: "Seconds an idle keep-alive connection stays open (INCOGNITA_IDLE_TIMEOUT).") var idleTimeout: Double?
+    @Option(help: "Seconds a write may stall (INCOGNITA_WRITE_TIMEOUT).") var writeTimeout: Double?
+    @Option(help: "Seconds in-flight requests get on shutdown (INCOGNITA_SHUTDOWN_GRACE).") var shutdownGrace: Double?
+    @Option(help: "Data directory for checkpoints, caches, job records and keys (INCOGNITA_DATA_DIR).") var dataDir: String?
+    @Option(help: "JSON access log on stdout: true or false (INCOGNITA_ACCESS_LOG).") var accessLog: Bool?
+    @Option(help: "Jobs running at once (INCOGNITA_MAX_JOBS).") var maxJobs: Int?
+    @Option(help: "Bearer token required on the similarity endpoints (INCOGNITA_API_TOKEN).") var apiToken: String?
+    @Option(parsing: .singleValue, help: "A similarity peer as NAME=URL,PUBLICKEY; repeatable (INCOGNITA_PEERS, ';'-separated).") var peer: [String] = []
+    @Option(help: "This instance's URL as its peers reach it (INCOGNITA_PUBLIC_URL).") var publicURL: String?
+    @Option(help: "Similarity session lifetime in seconds (INCOGNITA_SESSION_TTL).") var sessionTTL: Double?
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        func pick<T>(_ flag: T?, _ name: String, _ parse: (String) -> T?) throws -> T? {
+            if let flag { return flag }
+            guard let text = env[name] else { return nil }
+            guard let value = parse(text) else { throw ValidationError("\(name)=\(text) is not valid") }
+            return value
+        }
+        var c = ServiceConfiguration()
+        c.server.host = try pick(host, "INCOGNITA_HOST") { $0 } ?? "0.0.0.0"
+        c.server.port = try pick(port, "INCOGNITA_PORT") { Int($0) } ?? 8080
+        if let v = try pick(ioThreads, "INCOGNITA_IO_THREADS", { Int($0) }) { c.server.ioThreads = v }
+        if let v = try pick(workerThreads, "INCOGNITA_WORKER_THREADS", { Int($0) }) { c.server.workerThreads = v }
+        if let v = try pick(maxBodyBytes, "INCOGNITA_MAX_BODY_BYTES", { Int($0) }) { c.server.maxBodyBytes = v }
+        if let v = try pick(maxHeaderBytes, "INCOGNITA_MAX_HEADER_BYTES", { Int($0) }) { c.server.maxHeaderBytes = v }
+        if let v = try pick(maxHeaderCount, "INCOGNITA_MAX_HEADER_COUNT", { Int($0) }) { c.server.maxHeaderCount = v }
+        if let v = try pick(maxRequestLineBytes, "INCOGNITA_MAX_REQUEST_LINE_BYTES", { Int($0) }) { c.server.maxRequestLineBytes = v }
+        if let v = try pick(maxConnections, "INCOGNITA_MAX_CONNECTIONS", { Int($0) }) { c.server.maxConnections = v }
+        if let v = try pick(headTimeout, "INCOGNITA_HEAD_TIMEOUT", { Double($0) }) { c.server.headTimeout = v }
+        if let v = try pick(bodyTimeout, "INCOGNITA_BODY_TIMEOUT", { Double($0) }) { c.server.bodyTimeout = v }
+        if let v = try pick(idleTimeout, "INCOGNITA_IDLE_TIMEOUT", { Double($0) }) { c.server.idleTimeout = v }
+        if let v = try pick(writeTimeout, "INCOGNITA_WRITE_TIMEOUT", { Double($0) }) { c.server.writeTimeout = v }
+        if let v = try pick(shutdownGrace, "INCOGNITA_SHUTDOWN_GRACE", { Double($0) }) { c.server.shutdownGracePeriod = v }
+        if let v = try pick(dataDir, "INCOGNITA_DATA_DIR", { $0 }) { c.dataDirectory = v }
+        if let v = try pick(accessLog, "INCOGNITA_ACCESS_LOG", { Bool($0.lowercased()) }) { c.accessLog = v }
+        if let v = try pick(maxJobs, "INCOGNITA_MAX_JOBS", { Int($0) }) { c.maxConcurrentJobs = v }
+        c.apiToken = try pick(apiToken, "INCOGNITA_API_TOKEN") { $0 }
+        c.publicURL = try pick(publicURL, "INCOGNITA_PUBLIC_URL") { $0 }
+        if let v = try pick(sessionTTL, "INCOGNITA_SESSION_TTL", { Double($0) }) { c.sessionTTL = v }
+        let peerSpecs = peer.isEmpty ? (env["INCOGNITA_PEERS"]?.split(separator: ";").map(String.init) ?? []) : peer
+        for spec in peerSpecs {
+            let parts = spec.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--peer must look like NAME=URL,PUBLICKEY, got \(spec)") }
+            c.peers[String(parts[0])] = String(parts[1])
+        }
+        try validate(c)
+
+        let app = try Application(configuration: c)
+        let server = HTTPServer(configuration: c.server, responder: app)
+        app.attach(server)
+        try server.start()
+        app.log.event("started", [
+            ("host", c.server.host), ("port", String(server.port)), ("ioThreads", String(c.server.ioThreads)),
+            ("workerThreads", String(c.server.workerThreads)), ("maxBodyBytes", String(c.server.maxBodyBytes)),
+            ("maxConnections", String(c.server.maxConnections)), ("openFileLimit", String(server.openFileLimit)),
+            ("headTimeout", String(c.server.headTimeout)), ("idleTimeout", String(c.server.idleTimeout)),
+            ("dataDir", c.dataDirectory), ("accessLog", String(c.accessLog)), ("maxJobs", String(c.maxConcurrentJobs)),
+            ("apiToken", c.apiToken == nil ? "unset" : "set"), ("peers", c.peers.keys.sorted().joined(separator: ",")),
+        ])
+        app.log.flush()
+
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        stop.wait()
+        app.log.event("shutting down", [("openConnections", String(server.openConnections))])
+        app.beginShutdown()
+        server.shutdown()
+        app.log.event("stopped")
+        app.log.flush()
+        _ = sources
+    }
+
+    func validate(_ c: ServiceConfiguration) throws {
+        guard (0...65535).contains(c.server.port) else { throw ValidationError("port must be 0–65535") }
+        guard c.server.ioThreads >= 1, c.server.ioThreads <= 64 else { throw ValidationError("io-threads must be 1–64") }
+        guard c.server.workerThreads >= 1, c.server.workerThreads <= 256 else { throw ValidationError("worker-threads must be 1–256") }
+        guard c.server.maxBodyBytes >= 1024 else { throw ValidationError("max-body-bytes must be at least 1024") }
+        guard c.server.maxConnections >= 1 else { throw ValidationError("max-connections must be at least 1") }
+        for (name, t) in [("head-timeout", c.server.headTimeout), ("body-timeout", c.server.bodyTimeout), ("idle-timeout", c.server.idleTimeout),
+                          ("write-timeout", c.server.writeTimeout), ("shutdown-grace", c.server.shutdownGracePeriod)] {
+            guard t > 0, t.isFinite else { throw ValidationError("\(name) must be a positive number of seconds") }
+        }
+    }
+}
