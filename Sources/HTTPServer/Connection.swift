@@ -34,9 +34,13 @@ final class Connection: @unchecked Sendable {
     private var interest: UInt32 = Posix.readable | Posix.hangup
     private var stream: StreamChannel?
 
-    init(fd: Int32, loop: EventLoop) {
+    /// False for a connection refused over the limit: it never counted towards it.
+    private let counted: Bool
+
+    init(fd: Int32, loop: EventLoop, counted: Bool = true) {
         self.fd = fd
         self.loop = loop
+        self.counted = counted
         self.idleSince = loop.now
     }
 
@@ -303,7 +307,10 @@ final class Connection: @unchecked Sendable {
 
     private func refuse(_ error: HTTPParseError) {
         server.responder.didRefuse(error)
-        let response = HTTPServerResponse.problem(status: error.status, detail: error.detail)
+        refuse(HTTPServerResponse.problem(status: error.status, detail: error.detail))
+    }
+
+    private func refuse(_ response: HTTPServerResponse) {
         let head = RequestHead(method: .get, target: "/", path: "/", query: nil, minorVersion: 1, headerFields: HTTPFields(),
                                framing: .none, expectsContinue: false, keepAlive: false, isUnknownMethod: false)
         if case .bytes(let body) = response.body {
@@ -312,6 +319,13 @@ final class Connection: @unchecked Sendable {
             input.removeAll(); inputStart = 0
             responseReady(prepared.bytes, keepAlive: false)
         }
+    }
+
+    /// Over the connection limit: answer 503 at once and close (lingering, so the answer arrives).
+    func refuseOverLimit() {
+        var response = HTTPServerResponse.problem(status: .serviceUnavailable, detail: "too many open connections")
+        response.headerFields[.retryAfter] = "1"
+        refuse(response)
     }
 
     private func updateInterest() {
@@ -367,6 +381,6 @@ final class Connection: @unchecked Sendable {
         loop.deregister(fd)
         Posix.close(fd)
         input = []; output = []
-        loop.connectionClosed(fd)
+        loop.connectionClosed(fd, counted: counted)
     }
 }

@@ -116,16 +116,11 @@ final class EventLoop: @unchecked Sendable {
         for _ in 0..<64 {
             switch Posix.accept(listenerFd) {
             case .accepted(let fd):
-                if !server.admitConnection() {
-                    // Over the connection limit: refuse at once with a short answer.
-                    let refusal = Array("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nContent-Length: 108\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,\"detail\":\"too many open connections\"}".utf8)
-                    refusal.withUnsafeBytes { _ = Posix.write(fd, $0) }
-                    Posix.close(fd)
-                    continue
-                }
-                let connection = Connection(fd: fd, loop: self)
+                let admitted = server.admitConnection()
+                let connection = Connection(fd: fd, loop: self, counted: admitted)
                 connections[fd] = connection
                 register(fd, events: Posix.readable | Posix.hangup)
+                if !admitted { connection.refuseOverLimit() }
             case .wouldBlock:
                 return
             case .outOfDescriptors:
@@ -140,9 +135,9 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    func connectionClosed(_ fd: Int32) {
+    func connectionClosed(_ fd: Int32, counted: Bool) {
         connections[fd] = nil
-        server.releaseConnection()
+        if counted { server.releaseConnection() }
     }
 
     private func sweep() {

@@ -1,0 +1,47 @@
+import Testing
+@testable import HTTPServer
+
+@Suite struct GzipTests {
+    @Test func roundTripOneShot() throws {
+        let text = Array(String(repeating: "incognita ", count: 1000).utf8)
+        let z = GzipStream.gzip(text)
+        #expect(z.prefix(2) == [0x1f, 0x8b])
+        #expect(z.count < text.count / 10)
+        #expect(try #require(GzipStream.gunzip(z)) == text)
+    }
+
+    @Test func streamingWithSyncFlush() throws {
+        let s = GzipStream()
+        var out: [UInt8] = []
+        var expected: [UInt8] = []
+        for i in 0..<50 {
+            let piece = Array("piece \(i) \(String(repeating: "x", count: i))\n".utf8)
+            expected += piece
+            out += s.compress(piece)
+        }
+        out += s.finish()
+        #expect(try #require(GzipStream.gunzip(out)) == expected)
+    }
+
+    @Test func acceptEncodingNegotiation() {
+        func accepts(_ v: String) -> Bool {
+            var f = HTTPFieldsBuilder.make()
+            f[.acceptEncoding] = v
+            return ResponseEncoder.acceptsGzip(f)
+        }
+        #expect(accepts("gzip"))
+        #expect(accepts("deflate, gzip;q=0.5"))
+        #expect(!accepts("gzip;q=0"))
+        #expect(!accepts("identity"))
+        #expect(accepts("*"))
+        #expect(!accepts("*, gzip;q=0"))
+        #expect(!ResponseEncoder.acceptsGzip(HTTPFieldsBuilder.make()))
+    }
+
+    @Test func httpDateFormat() {
+        #expect(HTTPDate.format(784111777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+    }
+}
+
+import HTTPTypes
+enum HTTPFieldsBuilder { static func make() -> HTTPFields { HTTPFields() } }

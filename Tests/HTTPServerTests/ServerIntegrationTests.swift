@@ -1,0 +1,315 @@
+import Foundation
+import HTTPTypes
+import Testing
+import TestSupport
+@testable import HTTPServer
+
+/// A responder with a few behaviours the raw-socket tests need.
+struct TestResponder: HTTPResponder {
+    func respond(to request: HTTPServerRequest) -> HTTPServerResponse {
+        switch request.path {
+        case "/echo":
+            return HTTPServerResponse(status: .ok, contentType: "text/plain", bytes: Array("\(request.method.rawValue) \(request.body.count) \(String(decoding: request.body, as: UTF8.self))".utf8))
+        case "/slow":
+            usleep(300_000)
+            return HTTPServerResponse(status: .ok, contentType: "text/plain", bytes: Array("slow".utf8))
+        case "/big":
+            return HTTPServerResponse(status: .ok, contentType: "text/plain", bytes: Array(String(repeating: "0123456789", count: 1000).utf8))
+        case "/stream":
+            return HTTPServerResponse(status: .ok, headerFields: [.contentType: "text/plain"], body: .stream(length: nil) { w in
+                for i in 0..<100 { try w.write(Array("line \(i)\n".utf8)) }
+            })
+        case "/sized-stream":
+            return HTTPServerResponse(status: .ok, headerFields: [.contentType: "application/octet-stream"], body: .stream(length: 5000) { w in
+                for _ in 0..<5 { try w.write([UInt8](repeating: 65, count: 1000)) }
+            })
+        case "/healthz":
+            return HTTPServerResponse(status: .ok, contentType: "application/json", bytes: Array("{\"status\":\"ok\"}".utf8))
+        default:
+            return HTTPServerResponse.problem(status: .notFound, detail: "nothing here")
+        }
+    }
+
+    func runsOnEventLoop(_ request: HTTPServerRequest) -> Bool { request.path == "/healthz" }
+}
+
+/// Starts an in-process server on a free port with small limits for the tests.
+final class TestServer: @unchecked Sendable {
+    let server: HTTPServer
+    var port: Int { server.port }
+
+    init(configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+        var c = HTTPServerConfiguration()
+        c.host = "127.0.0.1"
+        c.port = 0
+        c.maxBodyBytes = 1 << 20
+        c.maxHeaderBytes = 4096
+        c.maxHeaderCount = 20
+        c.maxRequestLineBytes = 1024
+        configure(&c)
+        server = HTTPServer(configuration: c, responder: TestResponder())
+        try server.start()
+    }
+
+    deinit { server.shutdown(gracePeriod: 1) }
+
+    /// Sends raw bytes on a fresh connection and returns every response and whether the server closed.
+    func exchange(_ raw: String, timeout: Double = 3) throws -> (responses: [RawResponse], closed: Bool, bytes: [UInt8]) {
+        let c = try RawHTTPClient(port: port, timeout: timeout)
+        try c.send(raw)
+        let (bytes, closed) = c.readAll()
+        return (RawResponse.parseAll(bytes), closed, bytes)
+    }
+}
+
+@Suite(.serialized) struct ServerIntegrationTests {
+    @Test func keepAliveAndPipelining() throws {
+        let s = try TestServer()
+        let c = try RawHTTPClient(port: s.port)
+        try c.send("GET /echo HTTP/1.1\r\nHost: a\r\n\r\nPOST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhelloGET /slow HTTP/1.1\r\nHost: a\r\n\r\nGET /echo HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        let (bytes, closed) = c.readAll()
+        let responses = RawResponse.parseAll(bytes)
+        #expect(responses.map(\.text) == ["GET 0 ", "POST 5 hello", "slow", "GET 0 "])
+        #expect(responses.last?.header("Connection") == "close")
+        #expect(closed)
+    }
+
+    @Test func keepAliveSurvivesBetweenRequests() throws {
+        let s = try TestServer()
+        let c = try RawHTTPClient(port: s.port)
+        for i in 0..<3 {
+            try c.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\n\(i)")
+            #expect(try c.readResponse().text == "POST 1 \(i)")
+        }
+    }
+
+    @Test func http10ClosesUnlessKeepAlive() throws {
+        let s = try TestServer()
+        let r = try s.exchange("GET /echo HTTP/1.0\r\n\r\n")
+        #expect(r.responses.first?.status == 200)
+        #expect(r.closed)
+        let c = try RawHTTPClient(port: s.port)
+        try c.send("GET /echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        let first = try c.readResponse()
+        #expect(first.header("Connection")?.lowercased() == "keep-alive")
+        try c.send("GET /echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        #expect(try c.readResponse().status == 200)
+    }
+
+    @Test func chunkedRequestBody() throws {
+        let s = try TestServer()
+        let r = try s.exchange("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n")
+        #expect(r.responses.first?.text == "POST 5 abcde")
+    }
+
+    @Test func expectContinueGetsInterimResponse() throws {
+        let s = try TestServer()
+        let c = try RawHTTPClient(port: s.port)
+        try c.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n")
+        let interim = try c.readResponse()
+        #expect(interim.status == 100)
+        try c.send("xyz")
+        #expect(try c.readResponse().text == "POST 3 xyz")
+    }
+
+    @Test func expectContinueWithTooLargeBodyGets413WithoutReading() throws {
+        let s = try TestServer()
+        let r = try s.exchange("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999\r\nExpect: 100-continue\r\n\r\n")
+        #expect(r.responses.map(\.status) == [413])
+        #expect(r.closed)
+    }
+
+    @Test func unknownExpectationIs417() throws {
+        let s = try TestServer()
+        #expect(try s.exchange("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nExpect: teapot\r\n\r\nx").responses.first?.status == 417)
+    }
+
+    @Test func headHasLengthButNoBody() throws {
+        let s = try TestServer()
+        let c = try RawHTTPClient(port: s.port)
+        try c.send("HEAD /big HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        let (bytes, _) = c.readAll()
+        let r = try #require(RawResponse.parse(bytes, headOnly: true))
+        #expect(r.header("Content-Length") == "10000")
+        #expect(r.length == bytes.count, "no body after the head")
+    }
+
+    @Test func unknownMethodIs501AndUnknownVersionIs505() throws {
+        let s = try TestServer()
+        #expect(try s.exchange("BREW /echo HTTP/1.1\r\nHost: a\r\n\r\n").responses.first?.status == 501)
+        let r = try s.exchange("GET /echo HTTP/3.0\r\nHost: a\r\n\r\n")
+        #expect(r.responses.first?.status == 505)
+        #expect(r.closed)
+    }
+
+    /// Every smuggling-relevant malformation: 400 and the connection closed, with a problem document.
+    @Test(arguments: [
+        "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc",
+        "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3\r\n\r\nabc",
+        "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: +3\r\n\r\nabc",
+        "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: -3\r\n\r\nabc",
+        "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 18446744073709551617\r\n\r\nabc",
+        "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, identity\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost: a\r\nX-A: b\r\n folded\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost : a\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost: a\r\nX-A: \u{01}\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost: a\r\nX-A: a\u{00}b\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost: a\r\nX-A: a\rb\r\n\r\n",
+        "GET /echo HTTP/1.1\nHost: a\n\n",
+        "GET /echo HTTP/1.1\r\n\r\n",
+        "GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n",
+    ])
+    func malformedRequestGets400AndClose(raw: String) throws {
+        let s = try TestServer()
+        let r = try s.exchange(raw)
+        #expect(r.responses.map(\.status) == [400], "\(raw.debugDescription) → \(String(decoding: r.bytes, as: UTF8.self))")
+        #expect(r.responses.first?.header("Content-Type") == "application/problem+json")
+        #expect(r.closed)
+    }
+
+    @Test func limitsAnswer431And414And413() throws {
+        let s = try TestServer()
+        #expect(try s.exchange("GET /echo HTTP/1.1\r\nHost: a\r\nX: \(String(repeating: "a", count: 5000))\r\n\r\n").responses.first?.status == 431)
+        let many = (0..<30).map { "X-\($0): 1\r\n" }.joined()
+        #expect(try s.exchange("GET /echo HTTP/1.1\r\nHost: a\r\n\(many)\r\n").responses.first?.status == 431)
+        #expect(try s.exchange("GET /\(String(repeating: "a", count: 2000)) HTTP/1.1\r\nHost: a\r\n\r\n").responses.first?.status == 414)
+        let r = try s.exchange("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: \(2 << 20)\r\n\r\n")
+        #expect(r.responses.first?.status == 413)
+        #expect(r.closed)
+        var chunked = "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for _ in 0..<20 { chunked += "10000\r\n" + String(repeating: "z", count: 0x10000) + "\r\n" }
+        #expect(try s.exchange(chunked).responses.first?.status == 413)
+    }
+
+    @Test func bodyOnGetIsReadAndDiscardedForPipelining() throws {
+        let s = try TestServer()
+        let r = try s.exchange("GET /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nabcdGET /echo HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        #expect(r.responses.map(\.status) == [200, 200])
+    }
+
+    @Test func gzipWhenAcceptedAndLarge() throws {
+        let s = try TestServer()
+        let c = try RawHTTPClient(port: s.port)
+        try c.send("GET /big HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n")
+        let r = try c.readResponse()
+        #expect(r.header("Content-Encoding") == "gzip")
+        #expect(r.header("Vary") == "Accept-Encoding")
+        #expect(try #require(GzipStream.gunzip(r.body)).count == 10000)
+        try c.send("GET /healthz HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n")
+        #expect(try c.readResponse().header("Content-Encoding") == nil, "small bodies are not compressed")
+        try c.send("GET /big HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip;q=0\r\n\r\n")
+        #expect(try c.readResponse().header("Content-Encoding") == nil)
+    }
+
+    @Test func streamedResponsesChunkedAndGzip() throws {
+        let s = try TestServer()
+        let c = try RawHTTPClient(port: s.port)
+        try c.send("GET /stream HTTP/1.1\r\nHost: a\r\n\r\n")
+        let plain = try c.readResponse()
+        #expect(plain.header("Transfer-Encoding") == "chunked")
+        #expect(plain.text.hasPrefix("line 0\nline 1\n") && plain.text.hasSuffix("line 99\n"))
+        try c.send("GET /stream HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n")
+        let zipped = try c.readResponse()
+        #expect(zipped.header("Content-Encoding") == "gzip")
+        #expect(String(decoding: try #require(GzipStream.gunzip(zipped.body)), as: UTF8.self) == plain.text)
+        try c.send("GET /sized-stream HTTP/1.1\r\nHost: a\r\n\r\n")
+        let sized = try c.readResponse()
+        #expect(sized.header("Content-Length") == "5000")
+        #expect(sized.body.count == 5000)
+    }
+
+    @Test func slowlorisHeadIsCutOffByTotalDeadline() throws {
+        let s = try TestServer { $0.headTimeout = 1 }
+        let c = try RawHTTPClient(port: s.port, timeout: 5)
+        let start = Date()
+        try c.send("GET /echo HTTP/1.1\r\n")
+        for i in 0..<8 {
+            usleep(250_000)
+            do { try c.send("X-\(i): y\r\n") } catch { break }
+        }
+        let (bytes, closed) = c.readAll()
+        #expect(RawResponse.parseAll(bytes).first?.status == 408)
+        #expect(closed)
+        #expect(Date().timeIntervalSince(start) < 4)
+    }
+
+    @Test func idleKeepAliveIsClosed() throws {
+        let s = try TestServer { $0.idleTimeout = 0.5 }
+        let c = try RawHTTPClient(port: s.port, timeout: 5)
+        try c.send("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n")
+        _ = try c.readResponse()
+        let start = Date()
+        let (_, closed) = c.readAll()
+        #expect(closed)
+        #expect(Date().timeIntervalSince(start) < 3)
+    }
+
+    @Test func slowBodyIsCutOff() throws {
+        let s = try TestServer { $0.bodyTimeout = 0.5 }
+        let r = try s.exchange("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc")
+        #expect(r.responses.first?.status == 408)
+        #expect(r.closed)
+    }
+
+    @Test func connectionLimitRefusesExcessAtOnce() throws {
+        let s = try TestServer { $0.maxConnections = 2 }
+        let a = try RawHTTPClient(port: s.port)
+        let b = try RawHTTPClient(port: s.port)
+        try a.send("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n")
+        try b.send("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n")
+        _ = try a.readResponse(); _ = try b.readResponse()
+        let r = try s.exchange("GET /echo HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(r.responses.first?.status == 503)
+        #expect(r.closed)
+    }
+
+    @Test func gracefulShutdownFinishesInFlightRequest() throws {
+        let s = try TestServer()
+        let c = try RawHTTPClient(port: s.port)
+        try c.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+        usleep(50_000)
+        let idle = try RawHTTPClient(port: s.port)
+        usleep(50_000)
+        let done = DispatchSemaphore(value: 0)
+        let server = s.server
+        Thread.detachNewThread { server.shutdown(gracePeriod: 5); done.signal() }
+        let r = try c.readResponse()
+        #expect(r.text == "slow")
+        #expect(r.header("Connection") == "close")
+        #expect(idle.readAll().closed, "idle connections are closed on shutdown")
+        #expect(done.wait(timeout: .now() + 5) == .success)
+        #expect((try? RawHTTPClient(port: s.port, timeout: 1)) == nil, "no longer accepting")
+    }
+
+    @Test func manyConcurrentClients() throws {
+        let s = try TestServer()
+        let group = DispatchGroup()
+        let failures = LockedCounter()
+        for i in 0..<32 {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                do {
+                    let c = try RawHTTPClient(port: s.port)
+                    for j in 0..<20 {
+                        try c.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n\(String(format: "%03d", (i * 20 + j) % 1000))")
+                        if try c.readResponse().text != "POST 3 \(String(format: "%03d", (i * 20 + j) % 1000))" { failures.add() }
+                    }
+                } catch { failures.add() }
+            }
+        }
+        group.wait()
+        #expect(failures.value == 0)
+    }
+}
+
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func add() { lock.lock(); n += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Glibc
+
+/// Starts the real `incognita` executable on 127.0.0.1 with a free port and a temporary data
+/// directory, waits until it answers, and stops it by its own process id.
+public final class ServerProcess: @unchecked Sendable {
+    public let process = Process()
+    public let port: Int
+    public let dataDirectory: URL
+    public let output = Pipe()
+    private var collected = Data()
+    private let lock = NSLock()
+
+    public static var executable: URL {
+        // Tests run from the package root; the binary sits in the same build folder as the test bundle.
+        let bundle = Bundle.main.bundleURL
+        let candidates = [bundle.appendingPathComponent("incognita"), bundle.deletingLastPathComponent().appendingPathComponent("incognita"),
+                          URL(fileURLWithPath: ".build/debug/incognita")]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
+    }
+
+    public init(arguments: [String] = [], environment: [String: String] = [:], dataDirectory: URL? = nil) throws {
+        port = try ServerProcess.freePort()
+        self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("incognita-test-\(UUID().uuidString)")
+        process.executableURL = ServerProcess.executable
+        process.arguments = ["--host", "127.0.0.1", "--port", String(port), "--data-dir", self.dataDirectory.path] + arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        env["INCOGNITA_OPENAPI"] = env["INCOGNITA_OPENAPI"] ?? FileManager.default.currentDirectoryPath + "/openapi.yaml"
+        process.environment = env
+        process.standardOutput = output
+        process.standardError = output
+        output.fileHandleForReading.readabilityHandler = { [weak self] h in
+            let d = h.availableData
+            guard let self else { return }
+            self.lock.lock(); self.collected.append(d); self.lock.unlock()
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let c = try? RawHTTPClient(port: port, timeout: 1) {
+                try? c.send("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                if (try? c.readResponse())?.status == 200 { return }
+            }
+            if !process.isRunning { break }
+            usleep(50_000)
+        }
+        throw RawHTTPClient.Failure(description: "server did not start: \(log)")
+    }
+
+    /// What the server printed so far.
+    public var log: String {
+        lock.lock(); defer { lock.unlock() }
+        return String(decoding: collected, as: UTF8.self)
+    }
+
+    public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    /// Waits for exit and returns the status (nil on timeout).
+    public func waitForExit(timeout: Double = 20) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    public func stop() {
+        if process.isRunning {
+            signal(SIGTERM)
+            if waitForExit(timeout: 15) == nil { signal(SIGKILL); _ = waitForExit(timeout: 5) }
+        }
+    }
+
+    deinit {
+        stop()
+        output.fileHandleForReading.readabilityHandler = nil
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+
+    /// A port that was free a moment ago (bind to 0, read it, close).
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
