@@ -1,0 +1,148 @@
+import Foundation
+
+/// The state of an unfinished Lucas–Lehmer test: after `iteration` squarings the residue is
+/// s_iteration mod 2^exponent − 1 (s_0 = 4), stored as little-endian bytes. Codable, so the Service
+/// layer can write it atomically to the data directory and resume from it after a restart.
+public struct LucasLehmerCheckpoint: Sendable, Equatable, Codable {
+    public let exponent: UInt64
+    public let iteration: Int
+    public let residue: [UInt8]
+
+    public init(exponent: UInt64, iteration: Int, residue: [UInt8]) {
+        self.exponent = exponent
+        self.iteration = iteration
+        self.residue = residue
+    }
+}
+
+/// Result of a Lucas–Lehmer test of M_p = 2^p − 1.
+public struct LucasLehmerResult: Sendable, Equatable, Codable {
+    public let exponent: UInt64
+    public let isPrime: Bool
+    /// The low 64 bits of the final residue s_{p−2} mod M_p as 16 upper-case hex digits, the "Res64"
+    /// GIMPS prints ("0000000000000000" for a prime). Nil when no test was run (p = 2, composite p).
+    public let residue64: String?
+    /// Why the answer is what it is when the test itself was not run.
+    public let reason: String?
+}
+
+/// How often `LucasLehmer.run` hands out a checkpoint.
+public enum CheckpointPolicy: Sendable, Equatable {
+    case never
+    /// After every `n` iterations.
+    case iterations(Int)
+    /// When at least this many seconds have passed since the last checkpoint (checked each iteration).
+    case seconds(Double)
+}
+
+/// The Lucas–Lehmer test: for an odd prime p, M_p = 2^p − 1 is prime iff s_{p−2} ≡ 0 (mod M_p),
+/// where s_0 = 4 and s_{i+1} = s_i² − 2. Each step reduces s² by shift-and-add (2^p ≡ 1 mod M_p),
+/// see `BigInt.lucasLehmerStep`.
+///
+/// ```swift
+/// let r = try LucasLehmer.run(11)            // isPrime false, residue64 "00000000000006C8" (M11 = 23 · 89)
+/// ```
+public enum LucasLehmer {
+    /// Largest exponent accepted (a full test at 10^8 would take about a year on one core).
+    public static let maxExponent: UInt64 = 200_000_000
+    /// Exponents up to this answer inline in well under a second (the Service layer may use it to decide
+    /// between an inline answer and a job).
+    public static let inlineExponentLimit: UInt64 = 20_000
+
+    /// Validates the "exponent" field and returns the prime-exponent test's number of iterations
+    /// (p − 2), or a finished result when no iterations are needed (p = 2, composite p).
+    public static func plan(exponent p: UInt64) throws(PrimesError) -> (iterations: Int, immediate: LucasLehmerResult?) {
+        try PrimesValidation.check(p, field: "exponent", range: 2...maxExponent)
+        if p == 2 {
+            return (0, LucasLehmerResult(exponent: 2, isPrime: true, residue64: nil,
+                                         reason: "M2 = 3 is prime; the Lucas–Lehmer test applies to odd prime exponents"))
+        }
+        if let factor = Primality.smallestFactor(p) {
+            return (0, LucasLehmerResult(exponent: p, isPrime: false, residue64: nil,
+                                         reason: "the exponent \(p) is composite (divisible by \(factor)), so 2^\(p) − 1 is divisible by 2^\(factor) − 1"))
+        }
+        return (Int(p - 2), nil)
+    }
+
+    /// Runs (or resumes) the test of 2^p − 1.
+    ///
+    /// - `checkpoint`: resume from this state (validated: same exponent, iteration in range, residue < M_p).
+    /// - `onCheckpoint`: receives the state per `checkpointEvery`, and once more before a cancellation
+    ///   is reported, so no work is lost.
+    /// - `progress(done, total)`: iterations done of p − 2, at most ~1000 calls plus the last.
+    /// - `isCancelled`: checked every iteration; throws `PrimesError.cancelled`.
+    public static func run(_ p: UInt64, from checkpoint: LucasLehmerCheckpoint? = nil,
+                           checkpointEvery: CheckpointPolicy = .never,
+                           onCheckpoint: (LucasLehmerCheckpoint) throws -> Void = { _ in },
+                           progress: (Int, Int) -> Void = { _, _ in },
+                           isCancelled: () -> Bool = { false }) throws -> LucasLehmerResult {
+        let (total, immediate) = try plan(exponent: p)
+        if let immediate { return immediate }
+        let modulus = BigInt.mersenne(p)
+        let s = BigInt(4)
+        var start = 0
+        if let checkpoint {
+            guard checkpoint.exponent == p else {
+                throw PrimesError.invalid(field: "checkpoint.exponent", message: "checkpoint is for exponent \(checkpoint.exponent), not \(p)")
+            }
+            guard (0...total).contains(checkpoint.iteration) else {
+                throw PrimesError.invalid(field: "checkpoint.iteration", message: "must be between 0 and \(total)")
+            }
+            let restored = BigInt(littleEndianBytes: checkpoint.residue)
+            guard restored.compare(modulus) <= 0 else {
+                throw PrimesError.invalid(field: "checkpoint.residue", message: "residue is not reduced modulo 2^\(p) − 1")
+            }
+            s.set(restored)
+            start = checkpoint.iteration
+        }
+        let square = BigInt(), high = BigInt()
+        let progressStep = max(1, total / 1000)
+        let clock = ContinuousClock()
+        var lastCheckpoint = clock.now
+        func snapshot(_ i: Int) -> LucasLehmerCheckpoint {
+            LucasLehmerCheckpoint(exponent: p, iteration: i, residue: s.littleEndianBytes())
+        }
+        progress(start, total)
+        var i = start
+        while i < total {
+            if isCancelled() {
+                try onCheckpoint(snapshot(i))
+                throw PrimesError.cancelled
+            }
+            s.lucasLehmerStep(p: p, modulus: modulus, square: square, high: high)
+            i += 1
+            if i % progressStep == 0 || i == total { progress(i, total) }
+            switch checkpointEvery {
+            case .never: break
+            case .iterations(let n):
+                if n > 0 && i % n == 0 && i < total { try onCheckpoint(snapshot(i)) }
+            case .seconds(let seconds):
+                if i < total && clock.now - lastCheckpoint >= .seconds(seconds) {
+                    try onCheckpoint(snapshot(i))
+                    lastCheckpoint = clock.now
+                }
+            }
+        }
+        // s is in [0, M_p]; M_p itself is the residue 0.
+        if s.compare(modulus) == 0 { s.set(0) }
+        return LucasLehmerResult(exponent: p, isPrime: s.isZero, residue64: res64(s.low64), reason: nil)
+    }
+
+    /// Validates a JSON-decoded or file-read checkpoint for `run`; the Service layer may call this
+    /// after reading one from disk.
+    public static func validate(_ checkpoint: LucasLehmerCheckpoint) throws(PrimesError) {
+        let (total, immediate) = try plan(exponent: checkpoint.exponent)
+        if immediate != nil || !(0...total).contains(checkpoint.iteration) {
+            throw .invalid(field: "checkpoint.iteration", message: "not a valid state of the test of exponent \(checkpoint.exponent)")
+        }
+        if checkpoint.residue.count > Int((checkpoint.exponent + 7) / 8) {
+            throw .invalid(field: "checkpoint.residue", message: "longer than the modulus")
+        }
+    }
+
+    /// The GIMPS "Res64": 16 upper-case hexadecimal digits, zero-padded.
+    static func res64(_ low: UInt64) -> String {
+        let hex = String(low, radix: 16, uppercase: true)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
