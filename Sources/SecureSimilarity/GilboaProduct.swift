@@ -9,8 +9,23 @@
 /// bits) the sender sends d_m = m0 + Δ_m − m1 and keeps zA_ij = −Σ_{k,t} 2^t·m0_m[i]. The
 /// receiver computes v_m = H(m, T_m) + r_m·d_m = m0 + r_m·Δ_m and zB_ij = Σ_{k,t} 2^t·v_m[i].
 /// Then zA + zB = Σ_k Σ_t 2^t·σ_t·y_{jk,t}·x_ik = Σ_k x_ik·y_jk (mod 2^ℓ): the t-th OT needs only
-/// ℓ − t bits because its value is multiplied by 2^t.
+/// ℓ − t bits because its value is multiplied by 2^t. The pads are likewise drawn as ℓ − t bit
+/// fields: element i of H(m, ·) is bits [i·(ℓ−t), (i+1)·(ℓ−t)) of the hash output, so each OT
+/// hashes ⌈p·(ℓ−t)/64⌉ words instead of p.
 enum GilboaProduct {
+    /// Bits [start, start + width) of `words` (little-endian bit order), width in 1...64.
+    @inline(__always)
+    static func field(_ words: [UInt64], _ start: Int, _ width: Int, _ mask: UInt64) -> UInt64 {
+        let index = start >> 6, offset = start & 63
+        var v = words[index] >> UInt64(offset)
+        if offset + width > 64 { v |= words[index + 1] << UInt64(64 - offset) }
+        return v & mask
+    }
+
+    /// Words of hash output for one OT: ⌈p·width/64⌉.
+    @inline(__always)
+    static func padWords(_ p: Int, _ width: Int) -> Int { (p * width + 63) / 64 }
+
     /// Number of extended OTs: N = q·n·w.
     static func otCount(dimension n: Int, receiverCount q: Int, valueBits w: Int) -> Int { q * n * w }
 
@@ -53,7 +68,7 @@ enum GilboaProduct {
         defer { Sodium.wipe(&xcol) }
         var packer = BitPacker(capacityBits: correctionBits(dimension: n, senderCount: p, receiverCount: q, valueBits: w, ringBits: l))
         var shares = [UInt64](repeating: 0, count: p * q)
-        var m0 = [UInt64](repeating: 0, count: p), m1 = [UInt64](repeating: 0, count: p)
+        var m0 = [UInt64](repeating: 0, count: p + 1), m1 = [UInt64](repeating: 0, count: p + 1)
         var acc = [UInt64](repeating: 0, count: p)
         let ringMask: UInt64 = l >= 64 ? ~0 : (1 << UInt64(l)) &- 1
         var m = 0
@@ -66,17 +81,19 @@ enum GilboaProduct {
                 }
                 for t in 0..<w {
                     let lo = rows[2 * m], hi = rows[2 * m + 1]
-                    domain.hash(index: m, lo: lo, hi: hi, into: &m0, count: p)
-                    domain.hash(index: m, lo: lo ^ sLo, hi: hi ^ sHi, into: &m1, count: p)
                     let width = l - t
+                    let words = padWords(p, width)
+                    domain.hash(index: m, lo: lo, hi: hi, into: &m0, count: words)
+                    domain.hash(index: m, lo: lo ^ sLo, hi: hi ^ sHi, into: &m1, count: words)
                     let mask: UInt64 = width >= 64 ? ~0 : (1 << UInt64(width)) &- 1
                     let negate = t == w - 1
                     let shift = UInt64(t)
                     for i in 0..<p {
                         let xv = xcol[k * p + i]
                         let delta = negate ? 0 &- xv : xv
-                        let a = m0[i] & mask
-                        packer.append((a &+ delta &- m1[i]) & mask, width: width)
+                        let a = field(m0, i * width, width, mask)
+                        let b = field(m1, i * width, width, mask)
+                        packer.append((a &+ delta &- b) & mask, width: width)
                         acc[i] = acc[i] &- (a << shift)
                     }
                     m += 1
@@ -100,7 +117,7 @@ enum GilboaProduct {
         precondition(rows.count == 2 * total)
         var reader = BitUnpacker(words: corrections)
         var shares = [UInt64](repeating: 0, count: p * q)
-        var v = [UInt64](repeating: 0, count: p)
+        var v = [UInt64](repeating: 0, count: p + 1)
         var acc = [UInt64](repeating: 0, count: p)
         let ringMask: UInt64 = l >= 64 ? ~0 : (1 << UInt64(l)) &- 1
         var m = 0
@@ -112,14 +129,15 @@ enum GilboaProduct {
                     progress(m, total)
                 }
                 for t in 0..<w {
-                    domain.hash(index: m, lo: rows[2 * m], hi: rows[2 * m + 1], into: &v, count: p)
                     let width = l - t
+                    domain.hash(index: m, lo: rows[2 * m], hi: rows[2 * m + 1], into: &v, count: padWords(p, width))
                     let mask: UInt64 = width >= 64 ? ~0 : (1 << UInt64(width)) &- 1
                     let choose: UInt64 = 0 &- ((choices[m >> 6] >> UInt64(m & 63)) & 1)
                     let shift = UInt64(t)
                     for i in 0..<p {
                         let d = reader.next(width: width)
-                        acc[i] = acc[i] &+ (((v[i] &+ (d & choose)) & mask) << shift)
+                        let pad = field(v, i * width, width, mask)
+                        acc[i] = acc[i] &+ (((pad &+ (d & choose)) & mask) << shift)
                     }
                     m += 1
                 }
