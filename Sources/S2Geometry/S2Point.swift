@@ -48,13 +48,20 @@ public struct S2Point: Sendable, Hashable, CustomStringConvertible {
     /// Angle between two vectors: atan2(|a×b|, a·b).
     @inlinable public func angle(_ o: S2Point) -> Double { atan2(cross(o).norm, dot(o)) }
 
-    /// A vector orthogonal to this one (C++ `Vector3::Ortho`).
+    /// A unit vector orthogonal to this one (C++ `S2::Ortho`): a × t where t = (0.012, 0.0053, 0.00457)
+    /// with the component after the largest one set to 1.
     public var ortho: S2Point {
         var k = largestAbsComponent - 1
         if k < 0 { k = 2 }
-        let temp: S2Point
-        switch k { case 0: temp = S2Point(1, 0, 0); case 1: temp = S2Point(0, 1, 0); default: temp = S2Point(0, 0, 1) }
-        return cross(temp).normalized
+        var t = S2Point(0.012, 0.0053, 0.00457)
+        switch k { case 0: t.x = 1; case 1: t.y = 1; default: t.z = 1 }
+        return cross(t).normalized
+    }
+    /// Lexicographic order on (x, y, z), as C++ `Vector3::operator<`.
+    @inlinable public static func lexLess(_ a: S2Point, _ b: S2Point) -> Bool {
+        if a.x != b.x { return a.x < b.x }
+        if a.y != b.y { return a.y < b.y }
+        return a.z < b.z
     }
 
     public var description: String { "[\(x), \(y), \(z)]" }

@@ -254,7 +254,75 @@ def gen_unions():
     print("unions", len(cases))
 
 
+def star(rng, lat, lng, r, n, lo, hi):
+    """Star-shaped ring around (lat, lng): n vertices at sorted angles, radii in [lo, hi]·r degrees."""
+    angles = sorted(rng.uniform(0, 2 * math.pi) for _ in range(n))
+    ring = []
+    for a in angles:
+        rr = r * rng.uniform(lo, hi)
+        la = lat + rr * math.sin(a)
+        ln = lng + rr * math.cos(a) / max(0.05, math.cos(math.radians(min(89.0, abs(lat)))))
+        la = max(-89.999, min(89.999, la))
+        if ln > 180: ln -= 360
+        if ln < -180: ln += 360
+        ring.append((la, ln))
+    return ring
+
+
+def gen_polygons():
+    rng = random.Random(99)
+    cases = []
+    for k in range(60):
+        lat, lng = rand_center(rng)
+        lat = max(-80.0, min(80.0, lat))
+        r = 10 ** rng.uniform(-3.5, 1.2)
+        rings = [star(rng, lat, lng, r, rng.randint(3, 40), 0.6, 1.0)]
+        if rng.random() < 0.4:
+            rings.append(star(rng, lat, lng, r, rng.randint(3, 12), 0.1, 0.3))   # hole
+        if rng.random() < 0.2:  # a second shell (MultiPolygon)
+            rings.append(star(rng, lat + 3 * r, lng, r * 0.5, rng.randint(3, 10), 0.6, 1.0))
+        if rng.random() < 0.3:
+            rings = [list(reversed(x)) for x in rings]   # clockwise input
+        loops = []
+        for ring in rings:
+            l = s2.S2Loop([s2.S2LatLng.FromDegrees(a, b).ToPoint() for a, b in ring])
+            l.Normalize()
+            loops.append(l)
+        poly = s2.S2Polygon()
+        poly.InitNested(loops)
+        bounds = []
+        for l in loops:
+            b = l.GetRectBound()
+            bounds.append([R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())])
+        pts = []
+        for _ in range(60):
+            la = lat + rng.uniform(-1.3, 1.3) * r * (1 if rng.random() < 0.8 else 4)
+            ln = lng + rng.uniform(-1.3, 1.3) * r / max(0.05, math.cos(math.radians(min(89.0, abs(lat)))))
+            la = max(-90.0, min(90.0, la))
+            if ln > 180: ln -= 360
+            if ln < -180: ln += 360
+            pts.append([R(la), R(ln), bool(poly.Contains(s2.S2LatLng.FromDegrees(la, ln).ToPoint()))])
+        for ring in rings:  # vertices themselves
+            for a, b in ring[:5]:
+                pts.append([R(a), R(b), bool(poly.Contains(s2.S2LatLng.FromDegrees(a, b).ToPoint()))])
+        covs = []
+        for j in range(4):
+            o = rand_options(rng, max(poly.GetArea(), 1e-30))
+            o["maxCells"] = min(o["maxCells"], 200)
+            interior = (j % 2 == 1)
+            c = coverer(o)
+            ids = c.GetInteriorCovering(poly) if interior else c.GetCovering(poly)
+            covs.append({"options": o, "interior": interior, "cells": [x.ToToken() for x in ids]})
+        cases.append({"rings": [[[R(b), R(a)] for a, b in ring] for ring in rings], "bounds": bounds,
+                      "valid": bool(poly.IsValid()),
+                      "area": R(poly.GetArea()), "points": pts, "coverings": covs})
+    with open(os.path.join(OUT, "polygons.json"), "w") as f:
+        json.dump({"cases": cases}, f, separators=(",", ":"))
+    print("polygons", len(cases))
+
+
 if __name__ == "__main__":
     gen_cells()
     gen_coverings()
     gen_unions()
+    gen_polygons()

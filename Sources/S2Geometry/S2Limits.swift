@@ -1,0 +1,19 @@
+/// Limits applied by the domain API before any work starts. The reference library accepts inputs
+/// that cost it seconds and a gigabyte (see notes/s2.md §5); these bounds keep every request cheap.
+public struct S2Limits: Sendable, Hashable {
+    /// Largest `maxCells` a covering request may ask for.
+    public var maxCells: Int = 10_000
+    /// Largest number of cells a covering or cell-union response may contain (fixed-level coverings
+    /// with a high `minLevel` grow 4× per level).
+    public var maxOutputCells: Int = 100_000
+    /// Largest estimated number of candidate cells the coverer may examine.
+    public var maxCandidates: Int = 400_000
+    /// Largest number of points in one batch request.
+    public var maxBatchPoints: Int = 100_000
+    /// Largest number of cell tokens in one cell-union request (each operand).
+    public var maxUnionCells: Int = 100_000
+    /// Largest number of vertices over all polygon rings.
+    public var maxPolygonVertices: Int = 100_000
+    public init() {}
+    public static let `default` = S2Limits()
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// A polygon: shells and holes as normalised loops; a point is inside when it is inside an odd
+/// number of loops (C++ `S2Polygon` with nested loops). Cell tests are exact geometric tests with the
+/// robust predicates; candidate edges come from a small cell index.
+public struct S2Polygon: Sendable, Hashable, S2Region {
+    public let loops: [S2Loop]
+    /// Union of the loop bounds.
+    public let rectBound: S2LatLngRect
+    let edges: [Edge]
+    /// (cell id, edge index) sorted by cell id: each edge is listed under the cells covering its bound.
+    let index: [IndexEntry]
+    /// Bit L set when some index entry is at level L.
+    let indexLevels: UInt32
+
+    struct Edge: Sendable, Hashable {
+        let a: S2Point
+        let b: S2Point
+        let bound: S2LatLngRect
+    }
+    struct IndexEntry: Sendable, Hashable {
+        let cell: S2CellId
+        let edge: Int32
+    }
+
+    /// Builds the polygon from loops; each loop is normalised (inverted if it encloses more than
+    /// half the sphere), so ring orientation does not matter.
+    public init(loops input: [S2Loop]) {
+        var ls = input
+        for k in ls.indices { ls[k].normalize() }
+        loops = ls
+        var bound = S2LatLngRect.empty
+        var es: [Edge] = []
+        for l in ls {
+            bound = bound.union(l.rectBound)
+            let n = l.numVertices
+            for i in 0..<n {
+                let a = l.vertices[i], b = l.vertex(i + 1)
+                var bd = S2LatLngRectBounder()
+                bd.addPoint(a); bd.addPoint(b)
+                es.append(Edge(a: a, b: b, bound: bd.result))
+            }
+        }
+        rectBound = bound
+        edges = es
+        // Index: cover each edge's bound with ≤ 4 cells no deeper than a level fitted to the edge count.
+        let coverer = S2RegionCoverer(options: .init(minLevel: 0, maxLevel: 20, levelMod: 1, maxCells: 4))
+        var entries: [IndexEntry] = []
+        entries.reserveCapacity(es.count * 3)
+        for (k, e) in es.enumerated() {
+            let cells = (try? coverer.covering(e.bound.expanded(S2LatLng(latRadians: 1e-13, lngRadians: 1e-13)))) ?? [S2CellId]()
+            if cells.isEmpty { for f in 0..<6 { entries.append(IndexEntry(cell: .fromFace(f), edge: Int32(k))) } }
+            for c in cells { entries.append(IndexEntry(cell: c, edge: Int32(k))) }
+        }
+        entries.sort { $0.cell.id < $1.cell.id }
+        index = entries
+        indexLevels = entries.reduce(0) { $0 | (1 << UInt32($1.cell.level)) }
+    }
+
+    /// Checks validity as the reference requires it: every loop has ≥ 3 vertices, no repeated or
+    /// antipodal consecutive vertices, and no two edges (of the same or different loops) cross.
+    /// `field` names the polygon in errors, e.g. "region.polygon".
+    public func validate(field: String) throws {
+        for (k, l) in loops.enumerated() {
+            let n = l.numVertices
+            guard n >= 3 else { throw S2Error.invalid(field: "\(field).coordinates[\(k)]", message: "a ring needs at least 3 distinct vertices") }
+            for i in 0..<n {
+                let a = l.vertices[i], b = l.vertex(i + 1)
+                if a == b { throw S2Error.invalid(field: "\(field).coordinates[\(k)]", message: "ring has repeated consecutive vertices at position \(i)") }
+                if a == -b { throw S2Error.invalid(field: "\(field).coordinates[\(k)]", message: "ring has antipodal consecutive vertices at position \(i)") }
+            }
+        }
+        for (i, e) in edges.enumerated() {
+            let cells = (try? S2RegionCoverer(options: .init(minLevel: 0, maxLevel: 20, maxCells: 4))
+                .covering(e.bound.expanded(S2LatLng(latRadians: 1e-13, lngRadians: 1e-13)))) ?? []
+            var others: [Int32] = []
+            for c in cells { others += candidateEdges(c) }
+            for j in Set(others) where Int(j) > i {
+                let f = edges[Int(j)]
+                if S2Predicates.crossingSign(e.a, e.b, f.a, f.b) > 0 {
+                    throw S2Error.invalid(field: field, message: "polygon edges cross each other (self-intersecting or overlapping rings)")
+                }
+                if (e.a == f.a && e.b == f.b) || (e.a == f.b && e.b == f.a) {
+                    throw S2Error.invalid(field: field, message: "polygon rings share an edge")
+                }
+            }
+        }
+    }
+
+    public var numVertices: Int { loops.reduce(0) { $0 + $1.numVertices } }
+    /// Σ ± loop areas (holes inside shells subtract).
+    public var area: Double {
+        var total = 0.0
+        for (k, l) in loops.enumerated() { total += depth(k) % 2 == 0 ? l.area : -l.area }
+        return Swift.max(0, total)
+    }
+    /// Σ loop perimeters / loops: used by the cost estimate.
+    public var numEdges: Int { edges.count }
+    /// Nesting depth of loop k: how many other loops contain its first vertex.
+    func depth(_ k: Int) -> Int {
+        let v = loops[k].vertices.first ?? S2Point(1, 0, 0)
+        var d = 0
+        for (j, l) in loops.enumerated() where j != k && l.contains(v) { d += 1 }
+        return d
+    }
+    /// Total length of the loop edges, in radians.
+    public var perimeter: Double { edges.reduce(0) { $0 + $1.a.angle($1.b) } }
+
+    public func contains(_ p: S2Point) -> Bool {
+        if !rectBound.contains(p) { return false }
+        var inside = false
+        for l in loops where l.contains(p) { inside.toggle() }
+        return inside
+    }
+
+    public var capBound: S2Cap { rectBound.capBound }
+
+    /// Indices of the edges whose index cells intersect `cell`.
+    func candidateEdges(_ cell: S2CellId) -> [Int32] {
+        var out: [Int32] = []
+        // Index cells containing `cell` (its ancestors): binary search on the face first.
+        if !index.isEmpty {
+            var level = 0
+            while level <= cell.level {
+                if (indexLevels >> UInt32(level)) & 1 != 0 {
+                    let anc = cell.parent(level)
+                    var i = lowerBound(anc)
+                    while i < index.count && index[i].cell == anc { out.append(index[i].edge); i += 1 }
+                }
+                level += 1
+            }
+        }
+        // Index cells inside `cell`.
+        var i = lowerBound(cell.rangeMin)
+        while i < index.count && index[i].cell.id <= cell.rangeMax.id { out.append(index[i].edge); i += 1 }
+        if out.count > 1 {
+            out.sort()
+            var w = 1
+            for r in 1..<out.count where out[r] != out[w - 1] { out[w] = out[r]; w += 1 }
+            out.removeSubrange(w...)
+        }
+        return out
+    }
+    func lowerBound(_ id: S2CellId) -> Int {
+        var lo = 0, hi = index.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if index[mid].cell.id < id.id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Whether some polygon edge touches the cell: crosses or touches a cell edge, or has an
+    /// endpoint inside the cell.
+    func boundaryTouches(_ cell: S2Cell) -> Bool {
+        let cand = candidateEdges(cell.id)
+        if cand.isEmpty { return false }
+        let rb = cell.rectBound
+        let v = (0..<4).map { cell.vertex($0) }
+        for k in cand {
+            let e = edges[Int(k)]
+            if !e.bound.intersects(rb) { continue }
+            if cell.contains(e.a) || cell.contains(e.b) { return true }
+            for j in 0..<4 where S2Predicates.crossingSign(e.a, e.b, v[j], v[(j + 1) & 3]) >= 0 { return true }
+        }
+        return false
+    }
+
+    public func mayIntersect(_ cell: S2Cell) -> Bool {
+        if !rectBound.intersects(cell.rectBound) { return false }
+        if boundaryTouches(cell) { return true }
+        return contains(cell.center)
+    }
+    public func contains(_ cell: S2Cell) -> Bool {
+        if !rectBound.intersects(cell.rectBound) { return false }
+        if boundaryTouches(cell) { return false }
+        return contains(cell.center)
+    }
+}
