@@ -26,13 +26,16 @@ public enum SimilarityError: Error, Sendable, Equatable {
     case cancelled(field: String, message: String)
     /// The transport failed (raised by `PeerTransport` implementations or the session driver).
     case transport(field: String, message: String)
+    /// A sealed message did not authenticate: unknown or wrong sender key, tampered bytes,
+    /// replayed or reordered sequence number. The Service layer answers 401.
+    case authenticationFailed(field: String, message: String)
 
     /// The offending field.
     public var field: String {
         switch self {
         case .invalidInput(let f, _), .malformedMessage(let f, _), .unexpectedMessage(let f, _),
              .parameterMismatch(let f, _), .transcriptMismatch(let f, _), .peerAborted(let f, _),
-             .crypto(let f, _), .cancelled(let f, _), .transport(let f, _):
+             .crypto(let f, _), .cancelled(let f, _), .transport(let f, _), .authenticationFailed(let f, _):
             return f
         }
     }
@@ -42,7 +45,7 @@ public enum SimilarityError: Error, Sendable, Equatable {
         switch self {
         case .invalidInput(_, let m), .malformedMessage(_, let m), .unexpectedMessage(_, let m),
              .parameterMismatch(_, let m), .transcriptMismatch(_, let m), .peerAborted(_, let m),
-             .crypto(_, let m), .cancelled(_, let m), .transport(_, let m):
+             .crypto(_, let m), .cancelled(_, let m), .transport(_, let m), .authenticationFailed(_, let m):
             return m
         }
     }
@@ -59,6 +62,7 @@ public enum SimilarityError: Error, Sendable, Equatable {
         case .crypto: return 7
         case .cancelled: return 8
         case .transport: return 9
+        case .authenticationFailed: return 10
         }
     }
 }

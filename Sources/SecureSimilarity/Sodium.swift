@@ -202,6 +202,118 @@ enum Sodium {
         }
     }
 
+    // MARK: X25519 key exchange (crypto_kx)
+
+    static let kxKeyBytes = 32
+
+    /// A fresh X25519 key pair (`crypto_kx_keypair`): (public, secret).
+    static func kxKeyPair() -> (publicKey: [UInt8], secretKey: [UInt8]) {
+        var pk = [UInt8](repeating: 0, count: kxKeyBytes), sk = [UInt8](repeating: 0, count: kxKeyBytes)
+        _ = pk.withUnsafeMutableBufferPointer { p in
+            sk.withUnsafeMutableBufferPointer { crypto_kx_keypair(p.baseAddress!, $0.baseAddress!) }
+        }
+        return (pk, sk)
+    }
+
+    /// The X25519 public key of a secret key (`crypto_scalarmult_curve25519_base`, as crypto_kx
+    /// computes it); nil for a degenerate key.
+    static func kxPublicKey(secretKey sk: [UInt8]) -> [UInt8]? {
+        guard sk.count == kxKeyBytes else { return nil }
+        var pk = [UInt8](repeating: 0, count: kxKeyBytes)
+        let rc = pk.withUnsafeMutableBufferPointer { p in
+            sk.withUnsafeBufferPointer { crypto_scalarmult_curve25519_base(p.baseAddress!, $0.baseAddress!) }
+        }
+        return rc == 0 ? pk : nil
+    }
+
+    /// Directional session keys (`crypto_kx_client_session_keys` when `asClient`, else
+    /// `crypto_kx_server_session_keys`): rx decrypts what the peer sends, tx encrypts what we
+    /// send. nil when the peer key is unacceptable (low-order point).
+    static func kxSessionKeys(
+        asClient: Bool, publicKey pk: [UInt8], secretKey sk: [UInt8], peerPublicKey peer: [UInt8]
+    ) -> (rx: [UInt8], tx: [UInt8])? {
+        guard pk.count == kxKeyBytes, sk.count == kxKeyBytes, peer.count == kxKeyBytes else { return nil }
+        var rx = [UInt8](repeating: 0, count: 32), tx = [UInt8](repeating: 0, count: 32)
+        let rc = rx.withUnsafeMutableBufferPointer { r in
+            tx.withUnsafeMutableBufferPointer { t in
+                pk.withUnsafeBufferPointer { p in
+                    sk.withUnsafeBufferPointer { s in
+                        peer.withUnsafeBufferPointer { q in
+                            asClient
+                                ? crypto_kx_client_session_keys(r.baseAddress!, t.baseAddress!, p.baseAddress!, s.baseAddress!, q.baseAddress!)
+                                : crypto_kx_server_session_keys(r.baseAddress!, t.baseAddress!, p.baseAddress!, s.baseAddress!, q.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        return rc == 0 ? (rx, tx) : nil
+    }
+
+    /// Keyed BLAKE2b-256 (`crypto_generichash` with a 32-byte key): a PRF for key derivation.
+    static func keyedBlake2b(key: [UInt8], _ input: [UInt8]) -> [UInt8] {
+        precondition(key.count >= 16 && key.count <= 64)
+        var out = [UInt8](repeating: 0, count: 32)
+        _ = out.withUnsafeMutableBufferPointer { o in
+            input.withUnsafeBufferPointer { i in
+                key.withUnsafeBufferPointer { k in
+                    crypto_generichash(o.baseAddress!, 32, i.baseAddress, UInt64(i.count), k.baseAddress!, k.count)
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: XChaCha20-Poly1305 (IETF AEAD)
+
+    static let aeadKeyBytes = 32
+    static let aeadNonceBytes = 24
+    static let aeadTagBytes = 16
+
+    /// ciphertext ‖ tag of `plaintext` with associated data `ad`
+    /// (`crypto_aead_xchacha20poly1305_ietf_encrypt`).
+    static func aeadSeal(_ plaintext: [UInt8], ad: [UInt8], nonce: [UInt8], key: [UInt8]) -> [UInt8] {
+        precondition(key.count == aeadKeyBytes && nonce.count == aeadNonceBytes)
+        var out = [UInt8](repeating: 0, count: plaintext.count + aeadTagBytes)
+        var outLen: UInt64 = 0
+        _ = out.withUnsafeMutableBufferPointer { o in
+            plaintext.withUnsafeBufferPointer { m in
+                ad.withUnsafeBufferPointer { a in
+                    nonce.withUnsafeBufferPointer { n in
+                        key.withUnsafeBufferPointer { k in
+                            crypto_aead_xchacha20poly1305_ietf_encrypt(
+                                o.baseAddress!, &outLen, m.baseAddress, UInt64(m.count), a.baseAddress, UInt64(a.count),
+                                nil, n.baseAddress!, k.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The plaintext, or nil when the tag does not verify
+    /// (`crypto_aead_xchacha20poly1305_ietf_decrypt`).
+    static func aeadOpen(_ ciphertext: [UInt8], ad: [UInt8], nonce: [UInt8], key: [UInt8]) -> [UInt8]? {
+        guard key.count == aeadKeyBytes, nonce.count == aeadNonceBytes, ciphertext.count >= aeadTagBytes else { return nil }
+        var out = [UInt8](repeating: 0, count: ciphertext.count - aeadTagBytes)
+        var outLen: UInt64 = 0
+        let rc = out.withUnsafeMutableBufferPointer { o in
+            ciphertext.withUnsafeBufferPointer { c in
+                ad.withUnsafeBufferPointer { a in
+                    nonce.withUnsafeBufferPointer { n in
+                        key.withUnsafeBufferPointer { k in
+                            crypto_aead_xchacha20poly1305_ietf_decrypt(
+                                o.baseAddress, &outLen, nil, c.baseAddress!, UInt64(c.count), a.baseAddress, UInt64(a.count),
+                                n.baseAddress!, k.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        return rc == 0 ? out : nil
+    }
+
     // MARK: SHA-256
 
     /// SHA-256 of `bytes` (`crypto_hash_sha256`).
