@@ -94,3 +94,58 @@ import Testing
         #expect { try r2.open(m) } throws: { ($0 as? SimilarityError)?.field == "sealed" }
     }
 }
+
+@Suite struct SealedTransportTests {
+    /// A carrier that hands sealed bytes to a `SealedResponder` and records what crosses the wire.
+    actor Wire: PeerTransport {
+        var responder: SealedResponder
+        var captured: [[UInt8]] = []
+        init(_ r: SealedResponder) { responder = r }
+        func exchange(_ message: [UInt8]) async throws -> [UInt8] {
+            captured.append(message)
+            let reply = try responder.handle(message)
+            captured.append(reply)
+            return reply
+        }
+    }
+
+    @Test func sealedSessionEndToEnd() async throws {
+        let alice = IdentityKeyPair.generate(), bob = IdentityKeyPair.generate()
+        let sid = SessionID.random()
+        var rng = SplitMix64(seed: 31)
+        let n = 64
+        let a = TestData.unitVectors(2, n, &rng), b = TestData.unitVectors(1, n, &rng)
+        let params = try SimilarityParameters(dimension: n)
+        var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: a)
+        let responder = SealedResponder(
+            channel: try SealedChannel(identity: bob, peerPublicKey: alice.publicKey, sessionID: sid),
+            party: try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: b))
+        let wire = Wire(responder)
+        let transport = SealedPeerTransport(
+            channel: try SealedChannel(identity: alice, peerPublicKey: bob.publicKey, sessionID: sid), carrier: wire)
+        let result = try await SimilaritySession.run(&initiator, over: transport)
+        #expect(result.fixedPoint == TestData.plaintext(a, b, f: 16))
+        let remote = await wire.responder.party
+        #expect(remote.phase == .done && remote.result == result.transposed())
+        // every captured message is sealed: the cleartext protocol magic never appears at the start
+        let captured = await wire.captured
+        #expect(captured.count == 8)
+        #expect(captured.allSatisfy { Array($0.prefix(3)) == Array("ISC".utf8) })
+    }
+
+    @Test func wrongKeyIsRefusedWithoutTouchingTheSession() throws {
+        let alice = IdentityKeyPair.generate(), bob = IdentityKeyPair.generate(), mallory = IdentityKeyPair.generate()
+        let sid = SessionID.random()
+        var rng = SplitMix64(seed: 1)
+        let params = try SimilarityParameters(dimension: 8)
+        var responder = SealedResponder(
+            channel: try SealedChannel(identity: bob, peerPublicKey: alice.publicKey, sessionID: sid),
+            party: try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: TestData.unitVectors(1, 8, &rng)))
+        var impostor = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: TestData.unitVectors(1, 8, &rng))
+        var malloryChannel = try SealedChannel(identity: mallory, peerPublicKey: bob.publicKey, sessionID: sid)
+        #expect { try responder.handle(malloryChannel.seal(try impostor.start())) } throws: {
+            if case .authenticationFailed = $0 as? SimilarityError { return true } else { return false }
+        }
+        #expect(responder.party.phase == .awaitingHello)
+    }
+}
