@@ -11,16 +11,26 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
-        // System libraries (Debian -dev packages), each fenced by one wrapper file.
+        // System libraries (Debian -dev packages), each fenced by one wrapper file in the target that uses it.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // epoll and eventfd, which Glibc's Swift module does not export.
+        // epoll, eventfd and accept4, which Glibc's Swift module does not export.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(name: "CGMP", path: "Sources/CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
+        .systemLibrary(name: "CMPFR", path: "Sources/CMPFR", pkgConfig: "mpfr", providers: [.apt(["libmpfr-dev"])]),
+        .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         // The HTTP/1.1 server on POSIX sockets: knows nothing about any domain.
         .target(name: "HTTPServer", dependencies: [
             "CZlib", "CLinux",
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
+
+        // The domains: each knows nothing about HTTP.
+        .target(name: "S2Geometry"),
+        .target(name: "Bounds"),
+        .target(name: "Primes", dependencies: ["CGMP", "CMPFR"]),
+        .target(name: "Geodesics"),
+        .target(name: "SecureSimilarity", dependencies: ["CSodium"]),
 
         // Binds the domains to routes: validation, problem+json, jobs, metrics, configuration.
         .target(name: "Service", dependencies: [
@@ -29,7 +39,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "incognita", dependencies: [
-            "Service",
+            "Service", "HTTPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -37,5 +47,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "TestSupport"]),
+        .testTarget(name: "S2GeometryTests", dependencies: ["S2Geometry"], exclude: ["Fixtures", "Scripts"]),
+        .testTarget(name: "BoundsTests", dependencies: ["Bounds"], exclude: ["Fixtures", "Scripts"]),
+        .testTarget(name: "PrimesTests", dependencies: ["Primes"], exclude: ["Fixtures", "Scripts"]),
+        .testTarget(name: "GeodesicsTests", dependencies: ["Geodesics"], exclude: ["Fixtures", "Scripts"]),
+        .testTarget(name: "SecureSimilarityTests", dependencies: ["SecureSimilarity"], exclude: ["Fixtures", "Scripts"]),
     ]
 )

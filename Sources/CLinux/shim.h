@@ -2,9 +2,6 @@
 // wrapped in small inline functions so Swift never touches the packed epoll_event struct.
 #ifndef INCOGNITA_CLINUX_SHIM_H
 #define INCOGNITA_CLINUX_SHIM_H
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
 #include <sys/socket.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -40,6 +37,10 @@ static inline int cl_epoll_wait(int epfd, int *fds, uint32_t *events, int max, i
 }
 
 static inline int cl_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+/// accept4 is declared by glibc only under _GNU_SOURCE, which would change other headers for every
+/// module that imports this one; declare the prototype here instead.
+extern int accept4(int, struct sockaddr *, socklen_t *, int);
+
 /// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC.
 static inline int cl_accept(int fd) { return accept4(fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC); }
 

@@ -8,6 +8,7 @@ public final class RawHTTPClient {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     public init(port: Int, host: String = "127.0.0.1", timeout: Double = 5) throws {
