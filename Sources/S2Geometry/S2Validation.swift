@@ -3,11 +3,15 @@ import Foundation
 /// Input checks shared by the domain API; every failure names the request field.
 public enum S2Validation {
     /// Finite latitude in [−90, 90] and longitude in [−180, 180] (degrees).
-    public static func latLng(lat: Double, lng: Double, field: String) throws -> S2LatLng {
-        guard lat.isFinite else { throw S2Error.invalid(field: field + ".lat", message: "latitude must be a finite number") }
-        guard lng.isFinite else { throw S2Error.invalid(field: field + ".lng", message: "longitude must be a finite number") }
-        guard Swift.abs(lat) <= 90 else { throw S2Error.invalid(field: field + ".lat", message: "latitude must be within [-90, 90] degrees") }
-        guard Swift.abs(lng) <= 180 else { throw S2Error.invalid(field: field + ".lng", message: "longitude must be within [-180, 180] degrees") }
+    /// `field` is the object's path ("points[3]"); the checked members are "<field>.lat"/"<field>.lng",
+    /// or "lat"/"lng" when `field` is empty (query parameters).
+    public static func latLng(lat: Double, lng: Double, field f: String) throws -> S2LatLng {
+        let field = f.isEmpty ? "" : f
+        func name(_ m: String) -> String { field.isEmpty ? m : field + "." + m }
+        guard lat.isFinite else { throw S2Error.invalid(field: name("lat"), message: "latitude must be a finite number") }
+        guard lng.isFinite else { throw S2Error.invalid(field: name("lng"), message: "longitude must be a finite number") }
+        guard Swift.abs(lat) <= 90 else { throw S2Error.invalid(field: name("lat"), message: "latitude must be within [-90, 90] degrees") }
+        guard Swift.abs(lng) <= 180 else { throw S2Error.invalid(field: name("lng"), message: "longitude must be within [-180, 180] degrees") }
         return S2LatLng(latDegrees: lat, lngDegrees: lng)
     }
     public static func latLng(_ p: LatLngDegrees, field: String) throws -> S2LatLng {

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Entry points for the S2 endpoints. Every function validates its input (throwing `S2Error` with
+/// the request field name) and bounds its cost before doing any work.
+///
+/// ```swift
+/// let info = try S2Operations.cell(lat: -30.0438, lng: -51.14022, level: 15)
+/// let cov = try S2Operations.covering(S2CoveringRequest(region: .cap(center: .init(lat: 0, lng: 0), radiusMeters: 5000)))
+/// ```
+public enum S2Operations {
+    /// `GET /v1/s2/cells?lat=&lng=&level=`: the cell at `level` containing the point.
+    public static func cell(lat: Double, lng: Double, level: Int = 30) throws -> S2CellInfo {
+        let ll = try S2Validation.latLng(lat: lat, lng: lng, field: "")
+        _ = try S2Validation.level(level, field: "level")
+        return S2CellInfo(S2CellId(ll).parent(level))
+    }
+    /// `GET /v1/s2/cells/{token}`: token or decimal id.
+    public static func cell(token: String) throws -> S2CellInfo {
+        S2CellInfo(try S2Validation.cell(token, field: "token"))
+    }
+    /// `POST /v1/s2/cells`: the cell at `level` of each point, in input order.
+    public static func cells(points: [LatLngDegrees], level: Int = 30, limits: S2Limits = .default) throws -> [S2CellRef] {
+        _ = try S2Validation.level(level, field: "level")
+        guard points.count <= limits.maxBatchPoints else {
+            throw S2Error.tooExpensive(field: "points", message: "at most \(limits.maxBatchPoints) points per request")
+        }
+        return try points.enumerated().map { k, p in
+            S2CellRef(S2CellId(try S2Validation.latLng(p, field: "points[\(k)]")).parent(level))
+        }
+    }
+    /// Leaf-or-level ids without building references (fast path for large batches).
+    public static func cellIds(points: [LatLngDegrees], level: Int = 30, limits: S2Limits = .default) throws -> [S2CellId] {
+        _ = try S2Validation.level(level, field: "level")
+        guard points.count <= limits.maxBatchPoints else {
+            throw S2Error.tooExpensive(field: "points", message: "at most \(limits.maxBatchPoints) points per request")
+        }
+        return try points.enumerated().map { k, p in S2CellId(try S2Validation.latLng(p, field: "points[\(k)]")).parent(level) }
+    }
+
+    /// Validates a covering request and returns the prepared region, the options and the estimate,
+    /// throwing `tooExpensive` when the estimate exceeds the limits.
+    public static func plan(_ r: S2CoveringRequest, limits: S2Limits = .default) throws
+        -> (region: S2PreparedRegion, options: S2RegionCoverer.Options, estimate: S2CoveringEstimate) {
+        let options = try S2Validation.options(minLevel: r.minLevel, maxLevel: r.maxLevel, levelMod: r.levelMod,
+                                               maxCells: r.maxCells, limits: limits)
+        let region = try S2PreparedRegion(r.region, limits: limits)
+        let est = S2CoveringEstimate(region: region, options: options, interior: r.interior)
+        if est.outputCells > limits.maxOutputCells {
+            throw S2Error.tooExpensive(field: "minLevel",
+                message: "about \(est.outputCells) cells at minLevel \(r.minLevel) exceed the limit of \(limits.maxOutputCells); lower minLevel")
+        }
+        if est.candidateCells > limits.maxCandidates {
+            throw S2Error.tooExpensive(field: r.interior ? "maxLevel" : "maxCells",
+                message: "the covering would examine about \(est.candidateCells) cells (limit \(limits.maxCandidates)); lower maxLevel, minLevel or maxCells")
+        }
+        if est.edgeTests > limits.maxCandidates * 64 {
+            throw S2Error.tooExpensive(field: "region.polygon",
+                message: "the polygon is too complex for these options; lower maxCells or simplify the polygon")
+        }
+        return (region, options, est)
+    }
+
+    /// `POST /v1/s2/coverings`: covering or interior covering, cells sorted by id. The coverer runs
+    /// with a candidate budget of twice the limit as a backstop for the estimate.
+    public static func covering(_ r: S2CoveringRequest, limits: S2Limits = .default,
+                                progress: (Int, Int) -> Void = { _, _ in },
+                                isCancelled: () -> Bool = { false }) throws -> S2CoveringResult {
+        let (region, options, est) = try plan(r, limits: limits)
+        let applied = S2AppliedOptions(minLevel: options.minLevel, maxLevel: options.maxLevel,
+                                       levelMod: options.levelMod, maxCells: options.maxCells, interior: r.interior)
+        progress(0, 1)
+        if est.trivial {
+            progress(1, 1)
+            return S2CoveringResult(cells: [], options: applied, estimate: est)
+        }
+        let coverer = S2RegionCoverer(options: options, maxCandidates: 2 * limits.maxCandidates)
+        let cells = r.interior
+            ? try coverer.interiorCovering(region.region, isCancelled: isCancelled)
+            : try coverer.covering(region.region, isCancelled: isCancelled)
+        if cells.count > limits.maxOutputCells {
+            throw S2Error.tooExpensive(field: "minLevel", message: "the covering has \(cells.count) cells, over the limit of \(limits.maxOutputCells)")
+        }
+        progress(1, 1)
+        return S2CoveringResult(cells: cells, options: applied, estimate: est)
+    }
+
+    /// `POST /v1/s2/cell-unions`. Inputs are normalised first (as `S2CellUnion` does).
+    public static func cellUnion(_ r: S2CellUnionRequest, limits: S2Limits = .default) throws -> S2CellUnionResult {
+        func parse(_ list: [String], _ field: String) throws -> S2CellUnion {
+            guard list.count <= limits.maxUnionCells else {
+                throw S2Error.tooExpensive(field: field, message: "at most \(limits.maxUnionCells) cells per list")
+            }
+            return S2CellUnion(try list.enumerated().map { try S2Validation.cell($1, field: "\(field)[\($0)]") })
+        }
+        let a = try parse(r.cells, "cells")
+        func otherUnion() throws -> S2CellUnion {
+            guard let o = r.other else {
+                throw S2Error.invalid(field: "other", message: "operation '\(r.operation.rawValue)' needs 'other'")
+            }
+            return try parse(o, "other")
+        }
+        switch r.operation {
+        case .normalize:
+            return .cells(a.cellIds)
+        case .denormalize:
+            _ = try S2Validation.level(r.minLevel, field: "minLevel")
+            guard (1...3).contains(r.levelMod) else { throw S2Error.invalid(field: "levelMod", message: "levelMod must be 1, 2 or 3") }
+            let n = a.denormalizedCount(minLevel: r.minLevel, levelMod: r.levelMod)
+            guard n <= UInt64(limits.maxOutputCells) else {
+                throw S2Error.tooExpensive(field: "minLevel", message: "denormalizing gives \(n) cells, over the limit of \(limits.maxOutputCells)")
+            }
+            return .cells(a.denormalized(minLevel: r.minLevel, levelMod: r.levelMod))
+        case .union:
+            return .cells(a.union(try otherUnion()).cellIds)
+        case .intersection:
+            return .cells(a.intersection(try otherUnion()).cellIds)
+        case .difference:
+            return .cells(a.difference(try otherUnion()).cellIds)
+        case .contains:
+            return .contains(a.contains(try otherUnion()))
+        }
+    }
+}
