@@ -60,6 +60,10 @@ final class BigFloat {
     /// self ← 10^self.
     func exp10(_ rounding: Rounding) { mpfr_exp10(raw, raw, rounding.mpfr) }
 
+    /// self ← the next representable value below / above (one ulp).
+    func nextBelow() { mpfr_nextbelow(raw) }
+    func nextAbove() { mpfr_nextabove(raw) }
+
     /// self ← 2^e (exact).
     func setPowerOfTwo(_ e: Int) { mpfr_set_ui_2exp(raw, 1, mpfr_exp_t(e), MPFR_RNDN) }
 

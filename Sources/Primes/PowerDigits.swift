@@ -173,7 +173,9 @@ public enum PowerDigits {
     /// size is below 10^(6+k'−d) ≤ 2^(−3(d−k'−7)), and the enclosure is widened by that on the side of c.
     static func interval(base: UInt64, exponent: UInt64, offset: Int, leading: Int, trailing: Int) -> PowerDigitsResult? {
         let k = max(leading, 1)
-        var precision = 64 + 64 + Int((Double(k) * 3.3219280948873626).rounded(.up)) + 64
+        // x < 2^(bits(exponent) + 6) since log10(base) < 19, so this leaves k digits plus 40 guard bits
+        // after the binary point.
+        var precision = (64 - exponent.leadingZeroBitCount) + 6 + Int((Double(k) * 3.3219280948873626).rounded(.up)) + 40
         for _ in 0..<5 {
             if let lead = certifiedLeading(base: base, exponent: exponent, offset: offset, k: k, precision: precision) {
                 let trail = trailingDigits(base: base, exponent: exponent, offset: offset, count: trailing)
@@ -187,7 +189,10 @@ public enum PowerDigits {
 
     static func certifiedLeading(base: UInt64, exponent: UInt64, offset: Int, k: Int, precision: Int) -> (digits: UInt64, leading: String)? {
         let lo = BigFloat(precision: precision), hi = BigFloat(precision: precision)
-        lo.setLog10(of: base, .down); hi.setLog10(of: base, .up)
+        // log10(base) correctly rounded to nearest is within half an ulp: one ulp either side encloses it.
+        lo.setLog10(of: base, .nearest)
+        hi.set(lo, .nearest)
+        lo.nextBelow(); hi.nextAbove()
         lo.multiply(by: exponent, .down); hi.multiply(by: exponent, .up)
         guard lo.isFinite, hi.isFinite else { return nil }
         let floorLo = lo.floor(), floorHi = hi.floor()
@@ -196,7 +201,18 @@ public enum PowerDigits {
         guard d > UInt64(k) + 8 else { return nil }
         lo.subtract(floorLo, .down); hi.subtract(floorHi, .up)
         lo.add(UInt64(k - 1), .down); hi.add(UInt64(k - 1), .up)
-        lo.exp10(.down); hi.exp10(.up)
+        // 10^lo correctly rounded to nearest, one ulp down, is a lower bound of 10^lo. For the upper
+        // bound 10^hi = 10^lo · 10^δ with δ = hi − lo ≤ 2^-40: 10^δ = e^(δ ln 10) ≤ 1 + 3δ.
+        let delta = BigFloat(precision: precision)
+        delta.set(hi, .up); delta.subtract(lo, .up)
+        let limit = BigFloat(precision: 64)
+        limit.setPowerOfTwo(-10)
+        guard delta.compare(limit) <= 0 else { return nil }
+        delta.multiply(by: 3, .up); delta.add(1, .up)
+        lo.exp10(.nearest)
+        hi.set(lo, .nearest)
+        lo.nextBelow(); hi.nextAbove()
+        hi.multiply(by: delta, .up)
         if offset != 0 {
             let gap = d - UInt64(k) - 7
             let t = gap >= UInt64(precision + 64) / 3 ? precision + 64 : Int(3 * gap)

@@ -1,0 +1,162 @@
+// Primes benchmark: each measurement beside the same computation by the references, in the same run:
+//   - C + the system GMP (reference/gmp_reference.c, compiled here with `cc -O2 … -lgmp`),
+//   - gmpy2 (reference/gmpy2_reference.py, its bundled GMP).
+// Targets (issue 5): Lucas–Lehmer p = 44497, 86243 ≤ 1.1× GMP's time; the decimal expansion of
+// M77232917 ≤ 1.2× gmpy2; digit queries per second (Mersenne facts with 20 leading and 20 trailing
+// digits at random p ≤ 10^9) against the same query written with gmpy2/MPFR (not certified there).
+// Times are wall-clock, best of `reps`, and the runs alternate Swift / C / gmpy2 so that load from other
+// processes on the box affects all three alike.
+//
+// Run: swift run -c release PrimesBenchmark [--quick] [ll] [decimal] [queries] [primality]
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Primes
+
+func wall() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+let quick = CommandLine.arguments.contains("--quick")
+let sections = Set(CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") })
+/// Sections to run: any of ll, decimal, queries, primality (default all).
+func enabled(_ name: String) -> Bool { sections.isEmpty || sections.contains(name) }
+let referenceDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("reference")
+let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("primes-bench-\(getpid())")
+try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: scratch) }
+
+/// Runs a program and returns its standard output (nil when it cannot be run or fails).
+func run(_ executable: String, _ arguments: [String]) -> String? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    do { try process.run() } catch { return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return nil }
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// "seconds value" lines from the reference programs.
+func parse(_ output: String?) -> (Double, String)? {
+    guard let parts = output?.split(separator: " "), parts.count == 2, let t = Double(parts[0]) else { return nil }
+    return (t, String(parts[1]))
+}
+
+let cBinary = scratch.appendingPathComponent("gmp_reference").path
+let haveC = run("/usr/bin/env", ["cc", "-O2", "-o", cBinary, referenceDir.appendingPathComponent("gmp_reference.c").path, "-lgmp"]) != nil
+let python = "/usr/bin/env"
+let pyScript = referenceDir.appendingPathComponent("gmpy2_reference.py").path
+let haveGmpy2 = run(python, ["python3", "-c", "import gmpy2"]) != nil
+print("references: C+GMP \(haveC ? "yes" : "no (cc or libgmp-dev missing)"), gmpy2 \(haveGmpy2 ? "yes" : "no (pip install gmpy2)")")
+
+func c(_ what: String, _ p: UInt64) -> (Double, String)? { haveC ? parse(run(cBinary, [what, String(p)])) : nil }
+func py(_ what: String, _ n: UInt64) -> (Double, String)? { haveGmpy2 ? parse(run(python, ["python3", pyScript, what, String(n)])) : nil }
+
+func ratioText(_ mine: Double, _ reference: Double?) -> String {
+    guard let reference else { return "   n/a" }
+    return String(format: "%6.3f×", mine / reference)
+}
+
+func fmt(_ t: Double?) -> String { t.map { String(format: "%9.3f s", $0) } ?? "      n/a  " }
+
+// MARK: Lucas–Lehmer
+
+if enabled("ll") {
+print("\nLucas–Lehmer (shift-and-add mod 2^p − 1), best of reps; ratio = Swift time / reference time")
+print("      p  reps      Swift      C+GMP     gmpy2   vs C   vs gmpy2   Res64")
+for p: UInt64 in quick ? [21701, 44497] : [44497, 86243] {
+    let reps = p > 50_000 ? 2 : 3
+    var swiftBest = Double.infinity, cBest = Double.infinity, pyBest = Double.infinity
+    var residues: Set<String> = []
+    for _ in 0..<reps {
+        let start = wall()
+        let r = try LucasLehmer.run(p)
+        swiftBest = min(swiftBest, wall() - start)
+        residues.insert(r.residue64 ?? "-")
+        if let (t, res) = c("ll", p) { cBest = min(cBest, t); residues.insert(res) }
+        if let (t, res) = py("ll", p) { pyBest = min(pyBest, t); residues.insert(res) }
+    }
+    let cT = cBest.isFinite ? cBest : nil, pyT = pyBest.isFinite ? pyBest : nil
+    print(String(format: "%7d  %4d", p, reps), fmt(swiftBest), fmt(cT), fmt(pyT), ratioText(swiftBest, cT), ratioText(swiftBest, pyT),
+          residues.count == 1 ? residues.first! : "MISMATCH \(residues)")
+}
+
+}
+
+// MARK: Decimal expansion
+
+if enabled("decimal") {
+print("\nDecimal expansion of 2^p − 1 (Swift: Mersenne.writeDecimalExpansion into a counting sink, 1 MiB chunks)")
+print("          p      digits      Swift      C+GMP     gmpy2   vs C   vs gmpy2")
+for p: UInt64 in quick ? [10_000_000] : [10_000_000, 77_232_917] {
+    let reps = 2
+    var swiftBest = Double.infinity, cBest = Double.infinity, pyBest = Double.infinity
+    var written = 0
+    for _ in 0..<reps {
+        var bytes = 0
+        let start = wall()
+        try Mersenne.writeDecimalExpansion(exponent: p) { bytes += $0.count }
+        swiftBest = min(swiftBest, wall() - start)
+        written = bytes
+        if let (t, _) = c("decimal", p) { cBest = min(cBest, t) }
+        if let (t, _) = py("decimal", p) { pyBest = min(pyBest, t) }
+    }
+    let cT = cBest.isFinite ? cBest : nil, pyT = pyBest.isFinite ? pyBest : nil
+    print(String(format: "%11d  %10d", p, written), fmt(swiftBest), fmt(cT), fmt(pyT), ratioText(swiftBest, cT), ratioText(swiftBest, pyT))
+}
+
+}
+
+// MARK: Digit queries
+
+var generator = SystemRandomNumberGenerator()
+if enabled("queries") {
+print("\nDigit queries: Mersenne.facts(p, leading: 20, trailing: 20) at random p ≤ 10^9 (certified), and")
+print("PowerDigits.compute at random (base ≤ 10^18, exponent ≤ 10^18, offset); gmpy2 does the Mersenne query uncertified")
+let n = quick ? 2_000 : 10_000
+let exponents = (0..<n).map { _ in UInt64.random(in: 1...1_000_000_000, using: &generator) }
+var start = wall()
+for p in exponents { _ = try Mersenne.facts(exponent: p, leading: 20, trailing: 20) }
+let mersenneQPS = Double(n) / (wall() - start)
+let queries = (0..<n).map { _ in
+    (UInt64.random(in: 2...1_000_000_000_000_000_000, using: &generator),
+     UInt64.random(in: 1...1_000_000_000_000_000_000, using: &generator),
+     Int.random(in: -1_000_000...1_000_000, using: &generator))
+}
+start = wall()
+for (b, e, c) in queries { _ = try PowerDigits.compute(base: b, exponent: e, offset: c, leading: 20, trailing: 20) }
+let powerQPS = Double(n) / (wall() - start)
+let pyQPS = py("queries", UInt64(n)).map { Double(n) / $0.0 }
+print(String(format: "  Mersenne facts: %9.0f queries/s   gmpy2: %@   ratio (Swift/gmpy2 throughput) %@",
+             mersenneQPS, pyQPS.map { String(format: "%9.0f queries/s", $0) } ?? "n/a",
+             pyQPS.map { String(format: "%.2f×", mersenneQPS / $0) } ?? "n/a"))
+print(String(format: "  general b^e+c:  %9.0f queries/s", powerQPS))
+let wide = exponents.prefix(quick ? 20 : 100)
+start = wall()
+for p in wide { _ = try Mersenne.facts(exponent: p, leading: 1000, trailing: 1000) }
+print(String(format: "  Mersenne facts with 1000 leading and 1000 trailing digits: %.2f ms per query", (wall() - start) / Double(wide.count) * 1000))
+
+}
+
+// MARK: Primality
+
+if enabled("primality") {
+print("\nPrimality and next prime of random 1000-digit integers")
+var totalNext = 0.0
+let samples = quick ? 2 : 5
+for _ in 0..<samples {
+    let digits = "1" + (1..<1000).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
+    let t0 = wall()
+    _ = try Primality.check(digits)
+    totalNext += wall() - t0
+}
+print(String(format: "  mean %.3f s per query (BPSW on each sieved candidate up to the next prime)", totalNext / Double(samples)))
+}
