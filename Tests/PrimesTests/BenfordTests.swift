@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 @testable import Primes
 
@@ -93,5 +96,19 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool {
         #expect(abs(ChiSquare.survival(112.022, degreesOfFreedom: 89) - 0.05) < 1e-4)
         #expect(abs(ChiSquare.survival(16.919, degreesOfFreedom: 9) - 0.05) < 1e-4)
         #expect(ChiSquare.survival(0, degreesOfFreedom: 8) == 1)
+    }
+}
+
+extension BenfordTests {
+    @Test func svgChartHasOneBarPerDigit() throws {
+        let r = try Benford.powers(base: "2", count: 200, test: .firstDigit)
+        let svg = BenfordChart.svg(r)
+        #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        #expect(svg.components(separatedBy: "<rect x=").count - 1 == 9)
+        #expect(svg.contains("N = 200"))
+        let two = BenfordChart.svg(try Benford.powers(base: "3", count: 500, test: .firstTwoDigits))
+        #expect(two.components(separatedBy: "<rect x=").count - 1 == 90)
+        // well-formed XML
+        #expect(XMLParser(data: Data(svg.utf8)).parse())
     }
 }
