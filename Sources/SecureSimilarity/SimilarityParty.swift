@@ -559,14 +559,24 @@ public struct SimilarityParty: Sendable {
         phase = .done
     }
 
+    /// The error an abort message carries, or nil when `bytes` is not an abort message.
+    public static func abortReason(_ bytes: [UInt8]) -> SimilarityError? {
+        guard let h = try? ProtocolMessage.parseHeader(bytes), h.type == .abort else { return nil }
+        return abortError(bytes, h)
+    }
+
     private func handleAbort(_ bytes: [UInt8], _ h: ProtocolMessage) throws(SimilarityError) -> Never {
+        throw Self.abortError(bytes, h)
+    }
+
+    private static func abortError(_ bytes: [UInt8], _ h: ProtocolMessage) -> SimilarityError {
         var r = WireReader(bytes, from: h.bodyStart)
         let code = (try? r.u8("abort.code")) ?? 0
         let fieldLength = Int((try? r.u8("abort.fieldLength")) ?? 0)
         let field = (try? r.raw(fieldLength, "abort.field")).map { String(decoding: $0, as: UTF8.self) } ?? "peer"
         let messageLength = Int((try? r.u32("abort.messageLength")) ?? 0)
         let text = (try? r.raw(min(messageLength, 1000), "abort.message")).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        throw .peerAborted(field: field.isEmpty ? "peer" : field,
-                           message: "the peer aborted the session (code \(code)): \(text)")
+        return .peerAborted(field: field.isEmpty ? "peer" : field,
+                            message: "the peer aborted the session (code \(code)): \(text)")
     }
 }

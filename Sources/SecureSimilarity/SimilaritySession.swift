@@ -39,9 +39,10 @@ public enum SimilaritySession {
                 throw e
             }
             if party.phase == .done {
+                // Our last message was the finish; the peer acknowledges with nothing, or refuses it.
                 guard reply.isEmpty else {
-                    let e = SimilarityError.unexpectedMessage(field: "message", message: "the peer sent a message after the session ended")
-                    throw e
+                    throw SimilarityParty.abortReason(reply)
+                        ?? .unexpectedMessage(field: "message", message: "the peer sent a message after the session ended")
                 }
                 break
             }

@@ -95,3 +95,37 @@ import Testing
         #expect(remote.error?.field == "hello.fractionBits")
     }
 }
+
+@Suite struct TransportFaultTests {
+    /// Flips one bit of the initiator's k-th message on its way to the loopback responder.
+    actor Corrupting: PeerTransport {
+        let inner: LoopbackTransport
+        let target: Int
+        var count = 0
+        init(_ inner: LoopbackTransport, target: Int) { self.inner = inner; self.target = target }
+        func exchange(_ message: [UInt8]) async throws -> [UInt8] {
+            var m = message
+            if count == target { m[m.count - 1] ^= 1 }
+            count += 1
+            return try await inner.exchange(m)
+        }
+    }
+
+    /// Whatever the initiator sends gets corrupted, both ends fail: the responder detects it and
+    /// its abort reaches the initiator, even for the final message.
+    @Test(arguments: 0..<4)
+    func corruptionFailsBothEnds(_ target: Int) async throws {
+        var rng = SplitMix64(seed: 9)
+        let params = try SimilarityParameters(dimension: 20)
+        let sid = SessionID.random()
+        var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params,
+                                            vectors: TestData.unitVectors(3, 20, &rng))
+        let loop = LoopbackTransport(responder: try SimilarityParty(
+            role: .responder, sessionID: sid, parameters: params, vectors: TestData.unitVectors(2, 20, &rng)))
+        await #expect(throws: SimilarityError.self) {
+            _ = try await SimilaritySession.run(&initiator, over: Corrupting(loop, target: target))
+        }
+        let remote = await loop.responderParty
+        #expect(remote.phase == .failed)
+    }
+}
