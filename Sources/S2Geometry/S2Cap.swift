@@ -68,28 +68,33 @@ public struct S2Cap: Sendable, Hashable, S2Region {
     }
 
     public func contains(_ cell: S2Cell) -> Bool {
-        var vertices = [S2Point]()
-        vertices.reserveCapacity(4)
-        for k in 0..<4 {
-            let v = cell.vertex(k)
-            if !contains(v) { return false }
-            vertices.append(v)
-        }
-        return !complement.intersects(cell, vertices)
+        let v0 = cell.vertex(0)
+        if !contains(v0) { return false }
+        let v1 = cell.vertex(1)
+        if !contains(v1) { return false }
+        let v2 = cell.vertex(2)
+        if !contains(v2) { return false }
+        let v3 = cell.vertex(3)
+        if !contains(v3) { return false }
+        return !complement.intersects(cell, (v0, v1, v2, v3))
     }
     public func mayIntersect(_ cell: S2Cell) -> Bool {
-        var vertices = [S2Point]()
-        vertices.reserveCapacity(4)
-        for k in 0..<4 {
-            let v = cell.vertex(k)
-            if contains(v) { return true }
-            vertices.append(v)
-        }
-        return intersects(cell, vertices)
+        let v0 = cell.vertex(0)
+        if contains(v0) { return true }
+        let v1 = cell.vertex(1)
+        if contains(v1) { return true }
+        let v2 = cell.vertex(2)
+        if contains(v2) { return true }
+        let v3 = cell.vertex(3)
+        if contains(v3) { return true }
+        return intersects(cell, (v0, v1, v2, v3))
     }
     /// True if the cap meets the cell anywhere but its vertices (already tested): the centre is in
     /// the cell, or the cap crosses the interior of an edge.
-    func intersects(_ cell: S2Cell, _ vertices: [S2Point]) -> Bool {
+    func intersects(_ cell: S2Cell, _ vs: (S2Point, S2Point, S2Point, S2Point)) -> Bool {
+        func vertex(_ k: Int) -> S2Point {
+            switch k & 3 { case 0: return vs.0; case 1: return vs.1; case 2: return vs.2; default: return vs.3 }
+        }
         if radius >= .right { return false }
         if isEmpty { return false }
         if cell.contains(center) { return true }
@@ -100,7 +105,7 @@ public struct S2Cap: Sendable, Hashable, S2Region {
             if dot > 0 { continue }
             if dot * dot > sin2 * edge.norm2 { return false }
             let dir = edge.cross(center)
-            if dir.dot(vertices[k]) < 0 && dir.dot(vertices[(k + 1) & 3]) > 0 { return true }
+            if dir.dot(vertex(k)) < 0 && dir.dot(vertex(k + 1)) > 0 { return true }
         }
         return false
     }

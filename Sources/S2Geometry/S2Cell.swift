@@ -28,21 +28,31 @@ public struct S2Cell: Sendable, Hashable, S2Region {
     /// Four children, splitting (u, v) at the centre (C++ `Subdivide`); nil for a leaf.
     public func subdivide() -> [S2Cell]? {
         if id.isLeaf { return nil }
-        let (umid, vmid) = id.centerUV
         var out: [S2Cell] = []
         out.reserveCapacity(4)
+        forEachChild { out.append($0) }
+        return out
+    }
+
+    /// Calls `body` with the four children in Hilbert order, without allocating (no-op for a leaf).
+    @inline(__always)
+    public func forEachChild(_ body: (S2Cell) throws -> Void) rethrows {
+        if id.isLeaf { return }
+        let (umid, vmid) = id.centerUV
         var cid = id.childBegin
         for pos in 0..<4 {
-            let ij = S2Coords.posToIJ[orientation][pos]
+            // posToIJ[orientation][pos] and posToOrientation[pos], packed as 2-bit fields.
+            let ij = (S2Cell.posToIJPacked[orientation] >> (2 * pos)) & 3
             let i = ij >> 1, j = ij & 1
             let xu = i == 0 ? R1Interval(lo: uv.x.lo, hi: umid) : R1Interval(lo: umid, hi: uv.x.hi)
             let yv = j == 0 ? R1Interval(lo: uv.y.lo, hi: vmid) : R1Interval(lo: vmid, hi: uv.y.hi)
-            out.append(S2Cell(id: cid, face: face, level: level + 1,
-                              orientation: orientation ^ S2Coords.posToOrientation[pos], uv: R2Rect(x: xu, y: yv)))
+            let o = orientation ^ ((0b11_00_00_01 >> (2 * pos)) & 3)
+            try body(S2Cell(id: cid, face: face, level: level + 1, orientation: o, uv: R2Rect(x: xu, y: yv)))
             cid = cid.next
         }
-        return out
     }
+    /// S2Coords.posToIJ rows packed two bits per position.
+    static let posToIJPacked: [Int] = S2Coords.posToIJ.map { row in row.enumerated().reduce(0) { $0 | ($1.element << (2 * $1.offset)) } }
 
     /// Unnormalised vertex k (CCW from lower left in (u, v)).
     @inlinable public func vertexRaw(_ k: Int) -> S2Point {

@@ -38,16 +38,25 @@ public struct S2RegionCoverer: Sendable {
 
     /// Cells covering the region, normalised and sorted by id.
     public func covering(_ region: some S2Region, isCancelled: () -> Bool = { false }) throws -> [S2CellId] {
-        try withoutActuallyEscaping(isCancelled) { cancel in
-            var run = Run(options: options, region: region, interior: false, budget: maxCandidates, isCancelled: cancel)
-            try run.coveringInternal()
-            return try run.canonicalize(run.result)
-        }
+        try dispatch(region, interior: false, isCancelled)
     }
     /// Cells contained in the region (at most maxCells before normalisation).
     public func interiorCovering(_ region: some S2Region, isCancelled: () -> Bool = { false }) throws -> [S2CellId] {
+        try dispatch(region, interior: true, isCancelled)
+    }
+
+    /// Routes the known region types to specialised copies of the algorithm.
+    func dispatch(_ region: some S2Region, interior: Bool, _ isCancelled: () -> Bool) throws -> [S2CellId] {
+        if let r = region as? S2LatLngRect { return try compute(r, interior: interior, isCancelled) }
+        if let r = region as? S2Cap { return try compute(r, interior: interior, isCancelled) }
+        if let r = region as? S2Polygon { return try compute(r, interior: interior, isCancelled) }
+        if let r = region as? S2CellUnion { return try compute(r, interior: interior, isCancelled) }
+        return try compute(region, interior: interior, isCancelled)
+    }
+
+    func compute<R: S2Region>(_ region: R, interior: Bool, _ isCancelled: () -> Bool) throws -> [S2CellId] {
         try withoutActuallyEscaping(isCancelled) { cancel in
-            var run = Run(options: options, region: region, interior: true, budget: maxCandidates, isCancelled: cancel)
+            var run = Run(options: options, region: region, interior: interior, budget: maxCandidates, isCancelled: cancel)
             try run.coveringInternal()
             return try run.canonicalize(run.result)
         }
@@ -64,11 +73,13 @@ public struct S2RegionCoverer: Sendable {
         return level
     }
 
-    final class Candidate {
-        let cell: S2Cell
+    /// A candidate cell; its children occupy `childCount` consecutive slots of the node pool from
+    /// `childStart` (children of one candidate are always created together).
+    struct Node {
+        var cell: S2Cell
         var isTerminal: Bool
-        var children: [Candidate] = []
-        init(cell: S2Cell, isTerminal: Bool) { self.cell = cell; self.isTerminal = isTerminal }
+        var childStart: Int32 = 0
+        var childCount: Int32 = 0
     }
 
     /// One covering computation: the state of C++ `GetCoveringInternal`.
@@ -80,7 +91,8 @@ public struct S2RegionCoverer: Sendable {
         let isCancelled: () -> Bool
         var result: [S2CellId] = []
         /// Binary max-heap on priority, operated exactly like std::push_heap / std::pop_heap.
-        var heap: [(priority: Int, candidate: Candidate)] = []
+        var heap: [(priority: Int, node: Int32)] = []
+        var pool: [Node] = []
         var created = 0
 
         init(options: Options, region: R, interior: Bool, budget: Int, isCancelled: @escaping () -> Bool) {
@@ -90,7 +102,8 @@ public struct S2RegionCoverer: Sendable {
 
         var maxChildrenShift: Int { 2 * options.levelMod }
 
-        mutating func newCandidate(_ cell: S2Cell) throws -> Candidate? {
+        /// Appends a node for `cell` unless the region misses it; returns its index.
+        mutating func newCandidate(_ cell: S2Cell) throws -> Int32? {
             if !region.mayIntersect(cell) { return nil }
             created += 1
             if created > budget { throw S2Error.budgetExceeded(field: "region", limit: budget) }
@@ -104,51 +117,58 @@ public struct S2RegionCoverer: Sendable {
                     if cell.level + options.levelMod > options.maxLevel || region.contains(cell) { isTerminal = true }
                 }
             }
-            return Candidate(cell: cell, isTerminal: isTerminal)
+            pool.append(Node(cell: cell, isTerminal: isTerminal))
+            return Int32(pool.count - 1)
         }
 
-        mutating func expandChildren(_ candidate: Candidate, _ cell: S2Cell, _ levels: Int) throws -> Int {
+        /// Creates the candidates `levels` levels below `cell` (C++ `ExpandChildren`), appending them to
+        /// the pool; returns how many are terminal.
+        mutating func expandChildren(_ cell: S2Cell, _ levels: Int, _ count: inout Int32) throws -> Int {
             let numLevels = levels - 1
-            guard let kids = cell.subdivide() else { return 0 }
             var numTerminals = 0
-            for child in kids {
+            try cell.forEachChild { child in
                 if numLevels > 0 {
                     if region.mayIntersect(child) {
-                        numTerminals += try expandChildren(candidate, child, numLevels)
+                        numTerminals += try expandChildren(child, numLevels, &count)
                     }
-                    continue
+                    return
                 }
                 if let c = try newCandidate(child) {
-                    candidate.children.append(c)
-                    if c.isTerminal { numTerminals += 1 }
+                    count += 1
+                    if pool[Int(c)].isTerminal { numTerminals += 1 }
                 }
             }
             return numTerminals
         }
 
-        mutating func addCandidate(_ candidate: Candidate?) throws {
-            guard let candidate else { return }
-            if candidate.isTerminal { result.append(candidate.cell.id); return }
-            let numLevels = candidate.cell.level < options.minLevel ? 1 : options.levelMod
-            let numTerminals = try expandChildren(candidate, candidate.cell, numLevels)
-            if candidate.children.isEmpty {
+        mutating func addCandidate(_ candidate: Int32?) throws {
+            guard let ci = candidate else { return }
+            let c = Int(ci)
+            if pool[c].isTerminal { result.append(pool[c].cell.id); return }
+            let cell = pool[c].cell
+            let numLevels = cell.level < options.minLevel ? 1 : options.levelMod
+            let start = Int32(pool.count)
+            var count: Int32 = 0
+            let numTerminals = try expandChildren(cell, numLevels, &count)
+            pool[c].childStart = start
+            pool[c].childCount = count
+            if count == 0 {
                 return
-            } else if !interior && numTerminals == 1 << maxChildrenShift && candidate.cell.level >= options.minLevel {
-                candidate.isTerminal = true
-                try addCandidate(candidate)
+            } else if !interior && numTerminals == 1 << maxChildrenShift && cell.level >= options.minLevel {
+                pool[c].isTerminal = true
+                try addCandidate(ci)
             } else {
-                let priority = -((((candidate.cell.level << maxChildrenShift) + candidate.children.count)
-                    << maxChildrenShift) + numTerminals)
-                push(priority, candidate)
+                let priority = -((((cell.level << maxChildrenShift) + Int(count)) << maxChildrenShift) + numTerminals)
+                push(priority, ci)
             }
         }
 
         // libstdc++ __push_heap with comparator "a.priority < b.priority".
-        mutating func push(_ priority: Int, _ c: Candidate) {
+        mutating func push(_ priority: Int, _ c: Int32) {
             heap.append((priority, c))
             siftUp(heap.count - 1, 0, (priority, c))
         }
-        mutating func siftUp(_ hole: Int, _ top: Int, _ value: (priority: Int, candidate: Candidate)) {
+        mutating func siftUp(_ hole: Int, _ top: Int, _ value: (priority: Int, node: Int32)) {
             var holeIndex = hole
             var parent = (holeIndex - 1) / 2
             while holeIndex > top && heap[parent].priority < value.priority {
@@ -159,8 +179,8 @@ public struct S2RegionCoverer: Sendable {
             heap[holeIndex] = value
         }
         // libstdc++ pop_heap (+ pop_back): move the last element into the hole left by the top.
-        mutating func pop() -> Candidate {
-            let top = heap[0].candidate
+        mutating func pop() -> Int32 {
+            let top = heap[0].node
             let len = heap.count - 1
             if len > 0 {
                 let value = heap[len]
@@ -212,16 +232,18 @@ public struct S2RegionCoverer: Sendable {
         mutating func coveringInternal() throws {
             try initialCandidates()
             while !heap.isEmpty && (!interior || result.count < options.maxCells) {
-                let candidate = pop()
-                if interior || candidate.cell.level < options.minLevel || candidate.children.count == 1 ||
-                    result.count + heap.count + candidate.children.count <= options.maxCells {
-                    for child in candidate.children {
+                let ci = pop()
+                let node = pool[Int(ci)]
+                let n = Int(node.childCount)
+                if interior || node.cell.level < options.minLevel || n == 1 ||
+                    result.count + heap.count + n <= options.maxCells {
+                    for k in 0..<n {
                         if interior && result.count >= options.maxCells { continue }
-                        try addCandidate(child)
+                        try addCandidate(node.childStart + Int32(k))
                     }
                 } else {
-                    candidate.isTerminal = true
-                    try addCandidate(candidate)
+                    pool[Int(ci)].isTerminal = true
+                    try addCandidate(ci)
                 }
             }
             heap.removeAll()

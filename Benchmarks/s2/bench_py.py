@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""The same workloads through the s2geometry 0.14.0 Python bindings (SWIG over the C++ library).
+Output: "name ops_per_second checksum" per line. Usage: bench_py.py [scale]"""
+import math, sys, time
+import s2geometry as s2
+
+M64 = (1 << 64) - 1
+
+
+class SplitMix64:
+    def __init__(self, seed): self.state = seed
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & M64
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+        return z ^ (z >> 31)
+    def uniform(self): return (self.next() >> 11) * 2.0 ** -53
+
+
+def measure(name, ops, body, repeats=3):
+    best, total = float("inf"), 0
+    for _ in range(repeats):
+        t0 = time.perf_counter(); total = body(); best = min(best, time.perf_counter() - t0)
+    print(name, ops / best, total, flush=True)
+
+
+scale = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
+nPoints, nRects, nPorto, nCaps = int(1e6 * scale), int(2e4 * scale), int(1e3 * scale), int(2e4 * scale)
+R = 6371010.0
+rng = SplitMix64(42)
+pts = []
+for _ in range(nPoints):
+    a = math.asin(2 * rng.uniform() - 1) * 180 / math.pi
+    pts.append((a, 360 * rng.uniform() - 180))
+
+
+def leaf():
+    x = 0
+    for la, ln in pts:
+        x ^= s2.S2CellId(s2.S2LatLng.FromDegrees(la, ln)).id()
+    return x
+measure("leaf_ids", nPoints, leaf)
+
+rng = SplitMix64(7)
+rects = []
+for _ in range(nRects):
+    lat = 160 * rng.uniform() - 80; lng = 360 * rng.uniform() - 180
+    dlat = 5000 / R * 180 / math.pi
+    dlng = dlat / math.cos(lat * math.pi / 180)
+    hi = lng + dlng
+    if hi > 180: hi -= 360
+    rects.append(s2.S2LatLngRect(s2.S2LatLng.FromDegrees(lat - dlat, lng - dlng), s2.S2LatLng.FromDegrees(lat + dlat, hi)))
+cov8 = s2.S2RegionCoverer(); cov8.set_max_cells(8)
+
+
+def rect_cov():
+    x = 0
+    for r in rects:
+        for c in cov8.GetCovering(r): x ^= c.id()
+    return x
+measure("rect10km_cov8", nRects, rect_cov)
+
+porto = s2.S2LatLngRect(s2.S2LatLng.FromDegrees(-30.24, -51.26), s2.S2LatLng.FromDegrees(-30.00, -51.05))
+cov500 = s2.S2RegionCoverer(); cov500.set_min_level(8); cov500.set_max_level(15); cov500.set_max_cells(500)
+
+
+def porto_cov():
+    x = 0
+    for _ in range(nPorto):
+        for c in cov500.GetCovering(porto): x ^= c.id()
+    return x
+measure("porto_alegre_8_15_500", nPorto, porto_cov)
+
+rng = SplitMix64(11)
+caps = []
+for _ in range(nCaps):
+    lat = math.asin(2 * rng.uniform() - 1) * 180 / math.pi; lng = 360 * rng.uniform() - 180
+    caps.append(s2.S2Cap(s2.S2LatLng.FromDegrees(lat, lng).ToPoint(), s2.S1Angle.Radians(5000 / R)))
+
+
+def cap_cov():
+    x = 0
+    for c in caps:
+        for i in cov8.GetCovering(c): x ^= i.id()
+    return x
+measure("cap5km_cov8", nCaps, cap_cov)

@@ -1,0 +1,98 @@
+// S2 benchmark (release build): lat/lng → leaf id, random 10 km rect coverings (maxCells 8),
+// the Porto Alegre rectangle (levels 8–15, maxCells 500) and random 5 km caps (maxCells 8).
+// Inputs come from splitmix64 with the same seed as bench_cpp.cc and bench_py.py, and every
+// workload prints an XOR checksum of the ids so the implementations are compared in the same run.
+// Output: one line per workload, "name ops_per_second checksum".
+import Foundation
+import S2Geometry
+
+struct SplitMix64 {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1): top 53 bits · 2⁻⁵³.
+    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Best of `repeats` timings of `body`, returning (ops/s, checksum).
+func measure(_ ops: Int, repeats: Int = 3, _ body: () -> UInt64) -> (Double, UInt64) {
+    var best = Double.infinity
+    var sum: UInt64 = 0
+    for _ in 0..<repeats {
+        let t0 = now()
+        sum = body()
+        best = min(best, now() - t0)
+    }
+    return (Double(ops) / best, sum)
+}
+
+let args = CommandLine.arguments
+let scale = args.count > 1 ? Double(args[1]) ?? 1 : 1
+let nPoints = Int(1_000_000 * scale), nRects = Int(20_000 * scale), nPorto = Int(1_000 * scale), nCaps = Int(20_000 * scale)
+let R = 6371010.0
+
+// Points uniform on the sphere.
+var rng = SplitMix64(state: 42)
+var lats = [Double](), lngs = [Double]()
+for _ in 0..<nPoints {
+    lats.append(asin(2 * rng.uniform() - 1) * 180 / Double.pi)
+    lngs.append(360 * rng.uniform() - 180)
+}
+let (leafRate, leafSum) = measure(nPoints) {
+    var x: UInt64 = 0
+    for k in 0..<lats.count { x ^= S2CellId(S2LatLng(latDegrees: lats[k], lngDegrees: lngs[k])).id }
+    return x
+}
+print("leaf_ids", leafRate, leafSum)
+
+// Random 10 km × 10 km rectangles, |lat| ≤ 80.
+rng = SplitMix64(state: 7)
+var rects = [S2LatLngRect]()
+for _ in 0..<nRects {
+    let lat = 160 * rng.uniform() - 80, lng = 360 * rng.uniform() - 180
+    let dlat = 5000 / R * 180 / Double.pi
+    let dlng = dlat / cos(lat * Double.pi / 180)
+    var hi = lng + dlng
+    if hi > 180 { hi -= 360 }
+    rects.append(S2LatLngRect(lo: S2LatLng(latDegrees: lat - dlat, lngDegrees: lng - dlng), hi: S2LatLng(latDegrees: lat + dlat, lngDegrees: hi)))
+}
+let coverer8 = S2RegionCoverer(options: .init(maxCells: 8))
+let (rectRate, rectSum) = measure(nRects) {
+    var x: UInt64 = 0
+    for r in rects { for c in try! coverer8.covering(r) { x ^= c.id } }
+    return x
+}
+print("rect10km_cov8", rectRate, rectSum)
+
+let porto = S2LatLngRect(lo: S2LatLng(latDegrees: -30.24, lngDegrees: -51.26), hi: S2LatLng(latDegrees: -30.00, lngDegrees: -51.05))
+let coverer500 = S2RegionCoverer(options: .init(minLevel: 8, maxLevel: 15, maxCells: 500))
+let (portoRate, portoSum) = measure(nPorto) {
+    var x: UInt64 = 0
+    for _ in 0..<nPorto { for c in try! coverer500.covering(porto) { x ^= c.id } }
+    return x
+}
+print("porto_alegre_8_15_500", portoRate, portoSum)
+
+rng = SplitMix64(state: 11)
+var caps = [S2Cap]()
+for _ in 0..<nCaps {
+    let lat = asin(2 * rng.uniform() - 1) * 180 / Double.pi, lng = 360 * rng.uniform() - 180
+    caps.append(S2Cap(center: S2LatLng(latDegrees: lat, lngDegrees: lng).point, angle: S1Angle(radians: 5000 / R)))
+}
+let (capRate, capSum) = measure(nCaps) {
+    var x: UInt64 = 0
+    for c in caps { for id in try! coverer8.covering(c) { x ^= id.id } }
+    return x
+}
+print("cap5km_cov8", capRate, capSum)
