@@ -34,7 +34,7 @@ struct LucasLehmerFixture: Decodable {
         }
         let two = try LucasLehmer.run(2)
         #expect(two.isPrime && two.residue64 == nil)
-        #expect(throws: PrimesError.invalid(field: "exponent", message: "must be between 2 and 200000000, got 1")) {
+        #expect(throws: PrimesError.invalid(field: "exponent", message: "must be between 2 and 10000000, got 1")) {
             try LucasLehmer.run(1)
         }
     }
@@ -53,7 +53,9 @@ struct LucasLehmerFixture: Decodable {
         // checkpoints at 500, 1000 and the one written on cancellation
         #expect(saved.map(\.iteration) == [500, 1000, iterationsSeen])
         let json = try JSONEncoder().encode(saved.last!)
-        let restored = try JSONDecoder().decode(LucasLehmerCheckpoint.self, from: json)
+        #expect(try JSONDecoder().decode(LucasLehmerCheckpoint.self, from: json) == saved.last!)
+        let restored = try LucasLehmerCheckpoint(serialized: saved.last!.serialized())
+        #expect(restored == saved.last!)
         try LucasLehmer.validate(restored)
         var progress: [Int] = []
         let resumed = try LucasLehmer.run(p, from: restored, progress: { done, total in
@@ -73,6 +75,16 @@ struct LucasLehmerFixture: Decodable {
         #expect(throws: PrimesError.self) { try LucasLehmer.run(89, from: tooFar) }
         let unreduced = LucasLehmerCheckpoint(exponent: 7, iteration: 1, residue: [200])
         #expect(throws: PrimesError.self) { try LucasLehmer.run(7, from: unreduced) }
+    }
+
+    @Test func corruptCheckpointFilesAreRejected() throws {
+        let good = LucasLehmerCheckpoint(exponent: 521, iteration: 100, residue: [1, 2, 3, 4, 5]).serialized()
+        #expect(try LucasLehmerCheckpoint(serialized: good).iteration == 100)
+        var flipped = good; flipped[30] ^= 1
+        #expect(throws: PrimesError.self) { try LucasLehmerCheckpoint(serialized: flipped) }
+        #expect(throws: PrimesError.self) { try LucasLehmerCheckpoint(serialized: Array(good.dropLast())) }
+        #expect(throws: PrimesError.self) { try LucasLehmerCheckpoint(serialized: Array("hello".utf8)) }
+        #expect(throws: PrimesError.self) { try LucasLehmer.run(11_000_001) }
     }
 
     @Test func timeBasedCheckpointsFire() throws {
