@@ -95,10 +95,22 @@ func run(n: Int, p: Int, q: Int, f: Int, ring: RingMode, repeats: Int) throws {
     let cpuLine = String(format: "  CPU initiator (OT sender) %.1f ms, responder (OT receiver) %.1f ms, wall %.1f ms",
                          best.cpuA * 1e3, best.cpuB * 1e3, best.wall * 1e3)
     print(cpuLine)
+    // one line per message kind: count × bytes (chunked kinds summed, largest shown)
+    var order: [String] = []
+    var agg: [String: (count: Int, bytes: Int, largest: Int)] = [:]
     for (label, bytes) in sizes {
-        let padded = label + String(repeating: " ", count: max(0, 22 - label.count))
-        print("  \(padded) \(String(bytes).leftPad(11)) B")
+        if agg[label] == nil { order.append(label); agg[label] = (0, 0, 0) }
+        agg[label]!.count += 1
+        agg[label]!.bytes += bytes
+        agg[label]!.largest = max(agg[label]!.largest, bytes)
     }
+    for label in order {
+        let a = agg[label]!
+        let padded = label + String(repeating: " ", count: max(0, 22 - label.count))
+        let detail = a.count > 1 ? "  (\(a.count) messages, largest \(a.largest) B)" : ""
+        print("  \(padded) \(String(a.bytes).leftPad(11)) B\(detail)")
+    }
+    print("  messages: \(sizes.count), round trips over request/response: \((sizes.count + 1) / 2)")
     print("  formula: base OT \(fb.base / 8) B, U \(fb.u / 8) B, D \(fb.d / 8) B, shares \(fb.shares / 8) B → \(formulaTotal) B (\(fmtBytes(formulaTotal)))")
     let deviation: Double = 100 * (Double(total) - Double(formulaTotal)) / Double(formulaTotal)
     let totalLine = "  measured total \(total) B (\(fmtBytes(total))), " + String(format: "%+.3f%%", deviation) + " vs formula"

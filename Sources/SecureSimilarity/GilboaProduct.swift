@@ -35,6 +35,13 @@ enum GilboaProduct {
         n * p * q * (w * l - w * (w - 1) / 2)
     }
 
+    /// Bits of the corrections of the OTs `range`: p·Σ_{m ∈ range} (ℓ − (m mod w)), using
+    /// S(x) = Σ_{m<x} (m mod w) = ⌊x/w⌋·w(w−1)/2 + r(r−1)/2 with r = x mod w.
+    static func correctionBits(range: Range<Int>, senderCount p: Int, valueBits w: Int, ringBits l: Int) -> Int {
+        func s(_ x: Int) -> Int { let r = x % w; return (x / w) * (w * (w - 1) / 2) + r * (r - 1) / 2 }
+        return p * (l * range.count - (s(range.upperBound) - s(range.lowerBound)))
+    }
+
     /// The receiver's choice bits, OT m = (j·n + k)·w + t at bit m.
     static func choiceBits(values y: [[Int64]], valueBits w: Int) -> [UInt64] {
         let n = y.first?.count ?? 0
@@ -53,99 +60,87 @@ enum GilboaProduct {
         return bits
     }
 
-    /// The sender's corrections (bit-packed, ℓ − t bits per element, OT-major, element-minor)
-    /// and its shares zA (p·q words, index i·q + j, reduced mod 2^ℓ).
+    /// The sender's corrections for the OTs `range` (bit-packed, ℓ − t bits per element,
+    /// OT-major, element-minor), given the rows Q_m of that range; its shares accumulate in
+    /// `shares` (p·q words, index i·q + j, modulo 2^64 — reduce mod 2^ℓ at the end).
     static func senderCorrections(
-        values x: [[Int64]], receiverCount q: Int, rows: [UInt64], sLo: UInt64, sHi: UInt64,
-        parameters: SimilarityParameters, domain: SessionDomain,
+        values x: [[Int64]], receiverCount q: Int, range: Range<Int>, rows: [UInt64], sLo: UInt64, sHi: UInt64,
+        parameters: SimilarityParameters, domain: SessionDomain, shares: inout [UInt64],
         progress: (Int, Int) -> Void, isCancelled: () -> Bool
-    ) throws(SimilarityError) -> (shares: [UInt64], corrections: [UInt64], bitCount: Int) {
+    ) throws(SimilarityError) -> (corrections: [UInt64], bitCount: Int) {
         let p = x.count, n = parameters.dimension, w = parameters.valueBits, l = parameters.ringBits
         let total = otCount(dimension: n, receiverCount: q, valueBits: w)
-        precondition(rows.count == 2 * total)
+        precondition(rows.count == 2 * range.count && range.upperBound <= total && shares.count == p * q)
         var xcol = [UInt64](repeating: 0, count: n * p)
         for i in 0..<p { for k in 0..<n { xcol[k * p + i] = UInt64(bitPattern: x[i][k]) } }
         defer { Sodium.wipe(&xcol) }
-        var packer = BitPacker(capacityBits: correctionBits(dimension: n, senderCount: p, receiverCount: q, valueBits: w, ringBits: l))
-        var shares = [UInt64](repeating: 0, count: p * q)
+        var packer = BitPacker(capacityBits: correctionBits(range: range, senderCount: p, valueBits: w, ringBits: l))
         var m0 = [UInt64](repeating: 0, count: p + 1), m1 = [UInt64](repeating: 0, count: p + 1)
-        var acc = [UInt64](repeating: 0, count: p)
-        let ringMask: UInt64 = l >= 64 ? ~0 : (1 << UInt64(l)) &- 1
-        var m = 0
-        for j in 0..<q {
-            for i in 0..<p { acc[i] = 0 }
-            for k in 0..<n {
-                if k & 255 == 0 {
-                    if isCancelled() { throw .cancelled(field: "session", message: "cancelled") }
-                    progress(m, total)
-                }
-                for t in 0..<w {
-                    let lo = rows[2 * m], hi = rows[2 * m + 1]
-                    let width = l - t
-                    let words = padWords(p, width)
-                    domain.hash(index: m, lo: lo, hi: hi, into: &m0, count: words)
-                    domain.hash(index: m, lo: lo ^ sLo, hi: hi ^ sHi, into: &m1, count: words)
-                    let mask: UInt64 = width >= 64 ? ~0 : (1 << UInt64(width)) &- 1
-                    let negate = t == w - 1
-                    let shift = UInt64(t)
-                    for i in 0..<p {
-                        let xv = xcol[k * p + i]
-                        let delta = negate ? 0 &- xv : xv
-                        let a = field(m0, i * width, width, mask)
-                        let b = field(m1, i * width, width, mask)
-                        packer.append((a &+ delta &- b) & mask, width: width)
-                        acc[i] = acc[i] &- (a << shift)
-                    }
-                    m += 1
-                }
+        var t = range.lowerBound % w, k = (range.lowerBound / w) % n, j = range.lowerBound / (n * w)
+        for local in 0..<range.count {
+            let m = range.lowerBound + local
+            if local & 1023 == 0 {
+                if isCancelled() { throw .cancelled(field: "session", message: "cancelled") }
+                progress(m, total)
             }
-            for i in 0..<p { shares[i * q + j] = acc[i] & ringMask }
+            let lo = rows[2 * local], hi = rows[2 * local + 1]
+            let width = l - t
+            let words = padWords(p, width)
+            domain.hash(index: m, lo: lo, hi: hi, into: &m0, count: words)
+            domain.hash(index: m, lo: lo ^ sLo, hi: hi ^ sHi, into: &m1, count: words)
+            let mask: UInt64 = width >= 64 ? ~0 : (1 << UInt64(width)) &- 1
+            let negate = t == w - 1
+            let shift = UInt64(t)
+            for i in 0..<p {
+                let xv = xcol[k * p + i]
+                let delta = negate ? 0 &- xv : xv
+                let a = field(m0, i * width, width, mask)
+                let b = field(m1, i * width, width, mask)
+                packer.append((a &+ delta &- b) & mask, width: width)
+                shares[i * q + j] = shares[i * q + j] &- (a << shift)
+            }
+            t += 1
+            if t == w { t = 0; k += 1; if k == n { k = 0; j += 1 } }
         }
-        progress(total, total)
-        Sodium.wipe(&m0); Sodium.wipe(&m1); Sodium.wipe(&acc)
-        return (shares, packer.finished(), packer.bitCount)
+        progress(range.upperBound, total)
+        Sodium.wipe(&m0); Sodium.wipe(&m1)
+        return (packer.finished(), packer.bitCount)
     }
 
-    /// The receiver's shares zB (p·q words, index i·q + j, reduced mod 2^ℓ).
+    /// The receiver's side for the OTs `range`: v_m = H(m, T_m) + r_m·d_m accumulated into
+    /// `shares` (p·q words, index i·q + j, modulo 2^64). `choices` holds all N choice bits,
+    /// `rows` the rows of the range, `corrections` the packed corrections of the range.
     static func receiverShares(
-        senderCount p: Int, receiverCount q: Int, choices: [UInt64], rows: [UInt64], corrections: [UInt64],
-        parameters: SimilarityParameters, domain: SessionDomain,
+        senderCount p: Int, receiverCount q: Int, range: Range<Int>, choices: [UInt64], rows: [UInt64],
+        corrections: [UInt64], parameters: SimilarityParameters, domain: SessionDomain, shares: inout [UInt64],
         progress: (Int, Int) -> Void, isCancelled: () -> Bool
-    ) throws(SimilarityError) -> [UInt64] {
+    ) throws(SimilarityError) {
         let n = parameters.dimension, w = parameters.valueBits, l = parameters.ringBits
         let total = otCount(dimension: n, receiverCount: q, valueBits: w)
-        precondition(rows.count == 2 * total)
+        precondition(rows.count == 2 * range.count && range.upperBound <= total && shares.count == p * q)
         var reader = BitUnpacker(words: corrections)
-        var shares = [UInt64](repeating: 0, count: p * q)
         var v = [UInt64](repeating: 0, count: p + 1)
-        var acc = [UInt64](repeating: 0, count: p)
-        let ringMask: UInt64 = l >= 64 ? ~0 : (1 << UInt64(l)) &- 1
-        var m = 0
-        for j in 0..<q {
-            for i in 0..<p { acc[i] = 0 }
-            for k in 0..<n {
-                if k & 255 == 0 {
-                    if isCancelled() { throw .cancelled(field: "session", message: "cancelled") }
-                    progress(m, total)
-                }
-                for t in 0..<w {
-                    let width = l - t
-                    domain.hash(index: m, lo: rows[2 * m], hi: rows[2 * m + 1], into: &v, count: padWords(p, width))
-                    let mask: UInt64 = width >= 64 ? ~0 : (1 << UInt64(width)) &- 1
-                    let choose: UInt64 = 0 &- ((choices[m >> 6] >> UInt64(m & 63)) & 1)
-                    let shift = UInt64(t)
-                    for i in 0..<p {
-                        let d = reader.next(width: width)
-                        let pad = field(v, i * width, width, mask)
-                        acc[i] = acc[i] &+ (((pad &+ (d & choose)) & mask) << shift)
-                    }
-                    m += 1
-                }
+        var t = range.lowerBound % w, k = (range.lowerBound / w) % n, j = range.lowerBound / (n * w)
+        for local in 0..<range.count {
+            let m = range.lowerBound + local
+            if local & 1023 == 0 {
+                if isCancelled() { throw .cancelled(field: "session", message: "cancelled") }
+                progress(m, total)
             }
-            for i in 0..<p { shares[i * q + j] = acc[i] & ringMask }
+            let width = l - t
+            domain.hash(index: m, lo: rows[2 * local], hi: rows[2 * local + 1], into: &v, count: padWords(p, width))
+            let mask: UInt64 = width >= 64 ? ~0 : (1 << UInt64(width)) &- 1
+            let choose: UInt64 = 0 &- ((choices[m >> 6] >> UInt64(m & 63)) & 1)
+            let shift = UInt64(t)
+            for i in 0..<p {
+                let d = reader.next(width: width)
+                let pad = field(v, i * width, width, mask)
+                shares[i * q + j] = shares[i * q + j] &+ (((pad &+ (d & choose)) & mask) << shift)
+            }
+            t += 1
+            if t == w { t = 0; k += 1; if k == n { k = 0; j += 1 } }
         }
-        progress(total, total)
-        Sodium.wipe(&v); Sodium.wipe(&acc)
-        return shares
+        progress(range.upperBound, total)
+        Sodium.wipe(&v)
     }
 }

@@ -21,20 +21,27 @@ enum IKNPExtension {
         return rem == 0 ? ~0 : (1 << UInt64(rem)) &- 1
     }
 
-    /// The receiver's columns u_i (padding bits zero) and rows T_m.
+    /// OTs per ChaCha20 block (64 bytes): chunks of the extension start at multiples of this, so
+    /// each chunk's PRG output is the keystream from block start/512 on.
+    static let otsPerBlock = 512
+
+    /// The receiver's columns u_i restricted to the OTs `range` (padding bits zero) and the rows
+    /// T_m of those OTs. `choices` holds all N choice bits.
     static func receiver(
-        k0: [[UInt8]], k1: [[UInt8]], choices r: [UInt64], count n: Int, domain: SessionDomain
+        k0: [[UInt8]], k1: [[UInt8]], choices r: [UInt64], range: Range<Int>, domain: SessionDomain
     ) -> (u: [UInt64], rows: [UInt64]) {
-        let wpc = wordsPerColumn(n)
-        precondition(k0.count == kappa && k1.count == kappa && r.count == wpc)
+        precondition(k0.count == kappa && k1.count == kappa && range.lowerBound % otsPerBlock == 0)
+        let n = range.count, wpc = wordsPerColumn(n)
+        let block = UInt32(range.lowerBound / otsPerBlock), firstWord = range.lowerBound / 64
+        precondition(firstWord + wpc <= r.count)
         var t = [UInt64](repeating: 0, count: kappa * wpc)
         var u = [UInt64](repeating: 0, count: kappa * wpc)
         let last = lastWordMask(n)
         for i in 0..<kappa {
             let base = i * wpc
-            domain.prg(key: k0[i], into: &t, offset: base, count: wpc)
-            domain.prg(key: k1[i], into: &u, offset: base, count: wpc)
-            for w in 0..<wpc { u[base + w] ^= t[base + w] ^ r[w] }
+            domain.prg(key: k0[i], block: block, into: &t, offset: base, count: wpc)
+            domain.prg(key: k1[i], block: block, into: &u, offset: base, count: wpc)
+            for w in 0..<wpc { u[base + w] ^= t[base + w] ^ r[firstWord + w] }
             u[base + wpc - 1] &= last
         }
         let rows = BitMatrix.transposeColumns(t, wordsPerColumn: wpc, rowCount: n)
@@ -42,16 +49,18 @@ enum IKNPExtension {
         return (u, rows)
     }
 
-    /// The sender's rows Q_m from its base-OT keys, choice bits s and the received columns u.
+    /// The sender's rows Q_m of the OTs `range` from its base-OT keys, choice bits s and the
+    /// received columns u of that range.
     static func sender(
-        keys: [[UInt8]], choices s: [Bool], u: [UInt64], count n: Int, domain: SessionDomain
+        keys: [[UInt8]], choices s: [Bool], u: [UInt64], range: Range<Int>, domain: SessionDomain
     ) -> [UInt64] {
-        let wpc = wordsPerColumn(n)
-        precondition(keys.count == kappa && s.count == kappa && u.count == kappa * wpc)
+        let n = range.count, wpc = wordsPerColumn(n)
+        precondition(keys.count == kappa && s.count == kappa && u.count == kappa * wpc && range.lowerBound % otsPerBlock == 0)
+        let block = UInt32(range.lowerBound / otsPerBlock)
         var q = [UInt64](repeating: 0, count: kappa * wpc)
         for i in 0..<kappa {
             let base = i * wpc
-            domain.prg(key: keys[i], into: &q, offset: base, count: wpc)
+            domain.prg(key: keys[i], block: block, into: &q, offset: base, count: wpc)
             let mask: UInt64 = s[i] ? ~0 : 0
             for w in 0..<wpc { q[base + w] ^= u[base + w] & mask }
         }

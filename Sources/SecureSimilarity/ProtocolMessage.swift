@@ -11,6 +11,8 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case extensionMatrix = 4
     /// OT sender → OT receiver: the sender's output shares zA, the corrections d_m, transcript hash.
     case corrections = 5
+    /// OT sender → OT receiver: the corrections d_m of one chunk of OTs that is not the last.
+    case correctionsChunk = 8
     /// OT receiver → OT sender: the receiver's output shares zB, transcript hash.
     case shares = 6
     /// OT sender → OT receiver: transcript hash over everything; the session is complete.

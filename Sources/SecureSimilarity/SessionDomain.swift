@@ -43,9 +43,10 @@ struct SessionDomain: Sendable {
         return Sodium.blake2b(w.bytes, outputLength: 32, salt: salt, personal: Self.baseOTPersonal)
     }
 
-    /// G(k): `count` words of ChaCha20-IETF keystream under the 32-byte base-OT key k.
-    func prg(key: [UInt8], into out: inout [UInt64], offset: Int, count: Int) {
-        Sodium.chacha20Keystream(key: key, nonce: Self.prgNonce, into: &out, offset: offset, count: count)
+    /// G(k): `count` words of ChaCha20-IETF keystream under the 32-byte base-OT key k, from
+    /// 64-byte block `block` on.
+    func prg(key: [UInt8], block: UInt32 = 0, into out: inout [UInt64], offset: Int, count: Int) {
+        Sodium.chacha20Keystream(key: key, nonce: Self.prgNonce, block: block, into: &out, offset: offset, count: count)
     }
 
     /// H(m, row): the tweaked correlation-robust hash of extended OT m, `count` words.

@@ -61,15 +61,22 @@ public struct SimilarityLimits: Sendable, Hashable {
     public var maxVectorsPerSide: Int
     /// Most products p·q in one session.
     public var maxProducts: Int
-    /// Largest single protocol message in bytes (the corrections message grows with n·p·q).
+    /// Largest single protocol message in bytes accepted or produced.
     public var maxMessageBytes: Int
+    /// Preferred size of the streamed extension and correction messages: the OT extension runs in
+    /// chunks of OTs (multiples of 512) sized so each message stays near this. The two parties
+    /// use the smaller of their two preferences. Range 4 KiB ... 1 GiB.
+    public var chunkBytes: Int
+
+    public static let chunkBytesRange: ClosedRange<Int> = 4096...(1 << 30)
 
     public init(maxDimension: Int = 8192, maxVectorsPerSide: Int = 1000, maxProducts: Int = 10_000,
-                maxMessageBytes: Int = 256 << 20) {
+                maxMessageBytes: Int = 16 << 20, chunkBytes: Int = 4 << 20) {
         self.maxDimension = maxDimension
         self.maxVectorsPerSide = maxVectorsPerSide
         self.maxProducts = maxProducts
         self.maxMessageBytes = maxMessageBytes
+        self.chunkBytes = min(max(chunkBytes, Self.chunkBytesRange.lowerBound), Self.chunkBytesRange.upperBound)
     }
 
     public static let standard = SimilarityLimits()

@@ -14,11 +14,17 @@ public enum ProtocolRole: String, Sendable, Hashable {
 /// |---|---|---|
 /// | 0 | I→R hello | I→R hello (its point S is used) |
 /// | 1 | R→I helloReply + S | R→I helloReply + R_1…R_128 |
-/// | 2 | I→R baseOT R_1…R_128 | I→R extensionMatrix U |
-/// | 3 | R→I extensionMatrix U | R→I corrections (zA, D, hash) |
+/// | 2 | I→R baseOT R_1…R_128 | I→R extensionMatrix U (chunk 0) |
+/// | 3 | R→I extensionMatrix U (chunk 0) | R→I corrections (zA, D, hash) |
 /// | 4 | I→R corrections (zA, D, hash) | I→R shares (zB, hash) |
 /// | 5 | R→I shares (zB, hash) | R→I finish (hash) |
 /// | 6 | I→R finish (hash) | — |
+///
+/// (shown for a session that fits one chunk). Large sessions stream the OT extension in chunks
+/// of OTs sized by `SimilarityLimits.chunkBytes` (the smaller of the two parties' values):
+/// extensionMatrix(chunk c) from the receiver is answered by correctionsChunk(c) from the sender,
+/// until the last chunk, whose corrections message also carries zA and the transcript hash. Every
+/// message then stays near `chunkBytes` instead of growing with n·p·q.
 ///
 /// The conversation strictly alternates, so it maps onto request/response: the initiator sends
 /// each of its messages as a request and gets the responder's next message (or nothing) back.
@@ -70,10 +76,16 @@ public struct SimilarityParty: Sendable {
     private var baseSender: ChouOrlandiOT.Sender?
     private var senderKeys: [[UInt8]] = []
     private var senderChoices: [Bool] = []
+    private var baseKeys0: [[UInt8]] = []
+    private var baseKeys1: [[UInt8]] = []
     private var rows: [UInt64] = []
     private var choices: [UInt64] = []
+    private var accumulated: [UInt64] = []
     private var pending: [[Int64]] = []
     private var pendingShares: [UInt64] = []
+    private var chunkOTs = 0
+    private var chunkCount = 0
+    private var chunkIndex = 0
 
     /// A party holding `vectors` (unit length, `parameters.dimension` coordinates each).
     public init(
@@ -125,6 +137,7 @@ public struct SimilarityParty: Sendable {
             w.u8(UInt8(parameters.fractionBits))
             w.u8(parameters.ring.rawValue)
             w.u32(UInt32(values.count))
+            w.u32(UInt32(limits.chunkBytes))
             w.raw(nonce)
             w.raw(sender.point)
             w.u8(UInt8(parameters.context.count))
@@ -199,7 +212,8 @@ public struct SimilarityParty: Sendable {
             case .helloReply: reply = try onHelloReply(&r, header)
             case .baseOT: reply = try onBaseOT(&r, header)
             case .extensionMatrix: reply = try onExtension(&r, header, progress, isCancelled)
-            case .corrections: reply = try onCorrections(&r, header, progress, isCancelled)
+            case .corrections: reply = try onCorrections(&r, final: true, progress, isCancelled)
+            case .correctionsChunk: reply = try onCorrections(&r, final: false, progress, isCancelled)
             case .shares: reply = try onShares(&r, header)
             case .finish: reply = try onFinish(&r, header)
             case .abort: reply = nil
@@ -238,7 +252,7 @@ public struct SimilarityParty: Sendable {
         case .awaitingHelloReply: return .helloReply
         case .awaitingBaseOT: return .baseOT
         case .awaitingExtension: return .extensionMatrix
-        case .awaitingCorrections: return .corrections
+        case .awaitingCorrections: return chunkIndex == chunkCount - 1 ? .corrections : .correctionsChunk
         case .awaitingShares: return .shares
         case .awaitingFinish: return .finish
         case .idle, .done, .failed: return .abort
@@ -257,6 +271,9 @@ public struct SimilarityParty: Sendable {
         for i in senderKeys.indices { Sodium.wipe(&senderKeys[i]) }
         senderKeys = []
         senderChoices = []
+        for i in baseKeys0.indices { Sodium.wipe(&baseKeys0[i]); Sodium.wipe(&baseKeys1[i]) }
+        baseKeys0 = []; baseKeys1 = []
+        Sodium.wipe(&accumulated); accumulated = []
         Sodium.wipe(&rows); rows = []
         Sodium.wipe(&choices); choices = []
         values = []
@@ -291,18 +308,31 @@ public struct SimilarityParty: Sendable {
     private var otCount: Int {
         GilboaProduct.otCount(dimension: parameters.dimension, receiverCount: receiverCount, valueBits: parameters.valueBits)
     }
-    private var correctionBytes: Int {
-        (GilboaProduct.correctionBits(dimension: parameters.dimension, senderCount: senderCount,
-                                      receiverCount: receiverCount, valueBits: parameters.valueBits,
+
+    /// OTs per chunk: a multiple of 512 with about `chunkBytes` of U (128 bits per OT) or D (at
+    /// most p·ℓ bits per OT), whichever is larger.
+    static func chunkSize(chunkBytes: Int, senderCount p: Int, ringBits l: Int) -> Int {
+        let bitsPerOT = max(IKNPExtension.kappa, p * l)
+        let per = IKNPExtension.otsPerBlock
+        return max(per, (8 * chunkBytes / bitsPerOT) / per * per)
+    }
+
+    private func chunkRange(_ c: Int) -> Range<Int> {
+        (c * chunkOTs)..<min(otCount, (c + 1) * chunkOTs)
+    }
+
+    private func correctionBytes(_ range: Range<Int>) -> Int {
+        (GilboaProduct.correctionBits(range: range, senderCount: senderCount, valueBits: parameters.valueBits,
                                       ringBits: parameters.ringBits) + 7) / 8
     }
 
-    /// Exact body lengths of the messages after the hello exchange.
+    /// Exact body lengths of the messages after the hello exchange (for the chunk in flight).
     private func bodyLength(_ type: MessageType) -> Int {
         switch type {
         case .baseOT: return ChouOrlandiOT.count * Sodium.pointBytes
-        case .extensionMatrix: return IKNPExtension.kappa * IKNPExtension.bytesPerColumn(otCount)
-        case .corrections: return 8 * senderCount * receiverCount + correctionBytes + 32
+        case .extensionMatrix: return IKNPExtension.kappa * IKNPExtension.bytesPerColumn(chunkRange(chunkIndex).count)
+        case .correctionsChunk: return correctionBytes(chunkRange(chunkIndex))
+        case .corrections: return 8 * senderCount * receiverCount + correctionBytes(chunkRange(chunkIndex)) + 32
         case .shares: return 8 * senderCount * receiverCount + 32
         case .finish: return 32
         case .hello, .helloReply, .abort: return -1
@@ -318,11 +348,16 @@ public struct SimilarityParty: Sendable {
         }
     }
 
-    /// Roles, limits and the session domain, once both counts and nonces are known.
-    private mutating func settle(initiatorCount: Int, responderCount: Int, field: String) throws(SimilarityError) {
+    /// Roles, limits, chunking and the session domain, once both counts and nonces are known.
+    private mutating func settle(
+        initiatorCount: Int, responderCount: Int, peerChunkBytes: Int, field: String
+    ) throws(SimilarityError) {
         let peer = role == .initiator ? responderCount : initiatorCount
         guard peer >= 1 && peer <= limits.maxVectorsPerSide else {
             throw .parameterMismatch(field: field, message: "the peer's \(peer) vectors are outside 1...\(limits.maxVectorsPerSide)")
+        }
+        guard SimilarityLimits.chunkBytesRange.contains(peerChunkBytes) else {
+            throw .malformedMessage(field: field, message: "chunk size \(peerChunkBytes) outside \(SimilarityLimits.chunkBytesRange)")
         }
         peerCount = peer
         let responderIsReceiver = responderCount <= initiatorCount
@@ -330,13 +365,21 @@ public struct SimilarityParty: Sendable {
         guard initiatorCount * responderCount <= limits.maxProducts else {
             throw .parameterMismatch(field: field, message: "\(initiatorCount)×\(responderCount) products exceed the limit \(limits.maxProducts)")
         }
-        let largest = ProtocolMessage.headerBytes + max(bodyLength(.corrections), bodyLength(.extensionMatrix))
+        chunkOTs = Self.chunkSize(chunkBytes: min(limits.chunkBytes, peerChunkBytes), senderCount: senderCount,
+                                  ringBits: parameters.ringBits)
+        chunkCount = (otCount + chunkOTs - 1) / chunkOTs
+        chunkIndex = 0
+        let first = min(chunkOTs, otCount)
+        let largest = ProtocolMessage.headerBytes + max(
+            IKNPExtension.kappa * IKNPExtension.bytesPerColumn(first),
+            (senderCount * parameters.ringBits * first + 7) / 8 + 8 * senderCount * receiverCount + 32)
         guard largest <= limits.maxMessageBytes else {
-            throw .parameterMismatch(field: field, message: "the session needs a \(largest)-byte message, above the limit \(limits.maxMessageBytes)")
+            throw .parameterMismatch(field: field, message: "the session needs messages of up to \(largest) bytes, above the limit \(limits.maxMessageBytes)")
         }
         domain = SessionDomain(version: ProtocolMessage.version, sessionID: sessionID, initiatorNonce: initiatorNonce,
                                responderNonce: responderNonce, parameters: parameters,
                                senderCount: senderCount, receiverCount: receiverCount)
+        accumulated = [UInt64](repeating: 0, count: senderCount * receiverCount)
     }
 
     private static func randomChoices() -> [Bool] {
@@ -352,20 +395,25 @@ public struct SimilarityParty: Sendable {
         return points
     }
 
-    /// OT-extension receiver step of the OT receiver: base-OT keys → U, and the rows T kept.
+    /// OT-extension receiver step of the OT receiver: base-OT keys, then the first chunk of U.
     private mutating func extend(points: [[UInt8]]) throws(SimilarityError) -> [UInt8] {
         guard let sender = baseSender else {
             throw .crypto(field: "baseOT", message: "missing base-OT secret")
         }
-        var (k0, k1) = try sender.keys(points: points, domain: domain!)
+        (baseKeys0, baseKeys1) = try sender.keys(points: points, domain: domain!)
         baseSender?.wipe()
         baseSender = nil
         choices = GilboaProduct.choiceBits(values: values, valueBits: parameters.valueBits)
-        let (u, t) = IKNPExtension.receiver(k0: k0, k1: k1, choices: choices, count: otCount, domain: domain!)
-        for i in k0.indices { Sodium.wipe(&k0[i]); Sodium.wipe(&k1[i]) }
+        return emitExtensionChunk()
+    }
+
+    /// The receiver's U for the chunk in flight; keeps that chunk's rows T.
+    private mutating func emitExtensionChunk() -> [UInt8] {
+        let range = chunkRange(chunkIndex)
+        let (u, t) = IKNPExtension.receiver(k0: baseKeys0, k1: baseKeys1, choices: choices, range: range, domain: domain!)
         rows = t
         var w = WireWriter(capacity: bodyLength(.extensionMatrix))
-        IKNPExtension.encodeColumns(u, count: otCount, into: &w)
+        IKNPExtension.encodeColumns(u, count: range.count, into: &w)
         phase = .awaitingCorrections
         return emit(.extensionMatrix, w.bytes)
     }
@@ -409,6 +457,7 @@ public struct SimilarityParty: Sendable {
         let f = Int(try r.u8("hello.fractionBits"))
         let ringRaw = try r.u8("hello.ring")
         let count = Int(try r.u32("hello.count"))
+        let peerChunk = Int(try r.u32("hello.chunkBytes"))
         initiatorNonce = try r.raw(16, "hello.nonce")
         let s = try r.raw(Sodium.pointBytes, "hello.point")
         let contextLength = Int(try r.u8("hello.contextLength"))
@@ -434,9 +483,10 @@ public struct SimilarityParty: Sendable {
         }
         try ChouOrlandiOT.validate(s, field: "hello.point")
         responderNonce = nonce
-        try settle(initiatorCount: count, responderCount: values.count, field: "hello.count")
-        var w = WireWriter(capacity: 20 + ChouOrlandiOT.count * Sodium.pointBytes)
+        try settle(initiatorCount: count, responderCount: values.count, peerChunkBytes: peerChunk, field: "hello.count")
+        var w = WireWriter(capacity: 24 + ChouOrlandiOT.count * Sodium.pointBytes)
         w.u32(UInt32(values.count))
+        w.u32(UInt32(limits.chunkBytes))
         w.raw(nonce)
         if isOTSender {
             let points = try chooseBaseOT(senderPoint: s)
@@ -453,9 +503,10 @@ public struct SimilarityParty: Sendable {
 
     private mutating func onHelloReply(_ r: inout WireReader, _ h: ProtocolMessage) throws(SimilarityError) -> [UInt8]? {
         let count = Int(try r.u32("helloReply.count"))
+        let peerChunk = Int(try r.u32("helloReply.chunkBytes"))
         responderNonce = try r.raw(16, "helloReply.nonce")
-        try settle(initiatorCount: values.count, responderCount: count, field: "helloReply.count")
-        let expected = 20 + (isOTSender ? Sodium.pointBytes : ChouOrlandiOT.count * Sodium.pointBytes)
+        try settle(initiatorCount: values.count, responderCount: count, peerChunkBytes: peerChunk, field: "helloReply.count")
+        let expected = 24 + (isOTSender ? Sodium.pointBytes : ChouOrlandiOT.count * Sodium.pointBytes)
         guard h.bodyLength == expected else {
             throw .malformedMessage(field: "message.bodyLength", message: "helloReply body must be \(expected) bytes, got \(h.bodyLength)")
         }
@@ -485,50 +536,72 @@ public struct SimilarityParty: Sendable {
     private mutating func onExtension(
         _ r: inout WireReader, _ h: ProtocolMessage, _ progress: (Int, Int) -> Void, _ isCancelled: () -> Bool
     ) throws(SimilarityError) -> [UInt8]? {
-        let u = try IKNPExtension.decodeColumns(&r, count: otCount)
+        let range = chunkRange(chunkIndex)
+        let u = try IKNPExtension.decodeColumns(&r, count: range.count)
         try r.expectEnd("extensionMatrix")
         let domain = self.domain!
-        var q = IKNPExtension.sender(keys: senderKeys, choices: senderChoices, u: u, count: otCount, domain: domain)
+        var q = IKNPExtension.sender(keys: senderKeys, choices: senderChoices, u: u, range: range, domain: domain)
         var sLo: UInt64 = 0, sHi: UInt64 = 0
         for i in 0..<64 where senderChoices[i] { sLo |= 1 << UInt64(i) }
         for i in 0..<64 where senderChoices[64 + i] { sHi |= 1 << UInt64(i) }
-        for i in senderKeys.indices { Sodium.wipe(&senderKeys[i]) }
-        senderKeys = []
-        let (zA, d, bitCount) = try GilboaProduct.senderCorrections(
-            values: values, receiverCount: receiverCount, rows: q, sLo: sLo, sHi: sHi,
-            parameters: parameters, domain: domain, progress: progress, isCancelled: isCancelled)
+        let (d, bitCount) = try GilboaProduct.senderCorrections(
+            values: values, receiverCount: receiverCount, range: range, rows: q, sLo: sLo, sHi: sHi,
+            parameters: parameters, domain: domain, shares: &accumulated, progress: progress, isCancelled: isCancelled)
         Sodium.wipe(&q)
         sLo = 0; sHi = 0
+        let bytes = correctionBytes(range)
+        precondition((bitCount + 7) / 8 == bytes)
+        chunkIndex += 1
+        if chunkIndex < chunkCount {
+            var w = WireWriter(capacity: bytes)
+            w.words(d, byteCount: bytes)
+            return emit(.correctionsChunk, w.bytes)
+        }
+        for i in senderKeys.indices { Sodium.wipe(&senderKeys[i]) }
+        senderKeys = []
         senderChoices = []
-        precondition((bitCount + 7) / 8 == correctionBytes)
-        pendingShares = zA
-        var w = WireWriter(capacity: bodyLength(.corrections))
-        for v in zA { w.u64(v) }
-        w.words(d, byteCount: correctionBytes)
+        let mask = ringMask
+        pendingShares = accumulated.map { $0 & mask }
+        var w = WireWriter(capacity: 8 * pendingShares.count + bytes + 32)
+        for v in pendingShares { w.u64(v) }
+        w.words(d, byteCount: bytes)
         phase = .awaitingShares
         return emit(.corrections, w.bytes)
     }
 
+    private var ringMask: UInt64 {
+        parameters.ringBits >= 64 ? ~0 : (1 << UInt64(parameters.ringBits)) &- 1
+    }
+
     private mutating func onCorrections(
-        _ r: inout WireReader, _ h: ProtocolMessage,
-        _ progress: (Int, Int) -> Void, _ isCancelled: () -> Bool
+        _ r: inout WireReader, final: Bool, _ progress: (Int, Int) -> Void, _ isCancelled: () -> Bool
     ) throws(SimilarityError) -> [UInt8]? {
-        let zA = try readShares(&r, "corrections.shares")
-        let d = try r.words(byteCount: correctionBytes, "corrections.d")
+        let range = chunkRange(chunkIndex)
+        let zA = final ? try readShares(&r, "corrections.shares") : []
+        let bytes = correctionBytes(range)
+        let d = try r.words(byteCount: bytes, "corrections.d")
         try r.expectEnd("corrections")
-        let bits = GilboaProduct.correctionBits(dimension: parameters.dimension, senderCount: senderCount,
-                                                receiverCount: receiverCount, valueBits: parameters.valueBits,
+        let bits = GilboaProduct.correctionBits(range: range, senderCount: senderCount, valueBits: parameters.valueBits,
                                                 ringBits: parameters.ringBits)
         if bits % 64 != 0 {
             guard d[d.count - 1] >> UInt64(bits % 64) == 0 else {
                 throw .malformedMessage(field: "corrections.d", message: "non-zero padding bits")
             }
         }
-        let zB = try GilboaProduct.receiverShares(
-            senderCount: senderCount, receiverCount: receiverCount, choices: choices, rows: rows, corrections: d,
-            parameters: parameters, domain: domain!, progress: progress, isCancelled: isCancelled)
+        try GilboaProduct.receiverShares(
+            senderCount: senderCount, receiverCount: receiverCount, range: range, choices: choices, rows: rows,
+            corrections: d, parameters: parameters, domain: domain!, shares: &accumulated,
+            progress: progress, isCancelled: isCancelled)
         Sodium.wipe(&rows); rows = []
+        if !final {
+            chunkIndex += 1
+            return emitExtensionChunk()
+        }
+        for i in baseKeys0.indices { Sodium.wipe(&baseKeys0[i]); Sodium.wipe(&baseKeys1[i]) }
+        baseKeys0 = []; baseKeys1 = []
         Sodium.wipe(&choices); choices = []
+        let mask = ringMask
+        let zB = accumulated.map { $0 & mask }
         pending = combine(zA, zB)
         var w = WireWriter(capacity: bodyLength(.shares))
         for v in zB { w.u64(v) }

@@ -185,15 +185,17 @@ enum Sodium {
     // MARK: ChaCha20
 
     /// Fills `out[offset ..< offset + count]` with the ChaCha20-IETF keystream of a 32-byte key and
-    /// a 12-byte nonce, read as little-endian 64-bit words: the PRG of the OT extension.
-    static func chacha20Keystream(key: [UInt8], nonce: [UInt8], into out: inout [UInt64], offset: Int, count: Int) {
+    /// a 12-byte nonce starting at 64-byte block `block`, read as little-endian 64-bit words: the
+    /// PRG of the OT extension (block b holds PRG bits 512·b ..< 512·(b+1)).
+    static func chacha20Keystream(key: [UInt8], nonce: [UInt8], block: UInt32 = 0, into out: inout [UInt64], offset: Int, count: Int) {
         precondition(key.count == 32 && nonce.count == 12 && offset >= 0 && offset + count <= out.count)
         guard count > 0 else { return }
         out.withUnsafeMutableBufferPointer { o in
             let dst = UnsafeMutableRawPointer(o.baseAddress! + offset).assumingMemoryBound(to: UInt8.self)
+            dst.initialize(repeating: 0, count: 8 * count)
             key.withUnsafeBufferPointer { k in
                 nonce.withUnsafeBufferPointer { n in
-                    _ = crypto_stream_chacha20_ietf(dst, UInt64(8 * count), n.baseAddress!, k.baseAddress!)
+                    _ = crypto_stream_chacha20_ietf_xor_ic(dst, dst, UInt64(8 * count), n.baseAddress!, block, k.baseAddress!)
                 }
             }
             #if _endian(big)

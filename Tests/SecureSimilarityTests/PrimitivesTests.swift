@@ -104,8 +104,12 @@ import Testing
         let s = (0..<128).map { _ in rng.next() & 1 == 1 }
         let (points, keys) = try ChouOrlandiOT.receive(senderPoint: sender.point, choices: s, domain: d)
         let (k0, k1) = try sender.keys(points: points, domain: d)
-        let (u, t) = IKNPExtension.receiver(k0: k0, k1: k1, choices: r, count: n, domain: d)
-        let q = IKNPExtension.sender(keys: keys, choices: s, u: u, count: n, domain: d)
+        let (u, t) = IKNPExtension.receiver(k0: k0, k1: k1, choices: r, range: 0..<n, domain: d)
+        let q = IKNPExtension.sender(keys: keys, choices: s, u: u, range: 0..<n, domain: d)
+        // a later chunk (starting at a 512-OT block) reproduces the same rows
+        let (u2, t2) = IKNPExtension.receiver(k0: k0, k1: k1, choices: r, range: 512..<n, domain: d)
+        let q2 = IKNPExtension.sender(keys: keys, choices: s, u: u2, range: 512..<n, domain: d)
+        #expect(t2 == Array(t[(2 * 512)...]) && q2 == Array(q[(2 * 512)...]))
         var sLo: UInt64 = 0, sHi: UInt64 = 0
         for i in 0..<64 where s[i] { sLo |= 1 << UInt64(i) }
         for i in 0..<64 where s[64 + i] { sHi |= 1 << UInt64(i) }

@@ -51,11 +51,11 @@ import Testing
         let ots = receiver * n * w
         let dBits = n * p * q * (w * l - w * (w - 1) / 2)
         let h = ProtocolMessage.headerBytes
-        var expected: [Int] = [h + 59 + context.count]
+        var expected: [Int] = [h + 63 + context.count]
         if ini.isOTSender {
-            expected += [h + 20 + 32, h + 4096]
+            expected += [h + 24 + 32, h + 4096]
         } else {
-            expected += [h + 20 + 4096]
+            expected += [h + 24 + 4096]
         }
         expected += [h + 128 * ((ots + 7) / 8), h + 8 * p * q + (dBits + 7) / 8 + 32, h + 8 * p * q + 32, h + 32]
         #expect(messages.map { $0.1.count } == expected)
