@@ -4,6 +4,7 @@
 APT_PACKAGES := zlib1g-dev libgmp-dev libmpfr-dev libsodium-dev libcurl4-openssl-dev wrk python3-pip
 PIP_PACKAGES := pyyaml openapi-spec-validator
 PORT ?= 8080
+FUZZ_SECONDS ?= 30
 SWIFT ?= swift
 
 .PHONY: deps run build release test test-swift openapi bench clean
@@ -34,6 +35,7 @@ openapi: deps
 test: deps openapi
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
 
 bench: deps
 	bash Benchmarks/run-all.sh

@@ -11,11 +11,13 @@ public final class ServerProcess: @unchecked Sendable {
     private var collected = Data()
     private let lock = NSLock()
 
-    public static var executable: URL {
-        // Tests run from the package root; the binary sits in the same build folder as the test bundle.
+    public static var executable: URL { builtProduct("incognita") }
+
+    /// An executable product of this package, from the build folder the tests run from.
+    public static func builtProduct(_ name: String) -> URL {
         let bundle = Bundle.main.bundleURL
-        let candidates = [bundle.appendingPathComponent("incognita"), bundle.deletingLastPathComponent().appendingPathComponent("incognita"),
-                          URL(fileURLWithPath: ".build/debug/incognita")]
+        let candidates = [bundle.appendingPathComponent(name), bundle.deletingLastPathComponent().appendingPathComponent(name),
+                          URL(fileURLWithPath: ".build/debug/\(name)")]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
     }
 
