@@ -35,6 +35,7 @@ let package = Package(
         // Binds the domains to routes: validation, problem+json, jobs, metrics, configuration.
         .target(name: "Service", dependencies: [
             "HTTPServer",
+            "Primes",
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
 
@@ -42,6 +43,9 @@ let package = Package(
             "Service", "HTTPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // libFuzzer targets (Fuzz/run.sh builds them with -sanitize=fuzzer); a normal build replays a corpus.
+        .executableTarget(name: "HTTPParserFuzzer", dependencies: ["HTTPServer"], path: "Fuzz/HTTPParserFuzzer"),
 
         // Raw-socket client and a launcher for the real executable, shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
