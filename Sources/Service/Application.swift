@@ -26,6 +26,8 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         registerSystemRoutes()
         registerJobRoutes()
         registerDomainRoutes()
+        // Resumable kinds are registered by now: pick up jobs a previous run left unfinished.
+        jobs.restore()
     }
 
     /// Connects the application to its server (for readiness and connection gauges).
