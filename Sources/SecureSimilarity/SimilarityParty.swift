@@ -55,6 +55,8 @@ public struct SimilarityParty: Sendable {
     public let sessionID: SessionID
     public let parameters: SimilarityParameters
     public let limits: SimilarityLimits
+    /// Number of this party's vectors.
+    public let count: Int
     public private(set) var phase: Phase
     /// Set when `phase == .failed`.
     public private(set) var error: SimilarityError?
@@ -111,12 +113,11 @@ public struct SimilarityParty: Sendable {
         self.parameters = parameters
         self.limits = limits
         self.values = encoded
+        self.count = encoded.count
         self.nonce = Sodium.randomBytes(16)
         self.phase = role == .initiator ? .idle : .awaitingHello
     }
 
-    /// Number of this party's vectors.
-    public var count: Int { values.count }
 
     /// The sequence number of the next message, sent or received.
     public var nextSequence: UInt32 { sequence }
@@ -276,6 +277,7 @@ public struct SimilarityParty: Sendable {
         Sodium.wipe(&accumulated); accumulated = []
         Sodium.wipe(&rows); rows = []
         Sodium.wipe(&choices); choices = []
+        for i in values.indices { Sodium.wipe(&values[i]) }
         values = []
     }
 

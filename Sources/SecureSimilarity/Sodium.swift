@@ -36,6 +36,10 @@ enum Sodium {
         words.withUnsafeMutableBytes { if let b = $0.baseAddress { sodium_memzero(b, $0.count) } }
     }
 
+    static func wipe(_ values: inout [Int64]) {
+        values.withUnsafeMutableBytes { if let b = $0.baseAddress { sodium_memzero(b, $0.count) } }
+    }
+
     // MARK: constant time
 
     /// Constant-time equality of two byte strings of equal length (`sodium_memcmp`).
