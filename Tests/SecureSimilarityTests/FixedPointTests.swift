@@ -61,3 +61,30 @@ import Testing
         #expect(throws: SimilarityError.self) { try SessionID(bytes: [1, 2, 3]) }
     }
 }
+
+/// The encoding's accuracy against the notes' table (§5): the error of Σ round(a·2^f)·round(b·2^f)
+/// / 2^(2f) has standard deviation ≈ 0.408·2^−f for unit vectors, so its mean absolute value is
+/// ≈ 0.326·2^−f (Gaussian: √(2/π)·σ). The secure protocol reproduces these values bit for bit
+/// (ProtocolExactnessTests), so this is also the protocol's accuracy.
+@Suite struct FixedPointAccuracyTests {
+    @Test(arguments: [12, 16, 20])
+    func errorMatchesTheory(_ f: Int) {
+        var rng = SplitMix64(seed: UInt64(f))
+        let n = 384, pairs = 600
+        var sumAbs = 0.0, maxAbs = 0.0
+        for _ in 0..<pairs {
+            let a = TestData.unitVectors(1, n, &rng)[0]
+            let b = TestData.correlated(to: [a], noise: 0.05, &rng)[0]
+            let z = FixedPoint.innerProduct(a.map { FixedPoint.encode($0, fractionBits: f) },
+                                            b.map { FixedPoint.encode($0, fractionBits: f) })
+            let err = abs(FixedPoint.decode(z, fractionBits: f) - TestData.cosine(a, b))
+            sumAbs += err
+            maxAbs = max(maxAbs, err)
+        }
+        let sigma = 0.408 / Double(1 << f)
+        let mean = sumAbs / Double(pairs)
+        #expect(mean > 0.6 * 0.798 * sigma && mean < 1.4 * 0.798 * sigma)
+        #expect(maxAbs < 6 * sigma)
+        if f == 16 { #expect(maxAbs < 1e-4) }
+    }
+}
