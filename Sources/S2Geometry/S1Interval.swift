@@ -83,10 +83,16 @@ public struct S1Interval: Sendable, Hashable {
             if isFull { return self }
             if length + 2 * margin - 2 * Double.ulpOfOne <= 0 { return .empty }
         }
-        var r = S1Interval(lo: remainder(lo - margin, 2 * Double.pi), hi: remainder(hi + margin, 2 * Double.pi))
+        var r = S1Interval(lo: S1Interval.remainder2Pi(lo - margin), hi: S1Interval.remainder2Pi(hi + margin))
         if r.lo <= -Double.pi { r.lo = Double.pi }
         return r
     }
+    /// IEEE remainder(x, 2π); it returns x itself when |x| ≤ π (the quotient rounds to 0, and the tie
+    /// at exactly π rounds to the even quotient 0), so the libm call is skipped there.
+    @inline(__always) static func remainder2Pi(_ x: Double) -> Double {
+        Swift.abs(x) <= Double.pi ? x : remainder(x, 2 * Double.pi)
+    }
+
     /// Smallest interval containing this one and p.
     public func addPoint(_ point: Double) -> S1Interval {
         var p = point

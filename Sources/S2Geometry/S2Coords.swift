@@ -12,7 +12,7 @@ public enum S2Coords {
     static let posToOrientation: [Int] = [swapMask, 0, 0, invertMask | swapMask]
 
     /// u → s: u ≥ 0 ? ½√(1+3u) : 1 − ½√(1−3u)
-    @inlinable public static func uvToST(_ u: Double) -> Double {
+    @inlinable @inline(__always) public static func uvToST(_ u: Double) -> Double {
         if u >= 0 { return 0.5 * (1 + 3 * u).squareRoot() }
         return 1 - 0.5 * (1 - 3 * u).squareRoot()
     }
@@ -22,7 +22,7 @@ public enum S2Coords {
         return (1.0 / 3.0) * (1 - 4 * (1 - s) * (1 - s))
     }
     /// s → i = clamp(⌊2³⁰·s⌋, 0, 2³⁰ − 1)
-    @inlinable public static func stToIJ(_ s: Double) -> Int {
+    @inlinable @inline(__always) public static func stToIJ(_ s: Double) -> Int {
         let v = (Double(limitIJ) * s).rounded(.down)
         if !(v >= 0) { return 0 }
         if v >= Double(limitIJ - 1) { return limitIJ - 1 }
@@ -34,13 +34,13 @@ public enum S2Coords {
     @inlinable public static func siTiToST(_ si: UInt32) -> Double { (1.0 / Double(maxSiTi)) * Double(si) }
 
     /// Face of p: the axis of the largest |component| (+3 when negative).
-    @inlinable public static func face(_ p: S2Point) -> Int {
+    @inlinable @inline(__always) public static func face(_ p: S2Point) -> Int {
         var f = p.largestAbsComponent
         if p[f] < 0 { f += 3 }
         return f
     }
     /// (u, v) of p on a face p belongs to (division by the face's axis component).
-    @inlinable public static func validFaceXYZtoUV(_ face: Int, _ p: S2Point) -> (Double, Double) {
+    @inlinable @inline(__always) public static func validFaceXYZtoUV(_ face: Int, _ p: S2Point) -> (Double, Double) {
         switch face {
         case 0: return (p.y / p.x, p.z / p.x)
         case 1: return (-p.x / p.y, p.z / p.y)
@@ -51,7 +51,7 @@ public enum S2Coords {
         }
     }
     /// Face and (u, v) of p.
-    @inlinable public static func xyzToFaceUV(_ p: S2Point) -> (face: Int, u: Double, v: Double) {
+    @inlinable @inline(__always) public static func xyzToFaceUV(_ p: S2Point) -> (face: Int, u: Double, v: Double) {
         let f = face(p)
         let (u, v) = validFaceXYZtoUV(f, p)
         return (f, u, v)

@@ -29,9 +29,9 @@ public struct S2LatLng: Sendable, Hashable {
 
     /// (cos lng·cos lat, sin lng·cos lat, sin lat).
     @inlinable public var point: S2Point {
-        let phi = lat.radians, theta = lng.radians
-        let cosphi = cos(phi)
-        return S2Point(cos(theta) * cosphi, sin(theta) * cosphi, sin(phi))
+        let (sinphi, cosphi) = sinCos(lat.radians)
+        let (sintheta, costheta) = sinCos(lng.radians)
+        return S2Point(costheta * cosphi, sintheta * cosphi, sinphi)
     }
 
     /// Great-circle angle by the haversine formula (C++ `S2LatLng::GetDistance`).
