@@ -305,8 +305,8 @@ public struct SimilarityParty: Sendable {
         return out
     }
 
-    private var senderCount: Int { isOTSender ? values.count : peerCount }
-    private var receiverCount: Int { isOTSender ? peerCount : values.count }
+    private var senderCount: Int { isOTSender ? count : peerCount }
+    private var receiverCount: Int { isOTSender ? peerCount : count }
     private var otCount: Int {
         GilboaProduct.otCount(dimension: parameters.dimension, receiverCount: receiverCount, valueBits: parameters.valueBits)
     }
@@ -458,7 +458,7 @@ public struct SimilarityParty: Sendable {
         let n = Int(try r.u32("hello.dimension"))
         let f = Int(try r.u8("hello.fractionBits"))
         let ringRaw = try r.u8("hello.ring")
-        let count = Int(try r.u32("hello.count"))
+        let theirs = Int(try r.u32("hello.count"))
         let peerChunk = Int(try r.u32("hello.chunkBytes"))
         initiatorNonce = try r.raw(16, "hello.nonce")
         let s = try r.raw(Sodium.pointBytes, "hello.point")
@@ -485,7 +485,7 @@ public struct SimilarityParty: Sendable {
         }
         try ChouOrlandiOT.validate(s, field: "hello.point")
         responderNonce = nonce
-        try settle(initiatorCount: count, responderCount: values.count, peerChunkBytes: peerChunk, field: "hello.count")
+        try settle(initiatorCount: theirs, responderCount: count, peerChunkBytes: peerChunk, field: "hello.count")
         var w = WireWriter(capacity: 24 + ChouOrlandiOT.count * Sodium.pointBytes)
         w.u32(UInt32(values.count))
         w.u32(UInt32(limits.chunkBytes))
@@ -504,10 +504,10 @@ public struct SimilarityParty: Sendable {
     }
 
     private mutating func onHelloReply(_ r: inout WireReader, _ h: ProtocolMessage) throws(SimilarityError) -> [UInt8]? {
-        let count = Int(try r.u32("helloReply.count"))
+        let theirs = Int(try r.u32("helloReply.count"))
         let peerChunk = Int(try r.u32("helloReply.chunkBytes"))
         responderNonce = try r.raw(16, "helloReply.nonce")
-        try settle(initiatorCount: values.count, responderCount: count, peerChunkBytes: peerChunk, field: "helloReply.count")
+        try settle(initiatorCount: count, responderCount: theirs, peerChunkBytes: peerChunk, field: "helloReply.count")
         let expected = 24 + (isOTSender ? Sodium.pointBytes : ChouOrlandiOT.count * Sodium.pointBytes)
         guard h.bodyLength == expected else {
             throw .malformedMessage(field: "message.bodyLength", message: "helloReply body must be \(expected) bytes, got \(h.bodyLength)")
