@@ -64,6 +64,10 @@ public struct SimilarityParty: Sendable {
     public private(set) var result: SimilarityResult?
     public private(set) var bytesSent = 0
     public private(set) var bytesReceived = 0
+    /// Protocol messages emitted (for the initiator: the request/response round trips).
+    public private(set) var messagesSent = 0
+    /// Protocol messages accepted.
+    public private(set) var messagesReceived = 0
     /// True once the roles are known and this party is the OT sender.
     public private(set) var isOTSender = false
 
@@ -205,6 +209,7 @@ public struct SimilarityParty: Sendable {
             }
             sequence &+= 1
             bytesReceived += bytes.count
+            messagesReceived += 1
             transcript.update(bytes)
             var r = WireReader(bytes, from: header.bodyStart, end: end)
             let reply: [UInt8]?
@@ -301,6 +306,7 @@ public struct SimilarityParty: Sendable {
         }
         sequence &+= 1
         bytesSent += out.count
+        messagesSent += 1
         transcript.update(out)
         return out
     }

@@ -25,6 +25,8 @@ import Testing
         let recorded = await transport.recorded
         #expect(recorded.count == 6)
         #expect(initiator.bytesSent == remote.bytesReceived && initiator.bytesReceived == remote.bytesSent)
+        #expect(initiator.messagesSent == 3 && remote.messagesSent == 3 && initiator.messagesReceived == 3)
+        #expect(initiator.bytesSent + initiator.bytesReceived == recorded.reduce(0) { $0 + $1.1.count })
     }
 
     @Test func cancellationFailsBothEnds() async throws {
