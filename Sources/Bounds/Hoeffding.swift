@@ -49,7 +49,7 @@ public struct Hoeffding: BoundCalculator {
         guard width.isFinite else { throw v.fail("upper", "upper − lower must be finite") }
         let t = try v.positive(deviation, "deviation")
         let side = try v.tail(tail, default: .upper, allowed: Tail.allCases)
-        var raw = BoundFormula.hoeffding(count: Double(count), width: width, deviation: t)
+        var raw = BoundFormula.hoeffding(count: Double(count), width: width, deviation: Double(count) * t)
         if side == .twoSided { raw *= 2 }
         var notes: [String] = []
         if t > width { notes.append("the deviation exceeds b − a, so the probability is 0") }

@@ -11,8 +11,9 @@ import Foundation
 /// The prefactor x^a·y^b/(a·B(a, b)) equals C(a+b−1, a)·x^a·y^(b−1)·y, evaluated with Loader's
 /// saddle-point binomial term when a, b ≥ 1 (no cancellation of large logarithms), and from `lgamma`
 /// for smaller parameters (where the logarithms are small). When x > ½ lies below the switch point
-/// (b small, a large), the fraction in x loses digits to 1 − x; if the result is ≥ 1e−4 it is then
-/// formed as 1 − I_y(b, a) with I_y(b, a) from the positive hypergeometric series in the small y.
+/// (b small, a large), or the complement's fraction would run near 1, the fraction loses digits to
+/// 1 − x; the positive hypergeometric series (DLMF 8.17.8) in the small argument is used instead
+/// when (a+b)·(small argument) ≤ 1e4.
 public enum IncompleteBeta {
     static let maxIterations = 10_000_000
 
@@ -21,19 +22,24 @@ public enum IncompleteBeta {
         if x <= 0 { return -.infinity }
         if y <= 0 { return 0 }
         if x < (a + 1) / (a + b + 2) {
-            if x > 0.5 {
-                // x near 1 (b small, a large): the fraction in x loses digits to 1 − x. Prefer the
-                // complement through the fraction in the small y whenever the subtraction keeps them.
-                if a * y <= 1e4 {
-                    let complement = exp(logFront(a: b, b: a, x: y, y: x) + log(hypergeometricSeries(a: b, b: a, x: y)))
-                    if complement <= 0.9999 { return log1p(-complement) }
-                }
+            if x > 0.5 && (a + b) * y <= seriesLimit {
+                // x near 1 (b small, a large): the fraction in x loses digits to 1 − x.
+                let complement = exp(logFront(a: b, b: a, x: y, y: x) + logHypergeometricSeries(a: b, b: a, x: y))
+                if complement <= 0.9999 { return log1p(-complement) }
             }
             return logFront(a: a, b: b, x: x, y: y) + log(continuedFraction(a: a, b: b, x: x, y: y))
+        }
+        if y > 0.5 && (a + b) * x <= seriesLimit {
+            // The complement's fraction would run in y near 1; the positive series in the small x
+            // gives I_x(a, b) directly.
+            return logFront(a: a, b: b, x: x, y: y) + logHypergeometricSeries(a: a, b: b, x: x)
         }
         let other = logFront(a: b, b: a, x: y, y: x) + log(continuedFraction(a: b, b: a, x: y, y: x))
         return log1p(-exp(other))
     }
+
+    /// Largest (a+b)·x for which the hypergeometric series is summed (its length grows with it).
+    static let seriesLimit = 1e4
 
     /// ln(1 − I_x(a, b)) = ln I_y(b, a).
     public static func logComplement(a: Double, b: Double, x: Double, y: Double) -> Double {
@@ -69,18 +75,25 @@ public enum IncompleteBeta {
             - (l - 0.5) * log1p(s / l) - s * log(s + l)
     }
 
-    /// F(a+b, 1; a+1; x) = Σ_{n≥0} (a+b)_n/(a+1)_n · x^n, so that I_x(a, b) = x^a·y^b/(a·B(a, b))·F
-    /// (DLMF 8.17.8). All terms are positive; used for small x with b·x moderate.
-    static func hypergeometricSeries(a: Double, b: Double, x: Double) -> Double {
-        var term = 1.0, sum = 1.0
+    /// ln F(a+b, 1; a+1; x), F = Σ_{n≥0} (a+b)_n/(a+1)_n · x^n, so that
+    /// I_x(a, b) = x^a·y^b/(a·B(a, b))·F (DLMF 8.17.8). All terms are positive; the running sum is
+    /// rescaled by 2^−900 whenever it passes 2^900 (its terms can grow for a while before they decay).
+    static func logHypergeometricSeries(a: Double, b: Double, x: Double) -> Double {
+        var term = 1.0, sum = 1.0, scaled = 0.0
+        let big = 0x1p900, small = 0x1p-900, lnBig = 900 * M_LN2
         var n = 0.0
-        while n < 1e7 {
+        while n < 1e8 {
             term *= (a + b + n) / (a + 1 + n) * x
             sum += term
             if term < sum * 1e-17 { break }
+            if sum > big {
+                sum *= small
+                term *= small
+                scaled += lnBig
+            }
             n += 1
         }
-        return sum
+        return log(sum) + scaled
     }
 
     /// The continued fraction. Its first denominator 1 − (a+b)·x/(a+1) cancels when x is near 1
