@@ -148,4 +148,28 @@ import Testing
         }
         #expect(responder.party.phase == .awaitingHello)
     }
+
+    @Test func mismatchTravelsSealedToTheInitiator() async throws {
+        let alice = IdentityKeyPair.generate(), bob = IdentityKeyPair.generate()
+        let sid = SessionID.random()
+        var rng = SplitMix64(seed: 2)
+        var initiator = try SimilarityParty(role: .initiator, sessionID: sid,
+                                            parameters: try SimilarityParameters(dimension: 8, context: [1]),
+                                            vectors: TestData.unitVectors(1, 8, &rng))
+        let wire = Wire(SealedResponder(
+            channel: try SealedChannel(identity: bob, peerPublicKey: alice.publicKey, sessionID: sid),
+            party: try SimilarityParty(role: .responder, sessionID: sid,
+                                       parameters: try SimilarityParameters(dimension: 8, context: [2]),
+                                       vectors: TestData.unitVectors(1, 8, &rng))))
+        let transport = SealedPeerTransport(
+            channel: try SealedChannel(identity: alice, peerPublicKey: bob.publicKey, sessionID: sid), carrier: wire)
+        await #expect {
+            _ = try await SimilaritySession.run(&initiator, over: transport)
+        } throws: {
+            guard case .peerAborted(let field, _) = $0 as? SimilarityError else { return false }
+            return field == "hello.context"
+        }
+        #expect(initiator.phase == .failed)
+        #expect(await wire.responder.party.error?.field == "hello.context")
+    }
 }
