@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "Service", dependencies: [
             "HTTPServer",
             "Primes",
+            "S2Geometry",
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
 
@@ -46,6 +47,9 @@ let package = Package(
 
         // libFuzzer targets (Fuzz/run.sh builds them with -sanitize=fuzzer); a normal build replays a corpus.
         .executableTarget(name: "HTTPParserFuzzer", dependencies: ["HTTPServer"], path: "Fuzz/HTTPParserFuzzer"),
+
+        // Benchmarks built as part of the package (release builds by their run scripts).
+        .executableTarget(name: "SimilarityBenchmark", dependencies: ["SecureSimilarity"], path: "Benchmarks/similarity", exclude: ["README.md", "run.sh"]),
 
         // Raw-socket client and a launcher for the real executable, shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
