@@ -1,5 +1,6 @@
 /// The one place where each domain's routes are plugged in (each `register…Routes` lives in `Routes/`).
 extension Application {
     func registerDomainRoutes() {
+        registerPrimesRoutes()
     }
 }
