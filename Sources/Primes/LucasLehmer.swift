@@ -62,6 +62,13 @@ public struct LucasLehmerResult: Sendable, Equatable, Codable {
     public let residue64: String?
     /// Why the answer is what it is when the test itself was not run.
     public let reason: String?
+
+    public init(exponent: UInt64, isPrime: Bool, residue64: String?, reason: String?) {
+        self.exponent = exponent
+        self.isPrime = isPrime
+        self.residue64 = residue64
+        self.reason = reason
+    }
 }
 
 /// How often `LucasLehmer.run` hands out a checkpoint.
