@@ -2,5 +2,6 @@
 extension Application {
     func registerDomainRoutes() {
         registerPrimesRoutes()
+        registerS2Routes()
     }
 }

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of the S2 endpoints over HTTP (issue 3).
+@Suite struct S2RoutesTests {
+    @Test func cellForPoint() throws {
+        let h = try ServiceHarness()
+        let r = try h.get("/v1/s2/cells?lat=-30.0438&lng=-51.14022")
+        #expect(r.status == 200)
+        let doc = try r.json()
+        #expect(doc["id"] as? String == "10743750136202470315")
+        #expect(doc["token"] as? String == "951977d377e723ab")
+        #expect(doc["level"] as? Int == 30 && doc["face"] as? Int == 4)
+        #expect(doc["parent"] as? String == "951977d377e723ac")
+        #expect(doc["children"] == nil)
+        #expect((doc["vertices"] as? [[String: Double]])?.count == 4)
+        #expect((doc["edgeNeighbors"] as? [String])?.count == 4)
+        #expect(doc["rangeMin"] as? String == "10743750136202470315" && doc["rangeMax"] as? String == "10743750136202470315")
+        let center = doc["center"] as! [String: Double]
+        #expect(abs(center["lat"]! + 30.0438) < 1e-6 && abs(center["lng"]! + 51.14022) < 1e-6)
+        #expect((doc["areaKm2"] as! Double) > 0 && (doc["areaSteradians"] as! Double) > 0)
+
+        let l15 = try h.get("/v1/s2/cells?lat=-30.0438&lng=-51.14022&level=15").json()
+        #expect(l15["level"] as? Int == 15 && (l15["children"] as? [String])?.count == 4)
+        let face = try h.get("/v1/s2/cells?lat=0&lng=0&level=0").json()
+        #expect(face["parent"] == nil && face["token"] as? String == "1")
+    }
+
+    @Test func cellByTokenOrId() throws {
+        let h = try ServiceHarness()
+        let a = try h.get("/v1/s2/cells/951977d377e723ac").json()
+        #expect(a["level"] as? Int == 29 && a["id"] as? String == "10743750136202470316")
+        let b = try h.get("/v1/s2/cells/10743750136202470316").json()
+        #expect(b["token"] as? String == "951977d377e723ac")
+        for bad in ["X", "zz", "8", "951977d377e723ab0"] {
+            let r = try h.get("/v1/s2/cells/\(bad)")
+            #expect(r.status == 400, "\(bad)")
+            #expect(r.problemFields() == ["token"])
+        }
+    }
+
+    @Test func cellQueryValidation() throws {
+        let h = try ServiceHarness()
+        #expect(try h.get("/v1/s2/cells?lat=91&lng=0").problemFields() == ["lat"])
+        #expect(try h.get("/v1/s2/cells?lat=nan&lng=0").problemFields() == ["lat"])
+        #expect(try h.get("/v1/s2/cells?lat=0&lng=181").problemFields() == ["lng"])
+        #expect(try h.get("/v1/s2/cells?lng=0").problemFields() == ["lat"])
+        let r = try h.get("/v1/s2/cells?lat=0&lng=0&level=31")
+        #expect(r.status == 422 && r.problemFields() == ["level"])
+    }
+
+    @Test func batch() throws {
+        let h = try ServiceHarness()
+        let r = try h.post("/v1/s2/cells", json: ["points": [["lat": -30.0438, "lng": -51.14022], ["lat": 0, "lng": 0]], "level": 12])
+        #expect(r.status == 200)
+        let cells = try r.json()["cells"] as! [[String: Any]]
+        #expect(cells.count == 2 && cells.allSatisfy { $0["level"] as? Int == 12 })
+        #expect(cells[0]["token"] as? String == "951977d")   // the level-12 ancestor of 951977d377e723ab
+        #expect(try h.post("/v1/s2/cells", json: ["points": [["lat": 0, "lng": 0], ["lat": 100, "lng": 0]]]).problemFields() == ["points[1].lat"])
+        #expect(try h.post("/v1/s2/cells", json: ["points": [["lat": "x", "lng": 0]]]).problemFields() == ["points[0].lat"])
+        #expect(try h.post("/v1/s2/cells", json: ["level": 3]).problemFields() == ["points"])
+        #expect(try h.post("/v1/s2/cells", raw: "{\"points\": [").status == 400)
+    }
+
+    nonisolated(unsafe) static let porto: [String: Any] = ["rect": ["lo": ["lat": -30.24, "lng": -51.26], "hi": ["lat": -30.00, "lng": -51.05]]]
+
+    @Test func coverings() throws {
+        let h = try ServiceHarness()
+        let r = try h.post("/v1/s2/coverings", json: ["region": Self.porto, "minLevel": 8, "maxLevel": 15, "maxCells": 500])
+        #expect(r.status == 200)
+        let doc = try r.json()
+        let cells = doc["cells"] as! [[String: Any]]
+        #expect(cells.count > 100 && cells.count <= 500)
+        let ids = cells.map { UInt64($0["id"] as! String)! }
+        #expect(ids == ids.sorted())
+        let options = doc["options"] as! [String: Any]
+        #expect(options["minLevel"] as? Int == 8 && options["maxCells"] as? Int == 500 && options["interior"] as? Bool == false)
+
+        let cap = try h.post("/v1/s2/coverings", json: ["region": ["cap": ["center": ["lat": 48.8584, "lng": 2.2945], "radiusMeters": 1000]], "interior": true])
+        let capCells = try cap.json()["cells"] as? [Any]
+        #expect(cap.status == 200 && (capCells?.count ?? 0) > 0)
+
+        let poly: [String: Any] = ["polygon": ["type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]]]
+        let p = try h.post("/v1/s2/coverings", json: ["region": poly, "maxCells": 10])
+        let polyCells = try p.json()["cells"] as? [Any]
+        #expect(p.status == 200 && (polyCells?.count ?? 0) > 0)
+
+        let gj = try h.post("/v1/s2/coverings", json: ["region": Self.porto], headers: ["Accept": "application/geo+json"])
+        #expect(gj.status == 200 && gj.header("Content-Type")?.hasPrefix("application/geo+json") == true)
+        #expect(try gj.json()["type"] as? String == "FeatureCollection")
+        let svg = try h.post("/v1/s2/coverings", json: ["region": Self.porto], headers: ["Accept": "image/svg+xml"])
+        #expect(svg.status == 200 && svg.text.hasPrefix("<svg") && svg.header("Content-Type")?.hasPrefix("image/svg+xml") == true)
+    }
+
+    @Test func coveringValidation() throws {
+        let h = try ServiceHarness()
+        func fields(_ body: [String: Any]) throws -> [String] { try h.post("/v1/s2/coverings", json: body).problemFields() }
+        #expect(try fields(["region": ["cap": ["center": ["lat": 95, "lng": 0], "radiusMeters": 10]]]) == ["region.cap.center.lat"])
+        #expect(try fields(["region": [:] as [String: Any]]) == ["region"])
+        #expect(try fields(["region": ["cap": ["center": ["lat": 0, "lng": 0], "radiusMeters": 10], "rect": ["lo": ["lat": 0, "lng": 0], "hi": ["lat": 1, "lng": 1]]]]) == ["region"])
+        #expect(try fields(["region": Self.porto, "minLevel": 20, "maxLevel": 10]) == ["minLevel"])
+        #expect(try fields(["region": Self.porto, "levelMod": 4]) == ["levelMod"])
+        #expect(try fields(["region": Self.porto, "maxCells": 0]) == ["maxCells"])
+        #expect(try fields(["region": ["rect": ["lo": ["lat": 1, "lng": 0], "hi": ["lat": 0, "lng": 1]]]]) == ["region.rect.lo.lat"])
+        #expect(try fields(["region": ["polygon": ["type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]]]]) == ["region.polygon.coordinates[0]"])
+        #expect(try fields(["region": ["polygon": ["type": "Point", "coordinates": [0, 0]]]]) == ["region.polygon.type"])
+        // Bounded before work: a fixed level-30 covering of a 0.1° rectangle.
+        let tenth: [String: Any] = ["rect": ["lo": ["lat": 10, "lng": 10], "hi": ["lat": 10.1, "lng": 10.1]]]
+        let r = try h.post("/v1/s2/coverings", json: ["region": tenth, "minLevel": 30, "maxLevel": 30])
+        #expect(r.status == 422 && r.problemFields() == ["minLevel"])
+        // Zero-area interior covering answers at once with no cells.
+        let flat: [String: Any] = ["rect": ["lo": ["lat": 10, "lng": 10], "hi": ["lat": 10, "lng": 10.1]]]
+        let z = try h.post("/v1/s2/coverings", json: ["region": flat, "interior": true])
+        let zCells = try z.json()["cells"] as? [Any]
+        #expect(z.status == 200 && zCells?.isEmpty == true)
+    }
+
+    @Test func cellUnions() throws {
+        let h = try ServiceHarness()
+        let kids = ["89c4", "89cc", "89d4", "89dc"]   // the four children of 89d
+        let n = try h.post("/v1/s2/cell-unions", json: ["cells": kids, "operation": "normalize"])
+        let nCells = try n.json()["cells"] as? [String]
+        #expect(n.status == 200 && nCells == ["89d"])
+        let d = try h.post("/v1/s2/cell-unions", json: ["cells": ["89d"], "operation": "denormalize", "minLevel": 5])
+        #expect((try d.json()["cells"] as? [String]) == kids)
+        let u = try h.post("/v1/s2/cell-unions", json: ["cells": ["89c4", "89cc"], "operation": "union", "other": ["89d4", "89dc"]])
+        #expect((try u.json()["cells"] as? [String]) == ["89d"])
+        let i = try h.post("/v1/s2/cell-unions", json: ["cells": ["89d"], "operation": "intersection", "other": ["89c4", "1"]])
+        #expect((try i.json()["cells"] as? [String]) == ["89c4"])
+        let diff = try h.post("/v1/s2/cell-unions", json: ["cells": ["89d"], "operation": "difference", "other": ["89c4"]])
+        #expect((try diff.json()["cells"] as? [String]) == ["89cc", "89d4", "89dc"])
+        let c = try h.post("/v1/s2/cell-unions", json: ["cells": ["89d"], "operation": "contains", "other": ["89c4"]])
+        #expect((try c.json()["contains"] as? Bool) == true)
+        #expect(try h.post("/v1/s2/cell-unions", json: ["cells": ["89d"], "operation": "xor"]).problemFields() == ["operation"])
+        #expect(try h.post("/v1/s2/cell-unions", json: ["cells": ["89d"], "operation": "union"]).problemFields() == ["other"])
+        #expect(try h.post("/v1/s2/cell-unions", json: ["cells": ["89d", "zz"], "operation": "normalize"]).problemFields() == ["cells[1]"])
+    }
+}
