@@ -2,7 +2,7 @@
 # Both install what they need on a fresh Debian 12 machine with Swift (apt and pip packages included).
 
 APT_PACKAGES := zlib1g-dev libgmp-dev libmpfr-dev libsodium-dev libcurl4-openssl-dev wrk python3-pip
-PIP_PACKAGES := pyyaml openapi-spec-validator
+PIP_PACKAGES := pyyaml openapi-spec-validator schemathesis
 PORT ?= 8080
 FUZZ_SECONDS ?= 30
 SWIFT ?= swift
@@ -16,7 +16,7 @@ deps:
 	  echo "installing:$$missing"; \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
-	@python3 -c "import yaml, openapi_spec_validator" 2>/dev/null || python3 -m pip install -q $(PIP_PACKAGES) || python3 -m pip install -q --break-system-packages $(PIP_PACKAGES)
+	@python3 -c "import yaml, openapi_spec_validator, schemathesis" 2>/dev/null || python3 -m pip install -q $(PIP_PACKAGES) || python3 -m pip install -q --break-system-packages $(PIP_PACKAGES)
 
 build: deps
 	$(SWIFT) build
@@ -35,6 +35,7 @@ openapi: deps
 test: deps openapi
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	bash scripts/contract-test.sh
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
 
 bench: deps

@@ -28,7 +28,7 @@ public struct RequestHeadParser: Sendable {
                   maxHeaderCount: c.maxHeaderCount, maxBodyBytes: c.maxBodyBytes)
     }
 
-    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"]
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "QUERY"]
 
     /// Parses a head from the start of `bytes`. Never waits for more input once the bytes seen are already invalid.
     public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result {
