@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# HTTP benchmark: incognita vs a Hummingbird 2 hello-world, GET /healthz, wrk side by side in one run.
+#
+# Builds both in release, then for each round starts each server fresh on 127.0.0.1 (a free port), warms it up,
+# runs `wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency`, reads the server's peak RSS (VmHWM in
+# /proc/PID/status) and stops it by its own PID. The order alternates per round so neither server always runs
+# first. Prints every round, then a table of medians (req/s, p50, p99) and the maximum peak RSS, and the ratio
+# incognita/hummingbird. The target (issue 2) is >= 1.5x the throughput with a p99 no worse.
+#
+# incognita runs with --access-log false (no JSON line per request on stdout), the baseline with its logger at
+# warning level: neither writes anything per request.
+#
+# Environment (all optional):
+#   DURATION=10 ROUNDS=3 THREADS=2 CONNECTIONS=64 WARMUP=2   wrk settings (seconds, rounds, wrk threads, conns)
+#   INCOGNITA_PACKAGE_DIR   package to build incognita from (default: the repository root)
+#   INCOGNITA_SCRATCH       its --scratch-path (default: <package>/.build)
+#   BASELINE_SCRATCH        the baseline's --scratch-path (default: <repo>/.build-hummingbird-baseline)
+#   INCOGNITA_BIN, BASELINE_BIN   use these binaries and skip the corresponding build
+#   RESULTS_TSV             also append the per-round numbers to this file
+#   IDLE=0                  skip the idle keep-alive test (idle.sh) that runs after the wrk rounds
+# Needs: swift, wrk, curl, python3 (only to find a free port).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+DURATION="${DURATION:-10}"
+ROUNDS="${ROUNDS:-3}"
+THREADS="${THREADS:-2}"
+CONNECTIONS="${CONNECTIONS:-64}"
+WARMUP="${WARMUP:-2}"
+INCOGNITA_PACKAGE_DIR="${INCOGNITA_PACKAGE_DIR:-$ROOT}"
+INCOGNITA_SCRATCH="${INCOGNITA_SCRATCH:-$INCOGNITA_PACKAGE_DIR/.build}"
+BASELINE_SCRATCH="${BASELINE_SCRATCH:-$ROOT/.build-hummingbird-baseline}"
+SWIFT="${SWIFT:-swift}"
+
+for tool in wrk curl python3; do
+    command -v "$tool" >/dev/null || { echo "run.sh: '$tool' not found (apt-get install -y wrk curl python3)" >&2; exit 1; }
+done
+
+WORK="$(mktemp -d /tmp/incognita-bench-http.XXXXXX)"
+SERVER_PID=""
+cleanup() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- build ------------------------------------------------------------------------------------------------
+if [[ -z "${INCOGNITA_BIN:-}" ]]; then
+    echo "== building incognita (release) in $INCOGNITA_PACKAGE_DIR"
+    "$SWIFT" build -c release --product incognita --package-path "$INCOGNITA_PACKAGE_DIR" --scratch-path "$INCOGNITA_SCRATCH"
+    INCOGNITA_BIN="$("$SWIFT" build -c release --package-path "$INCOGNITA_PACKAGE_DIR" --scratch-path "$INCOGNITA_SCRATCH" --show-bin-path)/incognita"
+fi
+if [[ -z "${BASELINE_BIN:-}" ]]; then
+    echo "== building the Hummingbird 2 baseline (release) into $BASELINE_SCRATCH"
+    "$SWIFT" build -c release --package-path "$HERE/baseline" --scratch-path "$BASELINE_SCRATCH"
+    BASELINE_BIN="$("$SWIFT" build -c release --package-path "$HERE/baseline" --scratch-path "$BASELINE_SCRATCH" --show-bin-path)/HummingbirdBaseline"
+fi
+[[ -x "$INCOGNITA_BIN" ]] || { echo "run.sh: no incognita binary at $INCOGNITA_BIN" >&2; exit 1; }
+[[ -x "$BASELINE_BIN" ]] || { echo "run.sh: no baseline binary at $BASELINE_BIN" >&2; exit 1; }
+
+# ---- helpers ----------------------------------------------------------------------------------------------
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_server NAME PORT: starts the server in the background, sets SERVER_PID, waits until /healthz answers 200.
+start_server() {
+    local name="$1" port="$2"
+    case "$name" in
+        incognita)
+            mkdir -p "$WORK/data-$port"
+            "$INCOGNITA_BIN" --host 127.0.0.1 --port "$port" --access-log false --data-dir "$WORK/data-$port" \
+                >"$WORK/$name-$port.log" 2>&1 &
+            ;;
+        hummingbird)
+            "$BASELINE_BIN" "$port" 127.0.0.1 >"$WORK/$name-$port.log" 2>&1 &
+            ;;
+    esac
+    SERVER_PID=$!
+    local i
+    for i in $(seq 1 300); do
+        if [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz" 2>/dev/null)" == "200" ]]; then
+            return 0
+        fi
+        kill -0 "$SERVER_PID" 2>/dev/null || { echo "run.sh: $name exited at start:" >&2; cat "$WORK/$name-$port.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "run.sh: $name did not answer /healthz on port $port within 30 s" >&2
+    exit 1
+}
+
+# Peak resident set size in KiB of the running server.
+peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status"; }
+
+stop_server() {
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    local i
+    for i in $(seq 1 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$SERVER_PID" 2>/dev/null && kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+
+# Converts a wrk latency like 812.00us / 1.23ms / 2.01s to microseconds.
+to_us() {
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.1f", v }
+        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.1f", v * 1000 }
+        else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.1f", v * 60000000 }
+        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.1f", v * 1000000 }
+        else { printf "nan" }
+    }'
+}
+
+# run_one NAME ROUND: one measured run; appends "name round rps p50us p99us rsskib errors" to $WORK/rows.
+run_one() {
+    local name="$1" round="$2" port out rps p50 p99 rss errors
+    port="$(free_port)"
+    start_server "$name" "$port"
+    if [[ "$WARMUP" != "0" ]]; then
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$port/healthz" >/dev/null
+    fi
+    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/healthz")"
+    rss="$(peak_rss_kib)"
+    stop_server
+    echo "$out" >"$WORK/wrk-$name-$round.txt"
+    rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
+    p50="$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
+    p99="$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+    errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
+    printf '%-12s round %d  %10.0f req/s   p50 %8.1f us   p99 %8.1f us   peak RSS %6.1f MiB   errors %s\n' \
+        "$name" "$round" "$rps" "$p50" "$p99" "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" "$errors"
+    echo "$name $round $rps $p50 $p99 $rss $errors" >>"$WORK/rows"
+    if [[ -n "${RESULTS_TSV:-}" ]]; then
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$name" "$round" "$rps" "$p50" "$p99" "$rss" "$errors" >>"$RESULTS_TSV"
+    fi
+}
+
+# ---- measure ----------------------------------------------------------------------------------------------
+echo
+echo "== GET /healthz, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency (warm-up ${WARMUP}s), $ROUNDS rounds each, alternating"
+echo "   machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "   incognita: $INCOGNITA_BIN --access-log false"
+echo "   hummingbird: $BASELINE_BIN (Hummingbird 2, logger at warning)"
+echo "   client and servers share the same cores over loopback: compare the ratio, not the absolute numbers"
+echo
+: >"$WORK/rows"
+for round in $(seq 1 "$ROUNDS"); do
+    if (( round % 2 == 1 )); then order="incognita hummingbird"; else order="hummingbird incognita"; fi
+    for name in $order; do run_one "$name" "$round"; done
+done
+
+# ---- summarise --------------------------------------------------------------------------------------------
+echo
+awk -v target=1.5 '
+function median(arr, n,    i, j, t) {
+    for (i = 2; i <= n; i++) { t = arr[i]; for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]; arr[j + 1] = t }
+    return (n % 2) ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+}
+{
+    k = $1; n[k]++
+    rps[k, n[k]] = $3; p50[k, n[k]] = $4; p99[k, n[k]] = $5
+    if ($6 > rss[k]) rss[k] = $6
+    err[k] += $7
+}
+END {
+    split("incognita hummingbird", names, " ")
+    for (s = 1; s <= 2; s++) {
+        k = names[s]; m = n[k]
+        for (i = 1; i <= m; i++) { a[i] = rps[k, i] } ; R[k] = median(a, m)
+        for (i = 1; i <= m; i++) { a[i] = p50[k, i] } ; P50[k] = median(a, m)
+        for (i = 1; i <= m; i++) { a[i] = p99[k, i] } ; P99[k] = median(a, m)
+    }
+    printf "| server (median of %d rounds) | req/s | p50 | p99 | peak RSS | errors |\n", n["incognita"]
+    printf "|---|---:|---:|---:|---:|---:|\n"
+    for (s = 1; s <= 2; s++) {
+        k = names[s]
+        printf "| %s | %.0f | %.0f µs | %.0f µs | %.1f MiB | %d |\n", (k == "incognita" ? "incognita (--access-log false)" : "Hummingbird 2.28.1"), R[k], P50[k], P99[k], rss[k] / 1024, err[k]
+    }
+    ratio = R["hummingbird"] > 0 ? R["incognita"] / R["hummingbird"] : 0
+    printf "| ratio incognita/hummingbird | %.2f× | %.2f× | %.2f× | %.2f× | |\n", ratio, P50["incognita"] / P50["hummingbird"], P99["incognita"] / P99["hummingbird"], rss["incognita"] / rss["hummingbird"]
+    printf "\n"
+    ok_t = ratio >= target; ok_p = P99["incognita"] <= P99["hummingbird"]
+    printf "throughput ratio %.2f× (target >= %.1f×): %s\n", ratio, target, ok_t ? "met" : "NOT met"
+    printf "p99 %.0f µs vs %.0f µs (target: no worse): %s\n", P99["incognita"], P99["hummingbird"], ok_p ? "met" : "NOT met"
+}' "$WORK/rows"
+
+# ---- idle keep-alive connections ---------------------------------------------------------------------------
+if [[ "${IDLE:-1}" != "0" ]]; then
+    echo
+    echo "== idle keep-alive connections (Benchmarks/http/idle.sh; IDLE=0 skips it)"
+    INCOGNITA_BIN="$INCOGNITA_BIN" bash "$HERE/idle.sh"
+fi
