@@ -37,7 +37,6 @@ final class BigFloat {
 
     func set(_ value: UInt64, _ rounding: Rounding) { mpfr_set_ui(raw, UInt(value), rounding.mpfr) }
     func set(_ other: BigFloat, _ rounding: Rounding) { mpfr_set(raw, other.raw, rounding.mpfr) }
-    func set(_ value: BigInt, _ rounding: Rounding) { mpfr_set_z(raw, value.raw, rounding.mpfr) }
 
     /// self ← log10(x) rounded in the given direction.
     func setLog10(of x: UInt64, _ rounding: Rounding) {
@@ -77,6 +76,5 @@ final class BigFloat {
     func compare(_ other: BigFloat) -> Int { Int(mpfr_cmp(raw, other.raw)).signum() }
     func compare(_ value: UInt64) -> Int { Int(mpfr_cmp_ui_2exp(raw, UInt(value), 0)).signum() }
 
-    var double: Double { mpfr_get_d(raw, MPFR_RNDN) }
     var isFinite: Bool { mpfr_number_p(raw) != 0 }
 }

@@ -28,11 +28,6 @@ final class BigInt {
         __gmpz_set_ui(raw, UInt(value))
     }
 
-    convenience init(signed value: Int) {
-        self.init()
-        __gmpz_set_si(raw, value)
-    }
-
     /// Parses an optionally signed decimal string of ASCII digits (no spaces, no "+" sign accepted
     /// twice); returns nil for anything else.
     convenience init?(decimal text: String) {
@@ -89,13 +84,6 @@ final class BigInt {
         return r
     }
 
-    /// base^exponent mod modulus with a big exponent.
-    static func powerMod(_ base: BigInt, _ exponent: BigInt, _ modulus: BigInt) -> BigInt {
-        let r = BigInt()
-        __gmpz_powm(r.raw, base.raw, exponent.raw, modulus.raw)
-        return r
-    }
-
     // MARK: - Queries
 
     /// −1, 0 or +1.
@@ -123,8 +111,6 @@ final class BigInt {
 
     func compare(_ other: BigInt) -> Int { Int(__gmpz_cmp(raw, other.raw)).signum() }
     func compare(_ value: UInt64) -> Int { Int(__gmpz_cmp_ui(raw, UInt(value))).signum() }
-
-    func isOdd() -> Bool { __gmpz_tstbit(raw, 0) == 1 }
 
     /// Remainder of |x| by a small divisor.
     func remainder(dividingBy d: UInt64) -> UInt64 {
@@ -168,18 +154,13 @@ final class BigInt {
 
     func set(_ other: BigInt) { __gmpz_set(raw, other.raw) }
     func set(_ value: UInt64) { __gmpz_set_ui(raw, UInt(value)) }
-    func add(_ other: BigInt) { __gmpz_add(raw, raw, other.raw) }
-    func subtract(_ other: BigInt) { __gmpz_sub(raw, raw, other.raw) }
     func add(_ value: UInt64) { __gmpz_add_ui(raw, raw, UInt(value)) }
     func subtract(_ value: UInt64) { __gmpz_sub_ui(raw, raw, UInt(value)) }
 
     /// x ← x + value for a signed machine word.
     func add(signed value: Int) {
-        if value >= 0 { add(UInt64(value)) } else { subtract(value.magnitude.toUInt64) }
+        if value >= 0 { add(UInt64(value)) } else { subtract(UInt64(value.magnitude)) }
     }
-
-    func multiply(by other: BigInt) { __gmpz_mul(raw, raw, other.raw) }
-    func multiply(by value: UInt64) { __gmpz_mul_ui(raw, raw, UInt(value)) }
 
     /// x ← floor(x / d) for d > 0.
     func divideFloor(by d: BigInt) { __gmpz_fdiv_q(raw, raw, d.raw) }
@@ -213,27 +194,4 @@ final class BigInt {
     func baillieGMPTest() -> Int {
         Int(__gmpz_probab_prime_p(raw, 24))
     }
-
-    /// Strong Fermat (Miller–Rabin) test of an odd n > 3 to a base 1 < a < n − 1.
-    func isStrongProbablePrime(base a: UInt64) -> Bool {
-        let n = self
-        let nMinusOne = BigInt(copying: n); nMinusOne.subtract(1)
-        let d = BigInt(copying: nMinusOne)
-        let s = Int(__gmpz_scan1(d.raw, 0))
-        __gmpz_tdiv_q_2exp(d.raw, d.raw, UInt(s))
-        let x = BigInt.powerMod(BigInt(a), d, n)
-        if x.compare(1) == 0 || x.compare(nMinusOne) == 0 { return true }
-        if s > 1 {
-            for _ in 1..<s {
-                __gmpz_powm_ui(x.raw, x.raw, 2, n.raw)
-                if x.compare(nMinusOne) == 0 { return true }
-                if x.compare(1) == 0 { return false }
-            }
-        }
-        return false
-    }
-}
-
-private extension UInt {
-    var toUInt64: UInt64 { UInt64(self) }
 }
