@@ -36,6 +36,13 @@ public struct SessionID: Sendable, Hashable, CustomStringConvertible {
 
     init(unchecked bytes: [UInt8]) { self.bytes = bytes }
 
+    /// A second id bound to this one, for a separate channel of the same session:
+    /// the first 16 bytes of SHA-256("IncognitaSessionID" ‖ label ‖ id). Distinct labels give
+    /// unrelated ids, so two channels of one session never share a key or a nonce.
+    public func derived(_ label: String) -> SessionID {
+        SessionID(unchecked: Array(Sodium.sha256(Array("IncognitaSessionID".utf8) + Array(label.utf8) + [0] + bytes).prefix(Self.byteCount)))
+    }
+
     /// Lowercase hex.
     public var hex: String {
         let digits = Array("0123456789abcdef".utf8)

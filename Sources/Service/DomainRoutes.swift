@@ -3,5 +3,6 @@ extension Application {
     func registerDomainRoutes() {
         registerPrimesRoutes()
         registerS2Routes()
+        registerSimilarityRoutes()
     }
 }

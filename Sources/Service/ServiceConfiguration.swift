@@ -20,6 +20,22 @@ public struct ServiceConfiguration: Sendable {
     public var publicURL: String?
     /// Similarity session lifetime in seconds.
     public var sessionTTL: Double = 3600
+    /// Similarity sessions: most vectors (or sentences) on one side of a session.
+    public var similarityMaxVectors: Int = 256
+    /// Similarity sessions: largest embedding dimension (at most 8192).
+    public var similarityMaxDimension: Int = 8192
+    /// Similarity sessions: most products p·q in one session (each output leaks a little of each input).
+    public var similarityMaxProducts: Int = 4096
+    /// Similarity sessions running at once on this instance; more wait for a free slot (503 on accept).
+    public var similarityMaxRunning: Int = 4
+    /// Similarity sessions per peer per rolling hour, both directions counted.
+    public var similaritySessionsPerHour: Int = 60
+    /// Seconds any call to a peer may take (connect, send, answer); a peer silent for twice this fails the session.
+    public var similarityPeerTimeout: Double = 30
+    /// Dimension of the built-in `hashing` encoder when a request does not name one.
+    public var similarityHashingDimension: Int = 1024
+    /// A GloVe / word2vec / fastText text file for the `word-vectors` encoder (nil: that encoder is unavailable).
+    public var similarityWordVectors: String?
 
     public init() {}
 }

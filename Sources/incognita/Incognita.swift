@@ -34,6 +34,14 @@ struct Incognita: ParsableCommand {
     @Option(parsing: .singleValue, help: "A similarity peer as NAME=URL,PUBLICKEY; repeatable (INCOGNITA_PEERS, ';'-separated).") var peer: [String] = []
     @Option(help: "This instance's URL as its peers reach it (INCOGNITA_PUBLIC_URL).") var publicURL: String?
     @Option(help: "Similarity session lifetime in seconds (INCOGNITA_SESSION_TTL).") var sessionTTL: Double?
+    @Option(help: "Most vectors or sentences on one side of a similarity session (INCOGNITA_SIMILARITY_MAX_VECTORS).") var similarityMaxVectors: Int?
+    @Option(help: "Largest embedding dimension, at most 8192 (INCOGNITA_SIMILARITY_MAX_DIMENSION).") var similarityMaxDimension: Int?
+    @Option(help: "Most products p·q in one similarity session (INCOGNITA_SIMILARITY_MAX_PRODUCTS).") var similarityMaxProducts: Int?
+    @Option(help: "Similarity sessions running at once (INCOGNITA_SIMILARITY_MAX_RUNNING).") var similarityMaxRunning: Int?
+    @Option(help: "Similarity sessions per peer per hour (INCOGNITA_SIMILARITY_SESSIONS_PER_HOUR).") var similaritySessionsPerHour: Int?
+    @Option(help: "Seconds a call to a similarity peer may take (INCOGNITA_PEER_TIMEOUT).") var peerTimeout: Double?
+    @Option(help: "Default dimension of the hashing encoder (INCOGNITA_HASHING_DIMENSION).") var hashingDimension: Int?
+    @Option(help: "Word-vector text file (GloVe, word2vec, fastText) for the word-vectors encoder (INCOGNITA_WORD_VECTORS).") var wordVectors: String?
 
     func run() throws {
         let env = ProcessInfo.processInfo.environment
@@ -64,6 +72,14 @@ struct Incognita: ParsableCommand {
         c.apiToken = try pick(apiToken, "INCOGNITA_API_TOKEN") { $0 }
         c.publicURL = try pick(publicURL, "INCOGNITA_PUBLIC_URL") { $0 }
         if let v = try pick(sessionTTL, "INCOGNITA_SESSION_TTL", { Double($0) }) { c.sessionTTL = v }
+        if let v = try pick(similarityMaxVectors, "INCOGNITA_SIMILARITY_MAX_VECTORS", { Int($0) }) { c.similarityMaxVectors = v }
+        if let v = try pick(similarityMaxDimension, "INCOGNITA_SIMILARITY_MAX_DIMENSION", { Int($0) }) { c.similarityMaxDimension = v }
+        if let v = try pick(similarityMaxProducts, "INCOGNITA_SIMILARITY_MAX_PRODUCTS", { Int($0) }) { c.similarityMaxProducts = v }
+        if let v = try pick(similarityMaxRunning, "INCOGNITA_SIMILARITY_MAX_RUNNING", { Int($0) }) { c.similarityMaxRunning = v }
+        if let v = try pick(similaritySessionsPerHour, "INCOGNITA_SIMILARITY_SESSIONS_PER_HOUR", { Int($0) }) { c.similaritySessionsPerHour = v }
+        if let v = try pick(peerTimeout, "INCOGNITA_PEER_TIMEOUT", { Double($0) }) { c.similarityPeerTimeout = v }
+        if let v = try pick(hashingDimension, "INCOGNITA_HASHING_DIMENSION", { Int($0) }) { c.similarityHashingDimension = v }
+        c.similarityWordVectors = try pick(wordVectors, "INCOGNITA_WORD_VECTORS") { $0 }
         let peerSpecs = peer.isEmpty ? (env["INCOGNITA_PEERS"]?.split(separator: ";").map(String.init) ?? []) : peer
         for spec in peerSpecs {
             let parts = spec.split(separator: "=", maxSplits: 1)
@@ -113,6 +129,25 @@ struct Incognita: ParsableCommand {
         for (name, t) in [("head-timeout", c.server.headTimeout), ("body-timeout", c.server.bodyTimeout), ("idle-timeout", c.server.idleTimeout),
                           ("write-timeout", c.server.writeTimeout), ("shutdown-grace", c.server.shutdownGracePeriod)] {
             guard t > 0, t.isFinite else { throw ValidationError("\(name) must be a positive number of seconds") }
+        }
+        guard c.sessionTTL >= 10, c.sessionTTL <= 7 * 86400 else { throw ValidationError("session-ttl must be 10 s to 7 days") }
+        guard c.similarityPeerTimeout > 0, c.similarityPeerTimeout <= 600 else { throw ValidationError("peer-timeout must be a positive number of seconds, at most 600") }
+        guard (1...8192).contains(c.similarityMaxDimension) else { throw ValidationError("similarity-max-dimension must be 1–8192") }
+        guard (16...8192).contains(c.similarityHashingDimension), c.similarityHashingDimension <= c.similarityMaxDimension else {
+            throw ValidationError("hashing-dimension must be 16–8192 and at most similarity-max-dimension")
+        }
+        guard (1...10_000).contains(c.similarityMaxVectors) else { throw ValidationError("similarity-max-vectors must be 1–10000") }
+        guard (1...1_000_000).contains(c.similarityMaxProducts) else { throw ValidationError("similarity-max-products must be 1–1000000") }
+        guard (1...1024).contains(c.similarityMaxRunning) else { throw ValidationError("similarity-max-running must be 1–1024") }
+        guard (1...1_000_000).contains(c.similaritySessionsPerHour) else { throw ValidationError("similarity-sessions-per-hour must be 1–1000000") }
+        for (name, spec) in c.peers {
+            let parts = spec.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard name != "loopback", parts.count == 2, let url = URL(string: parts[0]), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ValidationError("--peer \(name): expected NAME=http(s)://host:port,PUBLICKEY (and NAME not 'loopback')")
+            }
+            guard parts[1].utf8.count == 64, parts[1].allSatisfy({ $0.isHexDigit }) else {
+                throw ValidationError("--peer \(name): the public key must be 64 hex digits (GET /v1/similarity/identity on the peer)")
+            }
         }
     }
 }

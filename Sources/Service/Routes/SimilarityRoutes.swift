@@ -1,0 +1,165 @@
+import Foundation
+import HTTPServer
+import HTTPTypes
+import SecureSimilarity
+
+/// Secure similarity sessions between two instances.
+///
+/// User side (bearer token when `--api-token` is set): `GET /v1/similarity/identity`,
+/// `POST /v1/similarity/encode`, `POST|GET /v1/similarity/sessions`, `GET|DELETE …/{id}`,
+/// `POST …/{id}/accept`, `POST …/{id}/decline`.
+/// Peer side (sealed `application/octet-stream` bodies from pinned keys only, never the token):
+/// `POST /v1/peer/sessions` (invitation), `POST /v1/peer/sessions/{id}/messages`.
+extension Application {
+    func registerSimilarityRoutes() {
+        let c = configuration
+        let identity: IdentityKeyPair
+        do {
+            identity = try SimilarityIdentityStore(dataDirectory: c.dataDirectory).loadOrCreate()
+        } catch {
+            log.event("similarity disabled: no identity key", level: "error", [("error", String(describing: error))])
+            add(.get, "/v1/similarity/identity") { _ in throw APIError.unavailable("this instance has no identity key; see its log", retryAfter: 60) }
+            return
+        }
+        var peers: [String: SimilarityPeer] = [:]
+        for (name, spec) in c.peers.sorted(by: { $0.key < $1.key }) {
+            do {
+                let peer = try SimilarityPeer.parse(name: name, spec: spec)
+                guard peer.publicKey != identity.publicKey else { throw SimilarityIdentityStore.Failure(description: "peer \(name) has this instance's own key") }
+                peers[name] = peer
+            } catch {
+                log.event("similarity peer ignored", level: "error", [("peer", name), ("error", String(describing: error))])
+            }
+        }
+        let peerNames = peers.keys.sorted()
+        let configuredPeers = peers
+        let limits = SimilaritySessionRegistry.Limits(
+            maxVectors: c.similarityMaxVectors, maxDimension: min(c.similarityMaxDimension, 8192), maxProducts: c.similarityMaxProducts,
+            maxRunning: c.similarityMaxRunning, sessionsPerHour: c.similaritySessionsPerHour, ttl: c.sessionTTL,
+            peerTimeout: c.similarityPeerTimeout, maxBodyBytes: c.server.maxBodyBytes)
+        let encoders = SimilarityEncoders(defaultHashingDimension: c.similarityHashingDimension, maxDimension: limits.maxDimension,
+                                          maxVectors: limits.maxVectors, wordVectorsPath: c.similarityWordVectors)
+        let registry = SimilaritySessionRegistry(identity: identity, peers: configuredPeers, limits: limits, encoders: encoders, log: log)
+        log.event("similarity identity", [("publicKey", identity.publicKeyHex), ("fingerprint", identity.fingerprint),
+                                          ("peers", peers.values.map { "\($0.name)=\($0.fingerprint)" }.sorted().joined(separator: ","))])
+        metrics.gauge("incognita_similarity_sessions", help: "Similarity sessions held by this instance, by state.") { [weak registry] in
+            (registry?.countsByState() ?? [:]).sorted { $0.key < $1.key }.map { (labels: "state=\"\($0.key)\"", value: Double($0.value)) }
+        }
+        let authorize = SimilarityAuthorizer(token: c.apiToken)
+
+        add(.get, "/v1/similarity/identity") { ctx in
+            try authorize(ctx)
+            return try JSON.response(SimilarityIdentityDocument(publicKey: identity.publicKeyHex, fingerprint: identity.fingerprint,
+                                                                publicURL: c.publicURL, peers: peerNames))
+        }
+        add(.post, "/v1/similarity/encode") { ctx in
+            try authorize(ctx)
+            struct Request: Decodable { var sentences: [String]; var encoder: SimilarityEncoderSpec? }
+            let body = try ctx.decode(Request.self)
+            guard body.sentences.count <= limits.maxVectors else {
+                throw APIError.invalid("sentences", "\(body.sentences.count) sentences exceed this instance's limit of \(limits.maxVectors)")
+            }
+            let encoder = try encoders.encoder(body.encoder)
+            let embeddings = try encoder.encode(body.sentences)
+            let d = encoder.descriptor
+            return try JSON.response(SimilarityEncodeDocument(embeddings: embeddings, encoder: .init(name: d.name, dimension: d.dimension, fingerprint: d.fingerprint)))
+        }
+        add(.post, "/v1/similarity/sessions") { ctx in
+            try authorize(ctx)
+            let record = try registry.create(try ctx.decode(SimilaritySessionRegistry.CreateRequest.self))
+            var response = try JSON.response(record.document(), status: .created)
+            response.headerFields[.location] = "/v1/similarity/sessions/\(record.id)"
+            return response
+        }
+        add(.get, "/v1/similarity/sessions") { ctx in
+            try authorize(ctx)
+            struct List: Encodable { var sessions: [SimilaritySessionDocument] }
+            return try JSON.response(List(sessions: registry.all().map { $0.document() }))
+        }
+        add(.get, "/v1/similarity/sessions/{id}") { ctx in
+            try authorize(ctx)
+            return try JSON.response(try registry.record(ctx.parameter("id").lowercased()).document())
+        }
+        add(.delete, "/v1/similarity/sessions/{id}") { ctx in
+            try authorize(ctx)
+            return try JSON.response(try registry.cancel(ctx.parameter("id").lowercased()))
+        }
+        add(.post, "/v1/similarity/sessions/{id}/accept") { ctx in
+            try authorize(ctx)
+            let id = ctx.parameter("id").lowercased()
+            _ = try registry.record(id)
+            let record = try registry.accept(id, try ctx.decode(SimilaritySessionRegistry.AcceptRequest.self))
+            var response = try JSON.response(record.document(), status: .accepted)
+            response.headerFields[.location] = "/v1/similarity/sessions/\(record.id)"
+            return response
+        }
+        add(.post, "/v1/similarity/sessions/{id}/decline") { ctx in
+            try authorize(ctx)
+            return try JSON.response(try registry.decline(ctx.parameter("id").lowercased()).document())
+        }
+
+        // Peer endpoints: the sealed channel is the only credential.
+        add(.post, "/v1/peer/sessions") { ctx in
+            try Self.peerResponse(try registry.receiveInvitation(ctx.request.body, path: ctx.request.path), status: .created)
+        }
+        add(.post, "/v1/peer/sessions/{id}/messages") { ctx in
+            try Self.peerResponse(try registry.receiveMessage(ctx.parameter("id"), ctx.request.body, path: ctx.request.path), status: .ok)
+        }
+    }
+
+    static func peerResponse(_ sealed: [UInt8], status: HTTPResponse.Status) throws -> HTTPServerResponse {
+        var response = HTTPServerResponse(status: status, contentType: "application/octet-stream", bytes: sealed)
+        response.compressible = false
+        return response
+    }
+}
+
+/// `GET /v1/similarity/identity`.
+struct SimilarityIdentityDocument: Encodable {
+    var publicKey: String
+    var fingerprint: String
+    var publicURL: String?
+    var peers: [String]
+}
+
+/// `POST /v1/similarity/encode`.
+struct SimilarityEncodeDocument: Encodable {
+    struct Encoder: Encodable { var name: String; var dimension: Int; var fingerprint: String }
+    var embeddings: [[Double]]
+    var encoder: Encoder
+}
+
+/// The bearer-token check of the user endpoints: constant time in the secret (the loop runs over
+/// the caller's bytes only), and a 401 that says nothing about any session.
+struct SimilarityAuthorizer: Sendable {
+    let token: [UInt8]?
+
+    init(token: String?) {
+        self.token = token.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
+    }
+
+    func callAsFunction(_ ctx: RequestContext) throws {
+        guard let token else { return }
+        let header = ctx.request.headerFields[.authorization] ?? ""
+        let given = header.hasPrefix("Bearer ") ? Array(header.utf8.dropFirst(7)) : []
+        var diff: UInt8 = given.count == token.count ? 0 : 1
+        for (i, b) in given.enumerated() { diff |= b ^ token[i % token.count] }
+        guard diff == 0, !given.isEmpty else {
+            throw APIError.unauthorized("a valid bearer token is required")
+        }
+    }
+}
+
+/// The engine's errors, mapped to HTTP once.
+extension SimilarityError: APIErrorConvertible {
+    public var apiError: APIError {
+        switch self {
+        case .invalidInput(let field, let message): return .invalid(field, message)
+        case .authenticationFailed: return APIError(status: .unauthorized, slug: "peer-unauthorized", detail: "the message is not from a pinned peer key of this instance")
+        case .malformedMessage: return .badRequest(message, field: field)
+        case .unexpectedMessage: return .conflict(message)
+        case .transport: return APIError(status: .badGateway, slug: "peer-unavailable", detail: message)
+        default: return APIError(status: .unprocessableContent, slug: "session-failed", detail: message, errors: [FieldError(field: field, message: message)])
+        }
+    }
+}

@@ -1,0 +1,523 @@
+import Foundation
+import HTTPTypes
+import SecureSimilarity
+
+/// Every similarity session of this instance, in memory only (inputs never touch the disk), and
+/// the two ends of the peer conversation:
+/// - the user side: create (and invite the peer), accept (and run the protocol in the
+///   background), decline, cancel, list;
+/// - the peer side: invitations and sealed messages from pinned peers.
+///
+/// The acceptor drives the protocol (it is the protocol's initiator, the creator its responder),
+/// so `POST …/accept` runs the session without any further call from the creator's people.
+/// A sweeper expires sessions at `expiresAt`, fails a creator-side session whose peer stopped
+/// talking for twice the peer timeout, and forgets finished sessions one TTL after they ended.
+final class SimilaritySessionRegistry: @unchecked Sendable {
+    struct Limits: Sendable {
+        var maxVectors: Int
+        var maxDimension: Int
+        var maxProducts: Int
+        var maxRunning: Int
+        var sessionsPerHour: Int
+        var ttl: Double
+        var peerTimeout: Double
+        var maxBodyBytes: Int
+    }
+
+    let identity: IdentityKeyPair
+    let peers: [String: SimilarityPeer]
+    let limits: Limits
+    let encoders: SimilarityEncoders
+    let client: SimilarityPeerClient
+    let log: AccessLog
+
+    private let lock = NSLock()
+    private var sessions: [String: SimilaritySessionRecord] = [:]
+    /// Erased session ids → when their invitation expires (a replayed invitation is refused).
+    private var tombstones: [String: Date] = [:]
+    /// Session start times per peer name, for the hourly limit.
+    private var recent: [String: [Date]] = [:]
+
+    init(identity: IdentityKeyPair, peers: [String: SimilarityPeer], limits: Limits, encoders: SimilarityEncoders, log: AccessLog) {
+        self.identity = identity
+        self.peers = peers
+        self.limits = limits
+        self.encoders = encoders
+        self.client = SimilarityPeerClient(timeout: limits.peerTimeout)
+        self.log = log
+        let sweeper = Thread { [weak self] in
+            while let registry = self {
+                registry.sweep(now: Date())
+                Thread.sleep(forTimeInterval: 0.25)
+            }
+        }
+        sweeper.name = "similarity-sweeper"
+        sweeper.start()
+    }
+
+    /// The engine limits for our parties: message sizes fit the server's body limit.
+    var engineLimits: SimilarityLimits {
+        let maxMessage = min(16 << 20, limits.maxBodyBytes - SealedChannel.overheadBytes - 1)
+        return SimilarityLimits(maxDimension: limits.maxDimension, maxVectorsPerSide: limits.maxVectors,
+                                maxProducts: limits.maxProducts, maxMessageBytes: maxMessage,
+                                chunkBytes: min(4 << 20, maxMessage / 4))
+    }
+
+    // MARK: - queries
+
+    func record(_ id: String) throws -> SimilaritySessionRecord {
+        lock.lock(); defer { lock.unlock() }
+        guard let r = sessions[id] else { throw APIError.notFound("no similarity session \(id.prefix(64))") }
+        return r
+    }
+
+    func all() -> [SimilaritySessionRecord] {
+        lock.lock(); defer { lock.unlock() }
+        return sessions.values.sorted { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id < $1.id }
+    }
+
+    func countsByState() -> [String: Int] {
+        var out: [String: Int] = [:]
+        for r in all() { out[r.currentState.rawValue, default: 0] += 1 }
+        return out
+    }
+
+    private func runningCount() -> Int {
+        all().filter { $0.currentState == .running }.count
+    }
+
+    /// Counts a new session with `peer` against the hourly limit (caller holds `lock`).
+    private func admit(peer: String, now: Date) -> Bool {
+        var times = (recent[peer] ?? []).filter { now.timeIntervalSince($0) < 3600 }
+        guard times.count < limits.sessionsPerHour else { recent[peer] = times; return false }
+        times.append(now)
+        recent[peer] = times
+        return true
+    }
+
+    private static func tooMany(_ detail: String) -> APIError {
+        APIError(status: .tooManyRequests, slug: "rate-limited", detail: detail, headers: [("Retry-After", "60")])
+    }
+
+    private func parameters(dimension: Int, fractionBits: Int, descriptor: EncoderDescriptor) throws -> SimilarityParameters {
+        try SimilarityParameters(dimension: dimension, fractionBits: fractionBits, ring: .compact, context: descriptor.contextBytes)
+    }
+
+    private func event(_ message: String, _ r: SimilaritySessionRecord, _ extra: [(String, String)] = []) {
+        log.event(message, [("session", r.id), ("peer", r.peerName), ("role", r.role.rawValue), ("state", r.currentState.rawValue)] + extra)
+    }
+
+    // MARK: - user side
+
+    struct CreateRequest: Decodable, Sendable {
+        var peer: String
+        var vectors: [[Double]]?
+        var sentences: [String]?
+        var encoder: SimilarityEncoderSpec?
+        var fractionBits: Int?
+        var label: String?
+    }
+
+    /// `POST /v1/similarity/sessions`: keeps the inputs in a party, invites the peer.
+    func create(_ request: CreateRequest) throws -> SimilaritySessionRecord {
+        let peer: SimilarityPeer?
+        if request.peer == SimilarityPeer.loopbackName {
+            peer = nil
+        } else if let p = peers[request.peer] {
+            peer = p
+        } else {
+            throw APIError.invalid("peer", "unknown peer \(request.peer.prefix(64)); configured: \((peers.keys.sorted() + [SimilarityPeer.loopbackName]).joined(separator: ", "))")
+        }
+        let fractionBits = request.fractionBits ?? FixedPoint.defaultFractionBits
+        guard FixedPoint.fractionBitsRange.contains(fractionBits) else { throw APIError.invalid("fractionBits", "must be between 8 and 30") }
+        if let label = request.label, label.utf8.count > 200 { throw APIError.invalid("label", "must be at most 200 bytes") }
+        let (vectors, descriptor) = try encoders.inputs(vectors: request.vectors, sentences: request.sentences, encoder: request.encoder)
+        let sid = SessionID.random()
+        let party = try SimilarityParty(role: .responder, sessionID: sid,
+                                        parameters: parameters(dimension: descriptor.dimension, fractionBits: fractionBits, descriptor: descriptor),
+                                        vectors: vectors, limits: engineLimits)
+        let now = Date()
+        let record = SimilaritySessionRecord(
+            id: sid.hex, sid: sid, role: .initiator, peer: peer, peerName: request.peer, label: request.label,
+            encoder: descriptor, fractionBits: fractionBits, initiatorCount: vectors.count,
+            createdAt: now, expiresAt: now.addingTimeInterval(limits.ttl), state: .invited)
+        record.party = party
+        if let peer {
+            record.inbound = try SealedChannel(identity: identity, peerPublicKey: peer.publicKey, sessionID: sid)
+            record.outbound = try SealedChannel(identity: identity, peerPublicKey: peer.publicKey, sessionID: sid.derived(SimilarityPeerEnvelope.controlLabel))
+        }
+        lock.lock()
+        guard admit(peer: request.peer, now: now) else {
+            lock.unlock()
+            throw Self.tooMany("at most \(limits.sessionsPerHour) sessions per hour with peer \(request.peer)")
+        }
+        sessions[record.id] = record
+        lock.unlock()
+        guard let peer else {
+            event("similarity session created", record)
+            return record
+        }
+        do {
+            try invite(record, peer: peer)
+        } catch {
+            lock.lock(); sessions[record.id] = nil; lock.unlock()
+            record.abandonParty(.cancelled(field: "session", message: "the invitation failed"))
+            throw error
+        }
+        event("similarity session created", record)
+        return record
+    }
+
+    /// Sends the invitation and checks the sealed acknowledgement (on the handler's thread, bounded by the peer timeout).
+    private func invite(_ r: SimilaritySessionRecord, peer: SimilarityPeer) throws {
+        let invitation = SimilarityPeerEnvelope.Invitation(
+            id: r.id, label: r.label, encoder: r.encoder, fractionBits: r.fractionBits, vectors: r.initiatorCount,
+            createdAt: r.createdAt, expiresAt: r.expiresAt)
+        r.channelLock.lock()
+        defer { r.channelLock.unlock() }
+        guard var channel = r.outbound else { throw APIError.internalError("the session has no channel") }
+        let sealed = channel.seal(SimilarityPeerEnvelope.encode(invitation))
+        let reply: SimilarityPeerClient.Reply
+        do {
+            reply = try client.postBlocking(peer.endpoint("/v1/peer/sessions"), body: sealed)
+        } catch {
+            if error.message.contains("(429)") || error.message.contains("answered 429") {
+                throw Self.tooMany("the peer \(peer.name) refuses more sessions now: \(error.message)")
+            }
+            throw APIError(status: .badGateway, slug: "peer-unavailable", detail: "the invitation to peer \(peer.name) failed: \(error.message)")
+        }
+        r.traffic(sent: sealed.count, received: reply.body.count, roundTrip: false)
+        let ack: SimilarityPeerEnvelope.InvitationReply
+        do {
+            let plain = try channel.open(reply.body)
+            ack = try SimilarityPeerEnvelope.decoder().decode(SimilarityPeerEnvelope.InvitationReply.self, from: Data(plain))
+        } catch {
+            throw APIError(status: .badGateway, slug: "peer-unavailable", detail: "peer \(peer.name) answered the invitation with an invalid reply")
+        }
+        guard ack.state == SimilaritySessionState.incoming.rawValue else {
+            throw APIError(status: .badGateway, slug: "peer-unavailable", detail: "peer \(peer.name) did not list the session (state \(ack.state.prefix(20)))")
+        }
+        r.outbound = channel
+    }
+
+    struct AcceptRequest: Decodable, Sendable {
+        var vectors: [[Double]]?
+        var sentences: [String]?
+        var encoder: SimilarityEncoderSpec?
+        var fractionBits: Int?
+    }
+
+    /// `POST /v1/similarity/sessions/{id}/accept`: starts the protocol in the background.
+    func accept(_ id: String, _ request: AcceptRequest) throws -> SimilaritySessionRecord {
+        let r = try record(id)
+        let expected: SimilaritySessionState = r.isLoopback ? .invited : .incoming
+        guard r.role == .responder || r.isLoopback else {
+            throw APIError.conflict("session \(id) was created here; the peer accepts it")
+        }
+        let state = r.currentState
+        guard state == expected else { throw APIError.conflict("session \(id) is \(state.rawValue), not \(expected.rawValue)") }
+        let spec = request.encoder ?? (r.encoder.name == "vectors" ? nil : SimilarityEncoderSpec(name: r.encoder.name, dimension: r.encoder.dimension))
+        let (vectors, descriptor) = try encoders.inputs(vectors: request.vectors, sentences: request.sentences, encoder: spec)
+        let field = request.vectors != nil ? "vectors" : "sentences"
+        guard vectors.count * r.initiatorCount <= limits.maxProducts else {
+            throw APIError.invalid(field, "\(r.initiatorCount)×\(vectors.count) products exceed this instance's limit of \(limits.maxProducts)")
+        }
+        let fractionBits = request.fractionBits ?? r.fractionBits
+        guard FixedPoint.fractionBitsRange.contains(fractionBits) else { throw APIError.invalid("fractionBits", "must be between 8 and 30") }
+        var party = try SimilarityParty(role: .initiator, sessionID: r.sid,
+                                        parameters: parameters(dimension: descriptor.dimension, fractionBits: fractionBits, descriptor: descriptor),
+                                        vectors: vectors, limits: engineLimits)
+        guard runningCount() < limits.maxRunning else {
+            party.abandon(.cancelled(field: "session", message: "busy"))
+            throw APIError.unavailable("\(limits.maxRunning) similarity sessions are already running; try again shortly", retryAfter: 5)
+        }
+        guard r.start(from: expected, responderCount: vectors.count) else {
+            party.abandon(.cancelled(field: "session", message: "not startable"))
+            throw APIError.conflict("session \(id) is \(r.currentState.rawValue), not \(expected.rawValue)")
+        }
+        event("similarity session accepted", r)
+        if r.isLoopback {
+            r.channelLock.lock()
+            let responder = r.party
+            r.party = nil
+            r.channelLock.unlock()
+            guard let responder else { throw APIError.internalError("the loopback session lost its party") }
+            drive(r, party: party, transport: LoopbackTransport(responder: responder))
+        } else {
+            r.channelLock.lock()
+            let channel = r.outbound
+            r.outbound = nil
+            r.channelLock.unlock()
+            guard let channel, let peer = r.peer else { throw APIError.internalError("the session has no channel") }
+            let carrier = SimilarityHTTPCarrier(client: client, url: peer.endpoint("/v1/peer/sessions/\(r.id)/messages")) { [r] sent, received in
+                r.traffic(sent: sent, received: received)
+            }
+            drive(r, party: party, transport: SimilarityKindTransport(inner: SealedPeerTransport(channel: channel, carrier: carrier)))
+        }
+        return r
+    }
+
+    /// Runs the protocol initiator to the end in a background task and records the outcome.
+    private func drive(_ r: SimilaritySessionRecord, party: SimilarityParty, transport: some PeerTransport) {
+        Task.detached { [self] in
+            var party = party
+            do throws(SimilarityError) {
+                let result = try await SimilaritySession.run(&party, over: transport, progress: { r.progress($0, $1) },
+                                                             isCancelled: { r.cancelled.isSet || Date() > r.expiresAt })
+                if r.isLoopback { r.traffic(sent: party.bytesSent, received: party.bytesReceived, roundTrips: party.messagesSent) }
+                // Rows of the result are the local party's (the acceptor's): the contract wants the initiator's.
+                if r.finish(.succeeded, result: result.transposed()) { event("similarity session succeeded", r) }
+            } catch {
+                let state: SimilaritySessionState = r.cancelled.isSet ? .cancelled : (Date() > r.expiresAt ? .expired : .failed)
+                if r.finish(state, error: FieldError(field: error.field, message: error.message)) {
+                    event("similarity session ended", r, [("error", error.description)])
+                }
+            }
+            party.abandon(.cancelled(field: "session", message: "ended"))
+        }
+    }
+
+    /// `POST …/{id}/decline`.
+    func decline(_ id: String) throws -> SimilaritySessionRecord {
+        let r = try record(id)
+        guard r.role == .responder || r.isLoopback else { throw APIError.conflict("session \(id) was created here; only the invited peer declines it") }
+        let state = r.currentState
+        guard state == (r.isLoopback ? .invited : .incoming) else { throw APIError.conflict("session \(id) is \(state.rawValue); only a pending invitation can be declined") }
+        guard r.finish(.declined, error: FieldError(field: "session", message: "declined here")) else {
+            throw APIError.conflict("session \(id) is \(r.currentState.rawValue)")
+        }
+        r.abandonParty(.cancelled(field: "session", message: "declined"))
+        notify(r, SimilarityPeerEnvelope.Event(event: "declined", message: "the peer declined the session"), wait: true)
+        event("similarity session declined", r)
+        return r
+    }
+
+    /// `DELETE …/{id}`: cancels a pending or running session, tells the peer, erases the record.
+    func cancel(_ id: String) throws -> SimilaritySessionDocument {
+        let r = try record(id)
+        r.cancelled.set()
+        let wasActive = r.finish(.cancelled, error: FieldError(field: "session", message: "cancelled here"))
+        let doc = r.document()
+        lock.lock()
+        sessions[id] = nil
+        tombstones[id] = r.expiresAt
+        lock.unlock()
+        // The creator's party stops at its next message; a running acceptor's driver sends the abort itself.
+        r.abandonParty(.cancelled(field: "session", message: "the peer cancelled the session"))
+        if wasActive {
+            notify(r, SimilarityPeerEnvelope.Event(event: "cancelled", message: "the peer cancelled the session"), wait: false)
+        }
+        event("similarity session cancelled and erased", r)
+        return doc
+    }
+
+    /// Sends an event on our outbound channel (best effort, bounded by the peer timeout).
+    private func notify(_ r: SimilaritySessionRecord, _ e: SimilarityPeerEnvelope.Event, wait: Bool) {
+        guard let peer = r.peer else { return }
+        let send: @Sendable () -> Void = { [self] in
+            r.channelLock.lock()
+            defer { r.channelLock.unlock() }
+            guard var channel = r.outbound else { return }
+            let sealed = channel.seal([SimilarityPeerEnvelope.event] + SimilarityPeerEnvelope.encode(e))
+            do throws(SimilarityError) {
+                let reply = try client.postBlocking(peer.endpoint("/v1/peer/sessions/\(r.id)/messages"), body: sealed)
+                _ = try channel.open(reply.body)
+                r.traffic(sent: sealed.count, received: reply.body.count, roundTrip: false)
+            } catch {
+                log.event("similarity peer notification failed", level: "warn", [("session", r.id), ("peer", peer.name), ("event", e.event), ("error", error.message)])
+            }
+            r.outbound = channel
+        }
+        if wait { send() } else { Thread.detachNewThread(send) }
+    }
+
+    // MARK: - peer side
+
+    /// An APIError for a refused peer message, with a log line (never the body).
+    private func refuse(_ status: HTTPResponse.Status, _ reason: String, sender: [UInt8]?, path: String) -> APIError {
+        log.event("peer message refused", level: "warn", [("path", path), ("status", String(status.code)), ("reason", reason),
+                                                          ("senderKey", sender.map { IdentityKeyPair.fingerprint(of: $0) } ?? "none")])
+        if status == .unauthorized {
+            return APIError(status: .unauthorized, slug: "peer-unauthorized", detail: "the message is not from a pinned peer key of this instance")
+        }
+        return APIError(status: status, slug: status == .badRequest ? "malformed-request" : "conflict", detail: reason)
+    }
+
+    private func peer(withKey key: [UInt8]) -> SimilarityPeer? {
+        peers.values.first { $0.publicKey == key }
+    }
+
+    /// `POST /v1/peer/sessions`: an invitation from a pinned peer; returns the sealed reply.
+    func receiveInvitation(_ body: [UInt8], path: String) throws -> [UInt8] {
+        let envelope: SealedChannel.Envelope
+        do { envelope = try SealedChannel.envelope(of: body) } catch {
+            throw refuse(.unauthorized, "not a sealed message: \(error.message)", sender: nil, path: path)
+        }
+        guard let peer = peer(withKey: envelope.senderPublicKey) else {
+            throw refuse(.unauthorized, "unknown sender key", sender: envelope.senderPublicKey, path: path)
+        }
+        var channel = try SealedChannel(identity: identity, peerPublicKey: peer.publicKey, sessionID: envelope.sessionID)
+        let plain: [UInt8]
+        do { plain = try channel.open(body) } catch {
+            throw refuse(.unauthorized, error.message, sender: envelope.senderPublicKey, path: path)
+        }
+        guard let invitation = try? SimilarityPeerEnvelope.decoder().decode(SimilarityPeerEnvelope.Invitation.self, from: Data(plain)),
+              invitation.version == 1, let sid = try? SessionID(hex: invitation.id) else {
+            throw refuse(.badRequest, "the invitation does not parse", sender: envelope.senderPublicKey, path: path)
+        }
+        guard sid.derived(SimilarityPeerEnvelope.controlLabel) == envelope.sessionID else {
+            throw refuse(.unauthorized, "the invitation is sealed for another session", sender: envelope.senderPublicKey, path: path)
+        }
+        let now = Date()
+        guard invitation.expiresAt > now, invitation.expiresAt < now.addingTimeInterval(7 * 86400 + 300) else {
+            throw refuse(.conflict, "the invitation has expired or expires too late", sender: envelope.senderPublicKey, path: path)
+        }
+        guard FixedPoint.fractionBitsRange.contains(invitation.fractionBits),
+              (1...limits.maxDimension).contains(invitation.encoder.dimension),
+              (1...limits.maxVectors).contains(invitation.vectors),
+              (invitation.label?.utf8.count ?? 0) <= 200, invitation.encoder.name.utf8.count <= 64, invitation.encoder.fingerprint.utf8.count <= 128 else {
+            throw APIError.invalid("invitation", "outside this instance's limits (dimension ≤ \(limits.maxDimension), vectors ≤ \(limits.maxVectors), fractionBits 8…30)")
+        }
+        let record = SimilaritySessionRecord(
+            id: invitation.id.lowercased(), sid: sid, role: .responder, peer: peer, peerName: peer.name, label: invitation.label,
+            encoder: invitation.encoder, fractionBits: invitation.fractionBits, initiatorCount: invitation.vectors,
+            createdAt: invitation.createdAt, expiresAt: invitation.expiresAt, state: .incoming)
+        record.outbound = try SealedChannel(identity: identity, peerPublicKey: peer.publicKey, sessionID: sid)
+        lock.lock()
+        if sessions[record.id] != nil || tombstones[record.id] != nil {
+            lock.unlock()
+            throw refuse(.conflict, "session \(record.id) is already known here", sender: envelope.senderPublicKey, path: path)
+        }
+        guard admit(peer: peer.name, now: now) else {
+            lock.unlock()
+            throw Self.tooMany("at most \(limits.sessionsPerHour) sessions per hour with this peer")
+        }
+        let reply = channel.seal(SimilarityPeerEnvelope.encode(SimilarityPeerEnvelope.InvitationReply(state: SimilaritySessionState.incoming.rawValue)))
+        record.inbound = channel
+        record.traffic(sent: reply.count, received: body.count, roundTrip: false)
+        sessions[record.id] = record
+        lock.unlock()
+        event("similarity invitation received", record)
+        return reply
+    }
+
+    /// `POST /v1/peer/sessions/{id}/messages`: a sealed protocol message or event; returns the sealed reply.
+    func receiveMessage(_ id: String, _ body: [UInt8], path: String) throws -> [UInt8] {
+        let envelope: SealedChannel.Envelope
+        do { envelope = try SealedChannel.envelope(of: body) } catch {
+            throw refuse(.unauthorized, "not a sealed message: \(error.message)", sender: nil, path: path)
+        }
+        guard peer(withKey: envelope.senderPublicKey) != nil else {
+            throw refuse(.unauthorized, "unknown sender key", sender: envelope.senderPublicKey, path: path)
+        }
+        lock.lock()
+        let found = sessions[id.lowercased()]
+        lock.unlock()
+        guard let r = found else { throw APIError.notFound("no similarity session \(id.prefix(64))") }
+        guard let peer = r.peer, peer.publicKey == envelope.senderPublicKey else {
+            throw refuse(.unauthorized, "the sender is not this session's peer", sender: envelope.senderPublicKey, path: path)
+        }
+        r.channelLock.lock()
+        defer { r.channelLock.unlock() }
+        guard var channel = r.inbound else { throw APIError.conflict("session \(r.id) takes no messages") }
+        let plain: [UInt8]
+        do { plain = try channel.open(body) } catch {
+            throw refuse(.unauthorized, error.message, sender: envelope.senderPublicKey, path: path)
+        }
+        defer { r.inbound = channel }
+        guard let kind = plain.first else {
+            throw refuse(.badRequest, "empty message", sender: envelope.senderPublicKey, path: path)
+        }
+        let payload = Array(plain.dropFirst())
+        let reply: [UInt8]
+        switch kind {
+        case SimilarityPeerEnvelope.protocolMessage where r.role == .initiator:
+            reply = channel.seal(respond(r, payload))
+        case SimilarityPeerEnvelope.event:
+            guard let e = try? SimilarityPeerEnvelope.decoder().decode(SimilarityPeerEnvelope.Event.self, from: Data(payload)) else {
+                throw refuse(.badRequest, "the event does not parse", sender: envelope.senderPublicKey, path: path)
+            }
+            handle(r, e)
+            reply = channel.seal([])
+        default:
+            throw refuse(.badRequest, "unexpected message kind \(kind)", sender: envelope.senderPublicKey, path: path)
+        }
+        r.traffic(sent: reply.count, received: body.count, roundTrip: kind == SimilarityPeerEnvelope.protocolMessage)
+        return reply
+    }
+
+    /// The creator's party answers one protocol message (caller holds `channelLock`).
+    private func respond(_ r: SimilaritySessionRecord, _ message: [UInt8]) -> [UInt8] {
+        guard var party = r.party else { return [] }
+        defer { r.party = party }
+        if r.currentState == .invited {
+            if runningCount() >= limits.maxRunning {
+                party.abandon(.invalidInput(field: "session", message: "the peer instance is busy (\(limits.maxRunning) sessions running); try again later"))
+                r.finish(.failed, error: FieldError(field: "session", message: "refused: \(limits.maxRunning) sessions were already running"))
+            } else {
+                _ = r.start(from: .invited, responderCount: nil)
+                event("similarity session running", r)
+            }
+        }
+        let reply: [UInt8]
+        do {
+            reply = try party.receive(message, progress: { r.progress($0, $1) }, isCancelled: { r.cancelled.isSet }) ?? []
+        } catch {
+            reply = party.abortMessage() ?? []
+        }
+        switch party.phase {
+        case .done:
+            if let result = party.result {
+                r.setResponderCount(result.columns)
+                if r.finish(.succeeded, result: result) { event("similarity session succeeded", r) }
+            }
+        case .failed:
+            let e = party.error ?? .unexpectedMessage(field: "session", message: "failed")
+            let state: SimilaritySessionState = r.cancelled.isSet ? .cancelled : .failed
+            if r.finish(state, error: FieldError(field: e.field, message: e.message)) { event("similarity session ended", r, [("error", e.description)]) }
+        default:
+            break
+        }
+        return reply
+    }
+
+    private func handle(_ r: SimilaritySessionRecord, _ e: SimilarityPeerEnvelope.Event) {
+        let text = String((e.message ?? "the peer ended the session").prefix(300))
+        switch e.event {
+        case "declined":
+            r.finish(.declined, error: FieldError(field: "session", message: text))
+        default:
+            r.cancelled.set()
+            r.finish(.cancelled, error: FieldError(field: "session", message: text))
+        }
+        r.party?.abandon(.cancelled(field: "session", message: text))
+        event("similarity session ended by the peer", r, [("event", String(e.event.prefix(20)))])
+    }
+
+    // MARK: - sweeping
+
+    func sweep(now: Date) {
+        for r in all() {
+            let state = r.currentState
+            if !state.isTerminal && now > r.expiresAt {
+                r.cancelled.set()
+                if r.finish(.expired, error: FieldError(field: "session", message: "the session expired before it finished")) {
+                    if r.channelLock.try() { r.party?.abandon(.cancelled(field: "session", message: "expired")); r.channelLock.unlock() }
+                    event("similarity session expired", r)
+                }
+            } else if state == .running && r.role == .initiator && !r.isLoopback && r.idleSeconds(now: now) > 2 * limits.peerTimeout {
+                let message = "the peer stopped sending protocol messages (nothing for \(Int(2 * limits.peerTimeout)) s)"
+                r.cancelled.set()
+                if r.finish(.failed, error: FieldError(field: "peer", message: message)) {
+                    if r.channelLock.try() { r.party?.abandon(.transport(field: "peer", message: message)); r.channelLock.unlock() }
+                    event("similarity session failed", r, [("error", message)])
+                }
+            } else if state.isTerminal && now > r.expiresAt.addingTimeInterval(limits.ttl) {
+                lock.lock(); sessions[r.id] = nil; tombstones[r.id] = r.expiresAt; lock.unlock()
+            }
+        }
+        lock.lock()
+        tombstones = tombstones.filter { $0.value > now }
+        lock.unlock()
+    }
+}
