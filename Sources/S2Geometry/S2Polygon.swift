@@ -12,6 +12,13 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
     let index: [IndexEntry]
     /// Bit L set when some index entry is at level L.
     let indexLevels: UInt32
+    /// Reference cells covering the bound, sorted, with whether each centre is inside: a point is
+    /// located by crossing parity along the segment from its reference cell's centre, which stays
+    /// inside that (convex) cell, so only the edges indexed there are tested.
+    let refCells: [S2CellId]
+    let refInside: [Bool]
+    /// Distinct edges indexed in each reference cell.
+    let refEdges: [[Int32]]
 
     struct Edge: Sendable, Hashable {
         let a: S2Point
@@ -55,6 +62,22 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
         entries.sort { $0.cell.id < $1.cell.id }
         index = entries
         indexLevels = entries.reduce(0) { $0 | (1 << UInt32($1.cell.level)) }
+        let refCount = es.count > 20_000 ? 32 : (es.count > 2_000 ? 64 : 128)
+        let refs = (try? S2RegionCoverer(options: .init(maxCells: refCount)).covering(bound)) ?? []
+        refCells = refs
+        var refEdgeLists: [[Int32]] = []
+        for c in refs {
+            var list: [Int32] = []
+            S2Polygon.forEachIndexedEdge(entries, indexLevels, c) { list.append($0); return false }
+            refEdgeLists.append(Array(Set(list)).sorted())
+        }
+        refEdges = refEdgeLists
+        refInside = refs.map { c in
+            let p = c.point
+            var inside = false
+            for l in ls where l.bruteForceContains(p) { inside.toggle() }
+            return inside
+        }
     }
 
     /// Checks validity as the reference requires it: every loop has ≥ 3 vertices, no repeated or
@@ -106,41 +129,75 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
     /// Total length of the loop edges, in radians.
     public var perimeter: Double { edges.reduce(0) { $0 + $1.a.angle($1.b) } }
 
+    /// Point containment: XOR over the loops of their crossing-parity containment, evaluated from the
+    /// centre of the reference cell holding p (exactly what brute force from the global origin gives).
     public func contains(_ p: S2Point) -> Bool {
         if !rectBound.contains(p) { return false }
+        let leaf = S2CellId(p)
+        var i = S2CellUnion.lowerBound(refCells, leaf)
+        if i == refCells.count || !refCells[i].contains(leaf) { i -= 1 }
+        if i >= 0 && refCells[i].contains(leaf) {
+            let ref = refCells[i].point
+            var inside = refInside[i]
+            for k in refEdges[i] {
+                let e = edges[Int(k)]
+                if S2Predicates.edgeOrVertexCrossing(ref, p, e.a, e.b) { inside.toggle() }
+            }
+            return inside
+        }
+        return bruteForceContains(p)
+    }
+    /// XOR of the loops' brute-force containment (crossings from S2Predicates.origin).
+    public func bruteForceContains(_ p: S2Point) -> Bool {
         var inside = false
-        for l in loops where l.contains(p) { inside.toggle() }
+        for l in loops where l.bruteForceContains(p) { inside.toggle() }
         return inside
     }
 
     public var capBound: S2Cap { rectBound.capBound }
 
-    /// Indices of the edges whose index cells intersect `cell`.
+    /// Indices of the distinct edges whose index cells intersect `cell`.
     func candidateEdges(_ cell: S2CellId) -> [Int32] {
         var out: [Int32] = []
-        // Index cells containing `cell` (its ancestors): binary search on the face first.
-        if !index.isEmpty {
-            var level = 0
-            while level <= cell.level {
-                if (indexLevels >> UInt32(level)) & 1 != 0 {
-                    let anc = cell.parent(level)
-                    var i = lowerBound(anc)
-                    while i < index.count && index[i].cell == anc { out.append(index[i].edge); i += 1 }
-                }
-                level += 1
-            }
-        }
-        // Index cells inside `cell`.
-        var i = lowerBound(cell.rangeMin)
-        while i < index.count && index[i].cell.id <= cell.rangeMax.id { out.append(index[i].edge); i += 1 }
-        if out.count > 1 {
-            out.sort()
-            var w = 1
-            for r in 1..<out.count where out[r] != out[w - 1] { out[w] = out[r]; w += 1 }
-            out.removeSubrange(w...)
-        }
-        return out
+        S2Polygon.forEachIndexedEdge(index, indexLevels, cell) { out.append($0); return false }
+        return Array(Set(out))
     }
+
+    /// Calls `body` for every index entry whose cell intersects `cell` (ancestors first, then
+    /// descendants); an edge may come more than once. Stops and returns true when `body` does.
+    @discardableResult
+    static func forEachIndexedEdge(_ index: [IndexEntry], _ levels: UInt32, _ cell: S2CellId, _ body: (Int32) -> Bool) -> Bool {
+        func lowerBound(_ id: S2CellId) -> Int {
+            var lo = 0, hi = index.count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if index[mid].cell.id < id.id { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        if index.isEmpty { return false }
+        var level = 0
+        while level <= cell.level {
+            if (levels >> UInt32(level)) & 1 != 0 {
+                let anc = cell.parent(level)
+                var i = lowerBound(anc)
+                while i < index.count && index[i].cell == anc {
+                    if body(index[i].edge) { return true }
+                    i += 1
+                }
+            }
+            level += 1
+        }
+        // Entries strictly inside `cell` (the cell itself was handled as its own ancestor).
+        var i = lowerBound(cell.rangeMin)
+        let maxId = cell.rangeMax.id
+        while i < index.count && index[i].cell.id <= maxId {
+            if index[i].cell != cell, body(index[i].edge) { return true }
+            i += 1
+        }
+        return false
+    }
+
     func lowerBound(_ id: S2CellId) -> Int {
         var lo = 0, hi = index.count
         while lo < hi {
@@ -153,17 +210,16 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
     /// Whether some polygon edge touches the cell: crosses or touches a cell edge, or has an
     /// endpoint inside the cell.
     func boundaryTouches(_ cell: S2Cell) -> Bool {
-        let cand = candidateEdges(cell.id)
-        if cand.isEmpty { return false }
-        let rb = cell.rectBound
-        let v = (0..<4).map { cell.vertex($0) }
-        for k in cand {
+        var rb: S2LatLngRect? = nil
+        var vs: [S2Point] = []
+        return S2Polygon.forEachIndexedEdge(index, indexLevels, cell.id) { k in
             let e = edges[Int(k)]
-            if !e.bound.intersects(rb) { continue }
+            if rb == nil { rb = cell.rectBound; vs = (0..<4).map { cell.vertex($0) } }
+            if !e.bound.intersects(rb!) { return false }
             if cell.contains(e.a) || cell.contains(e.b) { return true }
-            for j in 0..<4 where S2Predicates.crossingSign(e.a, e.b, v[j], v[(j + 1) & 3]) >= 0 { return true }
+            for j in 0..<4 where S2Predicates.crossingSign(e.a, e.b, vs[j], vs[(j + 1) & 3]) >= 0 { return true }
+            return false
         }
-        return false
     }
 
     public func mayIntersect(_ cell: S2Cell) -> Bool {
