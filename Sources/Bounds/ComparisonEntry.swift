@@ -7,7 +7,7 @@ public struct ComparisonEntry: Sendable, Equatable, Codable {
     /// min(1, raw).
     public let bound: Double
     public let raw: Double
-    /// bound / exact; null when the exact probability is 0 (or underflows).
+    /// bound / exact; null when the exact probability is 0 (or so small that the ratio overflows).
     public let ratio: Double?
     /// Whether the hypotheses hold (a simplified Chernoff form outside its δ range is listed, invalid).
     public let valid: Bool

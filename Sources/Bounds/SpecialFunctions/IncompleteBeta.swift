@@ -27,6 +27,9 @@ public enum IncompleteBeta {
                 let complement = exp(logFront(a: b, b: a, x: y, y: x) + logHypergeometricSeries(a: b, b: a, x: y))
                 if complement <= 0.9999 { return log1p(-complement) }
             }
+            if x > 0.5 && b == b.rounded() && b <= 1000 {
+                return logFiniteSum(a: a, b: b, x: x, y: y)
+            }
             return logFront(a: a, b: b, x: x, y: y) + log(continuedFraction(a: a, b: b, x: x, y: y))
         }
         if y > 0.5 && (a + b) * x <= seriesLimit {
@@ -36,6 +39,22 @@ public enum IncompleteBeta {
         }
         let other = logFront(a: b, b: a, x: y, y: x) + log(continuedFraction(a: b, b: a, x: y, y: x))
         return log1p(-exp(other))
+    }
+
+    /// For a positive integer b: I_x(a, b) = Σ_{j=0}^{b−1} C(a+b−1, j)·y^j·x^(a+b−1−j) (repeated
+    /// I_x(a, b) = I_x(a+1, b−1) + Γ(a+b)/(Γ(a+1)Γ(b))·x^a·y^(b−1)), summed downward from j = b−1
+    /// with term_{j−1} = term_j · j/(a+b−j) · x/y. Positive terms: accurate when x is near 1.
+    static func logFiniteSum(a: Double, b: Double, x: Double, y: Double) -> Double {
+        let top = Loader.logBinomialTerm(x: b - 1, m: a, p: y, q: x)
+        var term = 1.0, sum = 1.0
+        var j = b - 1
+        let ratio = x / y
+        while j >= 1 {
+            term *= j / (a + b - j) * ratio
+            sum += term
+            j -= 1
+        }
+        return top + log(sum)
     }
 
     /// Largest (a+b)·x for which the hypergeometric series is summed (its length grows with it).
