@@ -151,14 +151,13 @@ print(String(format: "  Mersenne facts with 1000 leading and 1000 trailing digit
 // MARK: Primality
 
 if enabled("primality") {
-print("\nPrimality and next prime of random 1000-digit integers")
-var totalNext = 0.0
+print("\nPrimality and next prime of random 1000-digit integers (Swift: Primality.check; gmpy2: is_bpsw_prp + next_prime)")
 let samples = quick ? 2 : 5
-for _ in 0..<samples {
-    let digits = "1" + (1..<1000).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
-    let t0 = cpu()
-    _ = try Primality.check(digits)
-    totalNext += cpu() - t0
-}
-print(String(format: "  mean %.3f s per query (BPSW on each sieved candidate up to the next prime)", totalNext / Double(samples)))
+let numbers = (0..<samples).map { _ in "1" + (1..<1000).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined() }
+let t0 = cpu()
+for digits in numbers { _ = try Primality.check(digits) }
+let swiftMean = (cpu() - t0) / Double(samples)
+let pyMean = haveGmpy2 ? parse(run(python, ["python3", pyScript, "nextprime"] + numbers)).map { $0.0 / Double(samples) } : nil
+print(String(format: "  Swift %.3f s per query   gmpy2 %@   ratio %@", swiftMean,
+             pyMean.map { String(format: "%.3f s", $0) } ?? "n/a", ratioText(swiftMean, pyMean)))
 }

@@ -97,15 +97,20 @@ public enum Primality {
     }
 
     /// The smallest probable prime > n (n ≥ 2^64 − 59 here, so every candidate is large): candidates
-    /// in a window of 2^14 integers are sieved by the odd primes below 2^16 (a prime q strikes the
-    /// offsets i with n + i ≡ 0 mod q), survivors get the BPSW test in order.
+    /// in a window of 2^14 integers are sieved by the primes below B = min(2^20, 4·bits²) (a prime q
+    /// strikes the offsets i with n + i ≡ 0 mod q), survivors get the BPSW test in order. By Mertens,
+    /// a fraction ≈ 1.12/ln B of the integers survive, so the deeper sieve saves BPSW tests on large n
+    /// (about 94 instead of 117 per prime gap at 1000 digits) for ~0.3 µs per sieving prime.
     static func nextProbablePrime(after n: BigInt) -> BigInt {
         let windowSize = 1 << 14
+        let bits = n.bitWidth
+        let bound = UInt64(min(1 << 20, max(1 << 10, 4 * bits * bits)))
+        let primes = sievePrimes.prefix { $0 < bound }
         let base = BigInt(copying: n)
         base.add(1)
         while true {
             var composite = [Bool](repeating: false, count: windowSize)
-            for q in sievePrimes {
+            for q in primes {
                 let r = Int(base.remainder(dividingBy: q))
                 var i = r == 0 ? 0 : Int(q) - r
                 while i < windowSize { composite[i] = true; i += Int(q) }
@@ -138,9 +143,9 @@ public enum Primality {
 
     static let smallPrimes: [UInt64] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37]
 
-    /// 2 and the odd primes below 2^16 (Eratosthenes).
+    /// The primes below 2^20 (Eratosthenes, computed once).
     static let sievePrimes: [UInt64] = {
-        let limit = 1 << 16
+        let limit = 1 << 20
         var composite = [Bool](repeating: false, count: limit)
         var primes: [UInt64] = []
         for i in 2..<limit where !composite[i] {

@@ -5,6 +5,7 @@
     python3 gmpy2_reference.py decimal P     -> "seconds digits"  (gmpy2.digits of 2^P - 1)
     python3 gmpy2_reference.py queries N     -> "seconds N"       (N Mersenne digit queries: digits,
                                                20 leading digits via mpfr log10, 20 trailing via pow)
+    python3 gmpy2_reference.py nextprime n…  -> "seconds count"   (is_bpsw_prp(n) and next_prime(n) of each n)
 """
 import random
 import sys
@@ -56,7 +57,19 @@ def queries(n):
     return time.process_time() - start, n
 
 
+def nextprime(numbers):
+    values = [mpz(n) for n in numbers]
+    start = time.process_time()
+    for n in values:
+        gmpy2.is_bpsw_prp(n)
+        gmpy2.next_prime(n)
+    return time.process_time() - start, len(values)
+
+
 if __name__ == "__main__":
-    what, arg = sys.argv[1], int(sys.argv[2])
-    seconds, value = {"ll": ll, "decimal": decimal, "queries": queries}[what](arg)
+    what = sys.argv[1]
+    if what == "nextprime":
+        seconds, value = nextprime(sys.argv[2:])
+    else:
+        seconds, value = {"ll": ll, "decimal": decimal, "queries": queries}[what](int(sys.argv[2]))
     print("%.6f %s" % (seconds, value))
