@@ -37,6 +37,7 @@ let package = Package(
             "HTTPServer",
             "Primes",
             "S2Geometry",
+            "Bounds",
             "SecureSimilarity",
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),

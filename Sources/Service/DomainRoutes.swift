@@ -3,6 +3,7 @@ extension Application {
     func registerDomainRoutes() {
         registerPrimesRoutes()
         registerS2Routes()
+        registerBoundsRoutes()
         registerSimilarityRoutes()
     }
 }
