@@ -3,9 +3,10 @@
 
 References: gmpy2 (GMP 6.3 through Python) and Python's own big integers for exact values,
 Python's `decimal` module (correctly rounded log10/exp, independent of MPFR) for digits of numbers
-too large to write out, scipy.stats.chi2 for Benford p-values.
+too large to write out, scipy.stats.chi2 for Benford p-values, and benford-py 0.5.0 (when installed)
+as a cross-check of the Benford counts and MAD.
 
-    pip install gmpy2 scipy numpy
+    pip install gmpy2 scipy numpy benford_py
     python3 Tests/PrimesTests/Scripts/make_fixtures.py
 
 Writes Tests/PrimesTests/Fixtures/*.json. Deterministic (fixed random seed). Takes ~1-2 minutes
@@ -349,6 +350,25 @@ def benford_stats(values, test):
             "pValue": float(chi2.sf(chi, len(exp) - 1)), "mad": mad, "conformity": conf, "zScores": zs, "ks": ks}
 
 
+def cross_check_benford_py(values, entry):
+    """Counts and MAD of the first-digit and first-two-digits tests against benford-py 0.5.0
+    (`pip install benford_py`), an independent implementation; skipped when it is not installed."""
+    try:
+        import benford
+        import pandas as pd
+    except ImportError:
+        print("benford_py not installed: cross-check skipped")
+        return
+    series = pd.Series([float(v) for v in values])
+    for digs, test in [(1, "firstDigit"), (2, "firstTwoDigits")]:
+        frame = benford.first_digits(series, digs=digs, decimals=8, show_plot=False, verbose=False)
+        counts = [int(c) for c in frame["Counts"].reindex(range(10 ** (digs - 1), 10 ** digs), fill_value=0)]
+        assert counts == entry[test]["counts"], (test, counts, entry[test]["counts"])
+        mad = float((frame["Found"] - frame["Expected"]).abs().reindex(range(10 ** (digs - 1), 10 ** digs)).fillna(0).mean())
+        assert abs(mad - entry[test]["mad"]) < 1e-12 or counts != entry[test]["counts"], (test, mad, entry[test]["mad"])
+    entry["crossCheckedWithBenfordPy"] = True
+
+
 def benford_fixtures():
     reseed("benford_fixtures")
     sets = []
@@ -364,6 +384,8 @@ def benford_fixtures():
         entry = {"name": name, "values": vals}
         for test in ["firstDigit", "secondDigit", "firstTwoDigits"]:
             entry[test] = benford_stats(vals, test)
+        if name in ("lognormal", "uniform", "primes"):   # 2^1000·10^8 overflows benford-py's floats
+            cross_check_benford_py(vals, entry)
         sets.append(entry)
     # powers of bases for the /benford/powers endpoint: first two digits of base^n, n = 1..count
     powers = []
