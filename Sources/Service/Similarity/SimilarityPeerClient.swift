@@ -116,27 +116,3 @@ final class SimilarityPeerClient: Sendable {
         func get() throws(SimilarityError) -> Reply { lock.lock(); defer { lock.unlock() }; return try result.get() }
     }
 }
-
-/// The carrier under a `SealedPeerTransport`: posts each sealed protocol message to the peer's
-/// session endpoint and counts the bytes and round trips for the session's stats.
-struct SimilarityHTTPCarrier: PeerTransport {
-    let client: SimilarityPeerClient
-    let url: URL
-    let traffic: @Sendable (_ sent: Int, _ received: Int) -> Void
-
-    func exchange(_ message: [UInt8]) async throws -> [UInt8] {
-        let reply = try await client.post(url, body: message)
-        traffic(message.count, reply.body.count)
-        return reply.body
-    }
-}
-
-/// Prefixes every outgoing protocol message with the "protocol message" kind byte of the peer
-/// envelope (`SimilarityPeerEnvelope`) before sealing.
-struct SimilarityKindTransport<Inner: PeerTransport>: PeerTransport {
-    let inner: Inner
-
-    func exchange(_ message: [UInt8]) async throws -> [UInt8] {
-        try await inner.exchange([SimilarityPeerEnvelope.protocolMessage] + message)
-    }
-}

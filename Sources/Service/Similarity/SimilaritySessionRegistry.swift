@@ -242,28 +242,27 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
             r.party = nil
             r.channelLock.unlock()
             guard let responder else { throw APIError.internalError("the loopback session lost its party") }
-            drive(r, party: party, transport: LoopbackTransport(responder: responder))
+            drive(r, party: party, transport: SimilarityLoopbackTransport(responder: responder))
         } else {
             r.channelLock.lock()
             let channel = r.outbound
             r.outbound = nil
             r.channelLock.unlock()
             guard let channel, let peer = r.peer else { throw APIError.internalError("the session has no channel") }
-            let carrier = SimilarityHTTPCarrier(client: client, url: peer.endpoint("/v1/peer/sessions/\(r.id)/messages")) { [r] sent, received in
-                r.traffic(sent: sent, received: received)
-            }
-            drive(r, party: party, transport: SimilarityKindTransport(inner: SealedPeerTransport(channel: channel, carrier: carrier)))
+            drive(r, party: party, transport: SimilarityHTTPTransport(channel: channel, client: client,
+                                                                      url: peer.endpoint("/v1/peer/sessions/\(r.id)/messages"), record: r))
         }
         return r
     }
 
-    /// Runs the protocol initiator to the end in a background task and records the outcome.
-    private func drive(_ r: SimilaritySessionRecord, party: SimilarityParty, transport: some PeerTransport) {
-        Task.detached { [self] in
+    /// Runs the protocol initiator to the end on its own thread and records the outcome.
+    private func drive<T: SimilarityBlockingTransport & Sendable>(_ r: SimilaritySessionRecord, party: SimilarityParty, transport: T) {
+        let thread = Thread { [self] in
             var party = party
+            var transport = transport
             do throws(SimilarityError) {
-                let result = try await SimilaritySession.run(&party, over: transport, progress: { r.progress($0, $1) },
-                                                             isCancelled: { r.cancelled.isSet || Date() > r.expiresAt })
+                let result = try SimilarityDriver.run(&party, over: &transport, progress: { r.progress($0, $1) },
+                                                      isCancelled: { r.cancelled.isSet || Date() > r.expiresAt })
                 if r.isLoopback { r.traffic(sent: party.bytesSent, received: party.bytesReceived, roundTrips: party.messagesSent) }
                 // Rows of the result are the local party's (the acceptor's): the contract wants the initiator's.
                 if r.finish(.succeeded, result: result.transposed()) { event("similarity session succeeded", r) }
@@ -275,6 +274,8 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
             }
             party.abandon(.cancelled(field: "session", message: "ended"))
         }
+        thread.name = "similarity-session"
+        thread.start()
     }
 
     /// `POST …/{id}/decline`.
