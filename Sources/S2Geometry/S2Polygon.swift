@@ -50,14 +50,11 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
         }
         rectBound = bound
         edges = es
-        // Index: cover each edge's bound with ≤ 4 cells no deeper than a level fitted to the edge count.
-        let coverer = S2RegionCoverer(options: .init(minLevel: 0, maxLevel: 20, levelMod: 1, maxCells: 4))
+        // Index: each edge under the cells holding it (see `indexCells`).
         var entries: [IndexEntry] = []
-        entries.reserveCapacity(es.count * 3)
+        entries.reserveCapacity(es.count * 2)
         for (k, e) in es.enumerated() {
-            let cells = (try? coverer.covering(e.bound.expanded(S2LatLng(latRadians: 1e-13, lngRadians: 1e-13)))) ?? [S2CellId]()
-            if cells.isEmpty { for f in 0..<6 { entries.append(IndexEntry(cell: .fromFace(f), edge: Int32(k))) } }
-            for c in cells { entries.append(IndexEntry(cell: c, edge: Int32(k))) }
+            for c in S2Polygon.indexCells(e) { entries.append(IndexEntry(cell: c, edge: Int32(k))) }
         }
         entries.sort { $0.cell.id < $1.cell.id }
         index = entries
@@ -83,7 +80,10 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
     /// Checks validity as the reference requires it: every loop has ≥ 3 vertices, no repeated or
     /// antipodal consecutive vertices, and no two edges (of the same or different loops) cross.
     /// `field` names the polygon in errors, e.g. "region.polygon".
-    public func validate(field: String) throws {
+    /// Pair tests are bounded by `maxPairChecks` (a dense zig-zag of long overlapping edges costs
+    /// O(k²) per cell): beyond it the polygon is refused as too expensive.
+    public func validate(field: String, maxPairChecks: Int = 20_000_000) throws {
+        var pairChecks = 0
         for (k, l) in loops.enumerated() {
             let n = l.numVertices
             guard n >= 3 else { throw S2Error.invalid(field: "\(field).coordinates[\(k)]", message: "a ring needs at least 3 distinct vertices") }
@@ -94,10 +94,13 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
             }
         }
         for (i, e) in edges.enumerated() {
-            let cells = (try? S2RegionCoverer(options: .init(minLevel: 0, maxLevel: 20, maxCells: 4))
-                .covering(e.bound.expanded(S2LatLng(latRadians: 1e-13, lngRadians: 1e-13)))) ?? []
+            let cells = S2Polygon.indexCells(e)
             var others: [Int32] = []
             for c in cells { others += candidateEdges(c) }
+            pairChecks += others.count
+            if pairChecks > maxPairChecks {
+                throw S2Error.tooExpensive(field: field, message: "the polygon is too dense to check (many long edges overlap); simplify it")
+            }
             for j in Set(others) where Int(j) > i {
                 let f = edges[Int(j)]
                 if S2Predicates.crossingSign(e.a, e.b, f.a, f.b) > 0 {
@@ -155,6 +158,33 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
     }
 
     public var capBound: S2Cap { rectBound.capBound }
+
+    /// Cells that together contain edge e. Cells are convex (bounded by four great circles), so the
+    /// smallest cell containing both endpoints contains the whole geodesic edge; it is used when both
+    /// endpoints sit inside it with a margin of 1e−13 in (u, v) and it is not much larger than the edge.
+    /// Otherwise (edges across faces or across a major cell boundary) the edge's padded lat/lng bound
+    /// is covered with at most 4 cells.
+    static func indexCells(_ e: Edge) -> [S2CellId] {
+        let ca = S2CellId(e.a), cb = S2CellId(e.b)
+        let level = ca.commonAncestorLevel(cb)
+        if level >= 0 {
+            let lca = ca.parent(level)
+            let ideal = S2Metric.minWidth.levelForMinValue(e.a.angle(e.b))
+            if level >= ideal - 2 {
+                let cell = S2Cell(lca)
+                let margin = 1e-13
+                let inner = R2Rect(x: R1Interval(lo: cell.uv.x.lo + margin, hi: cell.uv.x.hi - margin),
+                                   y: R1Interval(lo: cell.uv.y.lo + margin, hi: cell.uv.y.hi - margin))
+                if let (ua, va) = S2Coords.faceXYZtoUV(cell.face, e.a), let (ub, vb) = S2Coords.faceXYZtoUV(cell.face, e.b),
+                   inner.contains(ua, va), inner.contains(ub, vb) {
+                    return [lca]
+                }
+            }
+        }
+        let coverer = S2RegionCoverer(options: .init(minLevel: 0, maxLevel: 20, levelMod: 1, maxCells: 4))
+        let cells = (try? coverer.covering(e.bound.expanded(S2LatLng(latRadians: 1e-13, lngRadians: 1e-13)))) ?? []
+        return cells.isEmpty ? (0..<6).map { S2CellId.fromFace($0) } : cells
+    }
 
     /// Indices of the distinct edges whose index cells intersect `cell`.
     func candidateEdges(_ cell: S2CellId) -> [Int32] {
