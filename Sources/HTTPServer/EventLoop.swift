@@ -50,12 +50,17 @@ final class EventLoop: @unchecked Sendable {
         t.start()
     }
 
-    func stopAccepting() {
+    /// Stops watching the listener after taking in the backlog; `done` runs on this loop once it has.
+    func stopAccepting(done: @escaping @Sendable () -> Void) {
         execute { [self] in
+            // Take in what the kernel has already accepted, so no connection in the backlog is reset;
+            // those connections get a moment to send their request and are answered with Connection: close.
+            if listenerActive { acceptConnections() }
             if listenerActive { Posix.epollRemove(epfd, listenerFd) }
             listenerActive = false
             listenerFd = -1
             for connection in Array(connections.values) { connection.drain() }
+            done()
         }
     }
 

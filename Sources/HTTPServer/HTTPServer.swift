@@ -76,7 +76,15 @@ public final class HTTPServer: @unchecked Sendable {
         stopped = true
         stateLock.unlock()
         draining.store(true, ordering: .relaxed)
-        for loop in loops { loop.stopAccepting() }
+        // Every loop takes in its share of the backlog; then the listener closes at once, so later
+        // connection attempts are refused cleanly instead of waiting in a backlog nobody reads.
+        let stoppedAccepting = DispatchGroup()
+        for loop in loops {
+            stoppedAccepting.enter()
+            loop.stopAccepting { stoppedAccepting.leave() }
+        }
+        _ = stoppedAccepting.wait(timeout: .now() + 2)
+        if listenerFd >= 0 { Posix.close(listenerFd); listenerFd = -1 }
         let deadline = Date().addingTimeInterval(gracePeriod ?? configuration.shutdownGracePeriod)
         while openConnections > 0 && Date() < deadline { usleep(20_000) }
         for loop in loops { loop.stop() }

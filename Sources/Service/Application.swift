@@ -23,11 +23,25 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         metrics.gauge("incognita_jobs", help: "Jobs known to this instance, by state.") { [jobs] in
             jobs.countsByStatus().map { (labels: "state=\"\($0.key)\"", value: Double($0.value)) }
         }
+        checkDataDirectory()
         registerSystemRoutes()
         registerJobRoutes()
         registerDomainRoutes()
         // Resumable kinds are registered by now: pick up jobs a previous run left unfinished.
         jobs.restore()
+    }
+
+    /// Warns at start when the data directory cannot be written: the service still runs, but jobs,
+    /// caches and keys cannot persist, and the endpoints that need it answer with a clear error.
+    private func checkDataDirectory() {
+        let probe = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent(".write-probe")
+        do {
+            try AtomicFile.write(Array("ok".utf8), to: probe)
+            try? FileManager.default.removeItem(at: probe)
+        } catch {
+            log.event("data directory is not writable: jobs, caches and keys will not persist", level: "error",
+                      [("dataDir", configuration.dataDirectory), ("error", "\(error)")])
+        }
     }
 
     /// Connects the application to its server (for readiness and connection gauges).

@@ -66,6 +66,8 @@ public final class RawHTTPClient {
             let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 { data.append(contentsOf: buf[0..<n]) } else if n == 0 {
                 throw Failure(description: "connection closed after \(data.count) bytes: \(String(decoding: data, as: UTF8.self))")
+            } else if errno == ECONNRESET {
+                throw Failure(description: "connection reset after \(data.count) bytes: \(String(decoding: data, as: UTF8.self))")
             } else if errno != EINTR {
                 throw Failure(description: "timed out after \(data.count) bytes: \(String(decoding: data, as: UTF8.self))")
             }
