@@ -29,20 +29,38 @@ enum BoundFormula {
         return Loader.deviance(q, p, deviation: q - p) + Loader.deviance(1 - q, 1 - p, deviation: p - q)
     }
 
-    /// Chernoff upper, exact form: P(X ≥ (1+δ)μ) ≤ [e^δ/(1+δ)^(1+δ)]^μ = exp(−μ·h(δ)).
-    static func chernoffUpperExact(mu: Double, delta: Double) -> Double { exp(-mu * bennettH(delta)) }
+    /// μ·h(t/μ) for μ ≥ 0, t > 0, without overflow: for δ = t/μ ≥ 1e15 (or infinite),
+    /// μ·h(δ) = t·(ln δ − 1) + μ·ln δ + O(μ/δ), with ln δ = ln t − ln μ.
+    static func muTimesH(mu: Double, deviation t: Double) -> Double {
+        let delta = t / mu
+        if delta.isFinite && delta < 1e15 { return mu * bennettH(delta) }
+        let logDelta = log(t) - log(mu)
+        return t * (logDelta - 1) + (mu > 0 ? mu * logDelta : 0)
+    }
 
-    /// exp(−δ²μ/3): a bound only for 0 < δ ≤ 1.
-    static func chernoffUpperThird(mu: Double, delta: Double) -> Double { exp(-delta * delta * mu / 3) }
+    /// Chernoff upper, exact form: P(X ≥ (1+δ)μ) ≤ [e^δ/(1+δ)^(1+δ)]^μ = exp(−μ·h(δ)).
+    static func chernoffUpperExact(mu: Double, delta: Double) -> Double {
+        exp(-muTimesH(mu: mu, deviation: mu * delta))
+    }
+
+    /// The same with the deviation t = δμ given (δ may overflow when μ is tiny).
+    static func chernoffUpperExact(mu: Double, deviation t: Double) -> Double {
+        exp(-muTimesH(mu: mu, deviation: t))
+    }
+
+    /// exp(−δ²μ/3): a bound only for 0 < δ ≤ 1 (formed as (δμ)·δ/3 to avoid overflow).
+    static func chernoffUpperThird(mu: Double, delta: Double) -> Double { exp(-(delta * mu) * delta / 3) }
 
     /// exp(−δ²μ/(2+δ)): a bound for every δ > 0 (from ln(1+δ) ≥ 2δ/(2+δ)).
-    static func chernoffUpperWide(mu: Double, delta: Double) -> Double { exp(-delta * delta * mu / (2 + delta)) }
+    static func chernoffUpperWide(mu: Double, delta: Double) -> Double {
+        exp(-(delta * mu) * (delta.isFinite ? delta / (2 + delta) : 1))
+    }
 
     /// Chernoff lower, exact form: P(X ≤ (1−δ)μ) ≤ [e^(−δ)/(1−δ)^(1−δ)]^μ = exp(−μ·h(−δ)), 0 < δ ≤ 1.
     static func chernoffLowerExact(mu: Double, delta: Double) -> Double { exp(-mu * bennettH(-delta)) }
 
     /// exp(−δ²μ/2): the lower-tail simplification, 0 < δ ≤ 1.
-    static func chernoffLowerHalf(mu: Double, delta: Double) -> Double { exp(-delta * delta * mu / 2) }
+    static func chernoffLowerHalf(mu: Double, delta: Double) -> Double { exp(-(delta * mu) * delta / 2) }
 
     /// Hoeffding for a sum of `count` independent terms each in an interval of the given width:
     /// P(S − E[S] ≥ t) ≤ exp(−2t²/(count·width²)).
@@ -58,7 +76,8 @@ enum BoundFormula {
     /// Bennett: P(S − E[S] ≥ t) ≤ exp(−(V/M²)·h(M·t/V)); the limit V → 0 is 0.
     static func bennett(varianceSum v: Double, maxDeviation m: Double, deviation t: Double) -> Double {
         if v == 0 { return 0 }
-        return exp(-(v / (m * m)) * bennettH(m * t / v))
+        // (V/M²)·h(Mt/V) = μ'·h(t'/μ') with μ' = V/M², t' = t/M.
+        return exp(-muTimesH(mu: v / (m * m), deviation: t / m))
     }
 
     /// Gaussian MGF bound: P(X − μ ≥ t) ≤ exp(−t²/(2σ²)).

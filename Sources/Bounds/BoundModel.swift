@@ -120,7 +120,7 @@ struct BoundModel: Sendable {
             add("chernoff", "mgf", tail == .twoSided ? 2 * one : one,
                 (tail == .twoSided ? "P(|X − μ| ≥ t) ≤ 2·" : "P(X − μ ≥ t) ≤ ") + "exp(−t²/(2σ²)) (Gaussian MGF)")
         }
-        if let e = exponential { exponentialForm(e.theta, e.n, tail, t, add) }
+        if let e = exponential { exponentialForm(e.theta, e.n, tail, t, threshold, add) }
         if let h = hoeffding {
             let one = BoundFormula.hoeffding(count: h.count, width: h.width, deviation: h.scale * t)
             add("hoeffding", nil, tail == .twoSided ? 2 * one : one, Hoeffding.statement(tail).text)
@@ -143,11 +143,12 @@ struct BoundModel: Sendable {
 
     private func chernoff(_ c: Trials, _ tail: Tail, _ t: Double,
                           _ add: (String, String?, Double, String, Bool, String?) -> Void) {
-        let delta = c.scale * t / c.mu
+        let ts = c.scale * t
+        let delta = ts / c.mu
         let mu = c.mu
         switch tail {
         case .upper:
-            add("chernoff", "exact", BoundFormula.chernoffUpperExact(mu: mu, delta: delta), Chernoff.upperExact.text, true, nil)
+            add("chernoff", "exact", BoundFormula.chernoffUpperExact(mu: mu, deviation: ts), Chernoff.upperExact.text, true, nil)
             if delta <= 1 {
                 add("chernoff", "simplified", BoundFormula.chernoffUpperThird(mu: mu, delta: delta), Chernoff.upperThird.text, true, nil)
             } else {
@@ -155,7 +156,7 @@ struct BoundModel: Sendable {
                 add("chernoff", "simplified", BoundFormula.chernoffUpperThird(mu: mu, delta: delta), Chernoff.upperThird.text,
                     false, "exp(−δ²μ/3) is proved only for δ ≤ 1; here δ = \(delta)")
             }
-            let r = (1 + delta) * mu
+            let r = mu + ts
             if r >= 6 * mu {
                 add("chernoff", "power2", exp2(-r), Chernoff.upperPower2.text, true, nil)
             }
@@ -165,7 +166,7 @@ struct BoundModel: Sendable {
             add("chernoff", "simplified", BoundFormula.chernoffLowerHalf(mu: mu, delta: delta), Chernoff.lowerHalf.text, true, nil)
         case .twoSided:
             let lowerPart = delta <= 1 ? BoundFormula.chernoffLowerExact(mu: mu, delta: delta) : 0
-            add("chernoff", "exact", BoundFormula.chernoffUpperExact(mu: mu, delta: delta) + lowerPart,
+            add("chernoff", "exact", BoundFormula.chernoffUpperExact(mu: mu, deviation: ts) + lowerPart,
                 Chernoff.twoSidedExact.text, true, nil)
             let third = 2 * BoundFormula.chernoffUpperThird(mu: mu, delta: delta)
             if delta < 1 {
@@ -199,11 +200,12 @@ struct BoundModel: Sendable {
         }
     }
 
-    private func exponentialForm(_ theta: Double, _ n: Double, _ tail: Tail, _ t: Double,
+    private func exponentialForm(_ theta: Double, _ n: Double, _ tail: Tail, _ t: Double, _ threshold: Double,
                                  _ add: (String, String?, Double, String, Bool, String?) -> Void) {
         let text = "P(X̄ ≥ a) ≤ [(a/θ)·e^(1−a/θ)]^n for a > θ (the same expression bounds P(X̄ ≤ a) for a < θ)"
-        let up = BoundFormula.exponentialMGF(ratio: (theta + t) / theta, n: n)
-        let low = BoundFormula.exponentialMGF(ratio: (theta - t) / theta, n: n)
+        // One-sided: a/θ from the threshold itself (θ − t would lose a small threshold).
+        let up = BoundFormula.exponentialMGF(ratio: tail == .twoSided ? 1 + t / theta : threshold / theta, n: n)
+        let low = BoundFormula.exponentialMGF(ratio: tail == .twoSided ? 1 - t / theta : threshold / theta, n: n)
         switch tail {
         case .upper: add("chernoff", "mgf", up, text, true, nil)
         case .lower: add("chernoff", "mgf", low, text, true, nil)

@@ -18,7 +18,7 @@ public struct BoundResult: Sendable, Equatable, Codable {
     public init(name: String, raw: Double, statement: Statement, assumptions: [String],
                 parameters: [String: ParameterValue], notes: [String] = []) {
         self.name = name
-        self.raw = raw
+        self.raw = min(raw, .greatestFiniteMagnitude)  // an overflowing (vacuous) value stays JSON-encodable
         self.bound = min(1, raw)
         self.statement = statement
         self.assumptions = assumptions

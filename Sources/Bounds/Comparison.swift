@@ -52,7 +52,7 @@ public struct Comparison: Sendable, Equatable, Codable {
         var entries = evaluations.map { e -> ComparisonEntry in
             let bound = min(1, e.raw)
             return ComparisonEntry(
-                name: e.name, form: e.form, bound: bound, raw: e.raw,
+                name: e.name, form: e.form, bound: bound, raw: min(e.raw, .greatestFiniteMagnitude),
                 ratio: exact > 0 && (bound / exact).isFinite ? bound / exact : nil, valid: e.valid,
                 tightest: e.valid && best.map { bound <= $0 * (1 + 1e-12) } == true,
                 statement: e.statement, reason: e.reason)

@@ -54,7 +54,9 @@ public enum ComparisonPlot {
         let yMin = min(low, -1), yMax = 0.0
         let xMin = min(xs.first!, xs.last!), xMax = max(xs.first!, xs.last!)
         let plotW = width - left - right, plotH = height - top - bottom
-        func px(_ x: Double) -> Double { left + (x - xMin) / (xMax - xMin) * plotW }
+        // Thresholds can collapse to one double (|mean| ≫ sd): keep the axis finite.
+        let xSpan = xMax > xMin ? xMax - xMin : 1
+        func px(_ x: Double) -> Double { left + (x - xMin) / xSpan * plotW }
         func py(_ ly: Double) -> Double { top + (yMax - max(ly, yMin)) / (yMax - yMin) * plotH }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
@@ -82,7 +84,7 @@ public enum ComparisonPlot {
             d += step
         }
         for k in 0...5 {
-            let x = xMin + (xMax - xMin) * Double(k) / 5
+            let x = xMin + xSpan * Double(k) / 5
             s += "<line x1=\"\(f(px(x)))\" x2=\"\(f(px(x)))\" y1=\"\(f(top + plotH))\" y2=\"\(f(top + plotH + 5))\" stroke=\"#333\"/>\n"
             s += "<text x=\"\(f(px(x)))\" y=\"\(f(top + plotH + 20))\" text-anchor=\"middle\">\(label(x))</text>\n"
         }

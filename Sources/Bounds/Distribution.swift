@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Conventions (mirrored exactly by the fixture generator):
 /// - `upper`: P(X ≥ x); `lower`: P(X ≤ x); `twoSided`: P(|X − mean| ≥ d) = P(X ≥ mean + d) + P(X ≤ mean − d),
-///   with mean + d and mean − d formed in double precision.
+///   evaluated from d directly (see `twoSidedTail`), with mean the double n·p, λ, μ, 1/rate, a/2 + b/2.
 /// - Discrete laws round thresholds to the integer grid exactly: P(X ≥ x) = P(X ≥ ⌈x⌉); for the mean
 ///   of n binomial or Poisson variables, P(X̄ ≥ x) = P(S ≥ ⌈n·x⌉) with n·x taken exactly (fma).
 /// - Sample means: binomial(m, p) → S ~ Binomial(n·m, p); Poisson(λ) → S ~ Poisson(n·λ);
@@ -110,9 +110,67 @@ public indirect enum Distribution: Sendable, Equatable {
         case .upper: return upperTail(threshold)
         case .lower: return lowerTail(threshold)
         case .twoSided:
-            let m = mean
-            return min(1, upperTail(m + threshold) + lowerTail(m - threshold))
+            return min(1, twoSidedTail(threshold))
         }
+    }
+
+    /// P(|X − mean| ≥ d), d > 0, without rounding mean ± d where it matters: closed forms in d for
+    /// continuous laws; exact integer cut-offs ⌈mean + d⌉, ⌊mean − d⌋ (TwoSum) for discrete ones.
+    public func twoSidedTail(_ d: Double) -> Double {
+        let m = mean
+        switch self {
+        case .binomial(let n, let p):
+            let (hi, lo) = Self.integerCutoffs(1, m, d)
+            return Self.binomialAtLeast(hi, n: Double(n), p: p) + Self.binomialAtMost(lo, n: Double(n), p: p)
+        case .poisson(let lambda):
+            let (hi, lo) = Self.integerCutoffs(1, m, d)
+            return Self.poissonAtLeast(hi, lambda: lambda) + Self.poissonAtMost(lo, lambda: lambda)
+        case .normal(_, let sd):
+            return exp(ErrorFunction.logErfc((d / sd) * 0.70710678118654752440))
+        case .exponential(let rate):
+            let r = rate * d
+            return exp(-1 - r) + (r < 1 ? -expm1(-(1 - r)) : 0)
+        case .uniform(let a, let b):
+            return max(0, 1 - 2 * d / (b - a))
+        case .sampleMean(let base, let n):
+            let nd = Double(n)
+            switch base {
+            case .binomial(let trials, let p):
+                let (hi, lo) = Self.integerCutoffs(nd, m, d)
+                let total = nd * Double(trials)
+                return Self.binomialAtLeast(hi, n: total, p: p) + Self.binomialAtMost(lo, n: total, p: p)
+            case .poisson(let lambda):
+                let (hi, lo) = Self.integerCutoffs(nd, m, d)
+                return Self.poissonAtLeast(hi, lambda: nd * lambda) + Self.poissonAtMost(lo, lambda: nd * lambda)
+            case .normal(_, let sd):
+                return exp(ErrorFunction.logErfc((d / (sd / nd.squareRoot())) * 0.70710678118654752440))
+            case .exponential(let rate):
+                let r = rate * d
+                return IncompleteGamma.upper(a: nd, x: nd * (1 + r)) + (r < 1 ? IncompleteGamma.lower(a: nd, x: nd * (1 - r)) : 0)
+            case .uniform(let a, let b):
+                let h = nd * d / (b - a)
+                return IrwinHall.survival(n: n, x: nd / 2 + h) + IrwinHall.cdf(n: n, x: nd / 2 - h)
+            case .sampleMean:
+                return .nan
+            }
+        }
+    }
+
+    /// (⌈n·(m + d)⌉, ⌊n·(m − d)⌋) for the exact sums m ± d (TwoSum error terms e; a product n·s that
+    /// is an exact integer moves by one when e pushes past it).
+    static func integerCutoffs(_ n: Double, _ m: Double, _ d: Double) -> (Double, Double) {
+        func twoSum(_ a: Double, _ b: Double) -> (Double, Double) {
+            let s = a + b
+            let bb = s - a
+            return (s, (a - (s - bb)) + (b - bb))
+        }
+        let (sHi, eHi) = twoSum(m, d)
+        var hi = ceiling(n, sHi)
+        if eHi > 0 && fma(n, sHi, -hi) == 0 { hi += 1 }
+        let (sLo, eLo) = twoSum(m, -d)
+        var lo = floor(n, sLo)
+        if eLo < 0 && fma(n, sLo, -lo) == 0 { lo -= 1 }
+        return (hi, lo)
     }
 
     /// P(X ≥ x).

@@ -11,6 +11,7 @@ public enum ErrorFunction {
         if z.isNaN { return .nan }
         if z < 0 { return log(2 - exp(logErfc(-z))) }
         let s = z * z
+        if s.isInfinite { return -.infinity }
         let r = fma(z, z, -s)
         return IncompleteGamma.logUpper(a: 0.5, x: s) - (s >= 1.5 ? r : 0)
     }

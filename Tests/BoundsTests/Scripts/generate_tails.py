@@ -6,16 +6,16 @@ Writes ../Fixtures/tails.json with rows
 family: 0 binomial(a = trials, b = p), 1 poisson(a = lambda), 2 normal(a = mean, b = sd),
         3 exponential(a = rate), 4 uniform(a = lower, b = upper)
 n:      0 for the distribution itself, else the sample size of a sampleMean of it
-tail:   0 upper P(X >= threshold), 1 lower P(X <= threshold), 2 twoSided P(|X - mean| >= threshold)
+tail:   0 upper P(X >= threshold), 1 lower P(X <= threshold), 2 twoSided P(|X - mean| >= threshold), evaluated from the deviation directly
 
 References: scipy.stats (binom: Boost ibeta; norm: ndtr; expon; uniform); mpmath for binomial
 laws with >= 1e6 trials through the positive series I_x(a,b) = x^a y^b/(a B(a,b)) 2F1(a+b,1;a+1;x)
 on the tail side (Boost's ibeta was seen 1.5e-10 off there, e.g. n = 100035251, p = 1.2e-7), for Poisson and
 Gamma tails with parameters >= 1000 (scipy's gammainc/igam loses accuracy there, see
 generate_special_functions.py) and for Irwin-Hall (exact alternating sum at n + 0.75n + 330 digits).
-Double-precision intermediate steps (mean = n*p, mean + d, sd/sqrt(n), n*rate*x, n*(x-a)/(b-a))
-are reproduced exactly as the Swift code forms them; integer thresholds of discrete laws use
-exact rational ceil/floor of n*x.
+Double-precision intermediate steps (mean = n*p, sd/sqrt(n), n*rate*x, n*(x-a)/(b-a), rate*d,
+n*d/(b-a)) are reproduced exactly as the Swift code forms them; integer thresholds of discrete laws
+use exact rational ceil/floor of n*x and of n*(mean +- d).
 Run: python3 generate_tails.py   (about a minute)
 """
 import json, math, os
@@ -50,7 +50,7 @@ def gamma_pq(a, x):
 
 
 def irwin_hall_cdf(n, s):
-    """P(U_1 + ... + U_n <= s) exactly (s a double)."""
+    """P(U_1 + ... + U_n <= s) exactly (s a double or an mpf)."""
     if s <= 0:
         return 0.0
     if s >= n:
@@ -58,7 +58,7 @@ def irwin_hall_cdf(n, s):
     mp.mp.dps = int(0.75 * n) + 330
     sm = mp.mpf(s)
     total = mp.mpf(0)
-    for k in range(0, int(math.floor(s)) + 1):
+    for k in range(0, int(mp.floor(sm)) + 1):
         total += (-1) ** k * mp.binomial(n, k) * (sm - k) ** n
     return float(total / mp.factorial(n))
 
@@ -231,6 +231,30 @@ def lower(family, a, b, n, x):
     return irwin_hall_cdf(n, s)
 
 
+def two_sided(family, a, b, n, mean, d):
+    """P(|X - mean| >= d) from d directly (mean is the double the Swift code forms)."""
+    m = max(n, 1)
+    if family in (BINOMIAL, POISSON):
+        hi = Fraction(mean) + Fraction(d)   # exact mean + d; ceil/floor of m * (mean +- d) below
+        lo = Fraction(mean) - Fraction(d)
+        up, low = upper(family, a, b, n, hi), lower(family, a, b, n, lo)
+        return min(1.0, up + low)
+    if family == NORMAL:
+        sd = b if n == 0 else b / math.sqrt(float(n))
+        return float(special.erfc((d / sd) * math.sqrt(0.5)))
+    if family == EXPONENTIAL:
+        r = a * d
+        if n == 0:
+            return float(stats.expon.sf(1 + r)) + (float(stats.expon.cdf(1 - r)) if r < 1 else 0.0)
+        return gamma_pq(float(n), float(n) * (1 + r))[1] + (gamma_pq(float(n), float(n) * (1 - r))[0] if r < 1 else 0.0)
+    if n == 0:
+        return max(0.0, 1 - 2 * d / (b - a))
+    h = float(n) * d / (b - a)
+    s_hi, s_lo = float(n) / 2 + h, float(n) / 2 - h
+    up = 0.0 if s_hi >= n else irwin_hall_cdf(n, mp.mpf(n) - mp.mpf(s_hi))
+    return min(1.0, up + irwin_hall_cdf(n, s_lo))
+
+
 def random_distribution():
     family = int(rng.integers(0, 5))
     sample = 0 if rng.uniform() < 0.55 else int(log_uniform(1, 1e6))
@@ -272,10 +296,9 @@ def main():
             threshold = abs(z) * sd
             if not threshold > 0:
                 continue
-            up, lo = upper(family, a, b, n, mean + threshold), lower(family, a, b, n, mean - threshold)
-            if up is None or lo is None:
+            exact = two_sided(family, a, b, n, mean, threshold)
+            if exact is None:
                 continue
-            exact = min(1.0, up + lo)
         elif tail == UPPER:
             threshold = mean + z * sd
             exact = upper(family, a, b, n, threshold)
