@@ -9,7 +9,7 @@ struct DormandPrince {
     let metric: RiemannianMetric
     var rtol = 1e-11
     var atol = 1e-13
-    var maxSteps = 1_000_000
+    var maxSteps = 200_000
     var logShift = 0.0
 
     struct Trajectory {

@@ -92,36 +92,57 @@ struct GeodesicSolver {
         for i in 0..<d { v0[i] = (-3 * path[0][i] + 4 * path[1][i] - path[2][i]) / (2 * h) }
 
         if options.polish {
-            let integrator = DormandPrince(metric: metric, rtol: 1e-11, atol: 1e-13 * max(1, euclid), logShift: shift)
+            var integrator = DormandPrince(metric: metric, rtol: 1e-11, atol: 1e-13 * max(1, euclid), logShift: shift)
+            integrator.maxSteps = 20_000
             let shooting = Shooting(integrator: integrator)
             let tol = 1e-10 * max(1, euclid)
+            var accepted = false
             if let r = try? shooting.solve(from: a, to: b, guess: v0, tolerance: tol, isCancelled: isCancelled), r.converged,
                let tr = try? integrator.integrate(x0: a, v0: r.velocity, duration: 1, samples: n, isCancelled: isCancelled) {
-                // Accept the polished geodesic when it is the same local geodesic (not a jump to another one).
-                var dev = 0.0
-                for i in 0...n { for k in 0..<d { dev = max(dev, abs(tr.points[i][k] - path[i][k])) } }
                 let polishedLength = tr.length * lengthScale
-                if dev <= 0.05 * euclid + 1e-12 && polishedLength <= length * (1 + 1e-3) {
+                if sameGeodesic(tr.points, path, euclid) && polishedLength <= length * (1 + 1e-3) {
                     path = tr.points
                     path[n] = b
                     length = polishedLength
                     energy = 0.5 * length * length
                     v0 = r.velocity
                     polished = true
+                    accepted = true
                     shootingResidual = r.residual
+                }
+            }
+            if !accepted && d <= 32 {
+                // Single shooting is ill-conditioned here: multiple shooting on 4 segments.
+                let ms = MultipleShooting(integrator: integrator)
+                if let r = try? ms.solve(from: a, to: b, discrete: path, tolerance: tol, isCancelled: isCancelled), r.converged {
+                    let polishedLength = r.length * lengthScale
+                    if sameGeodesic(r.path, path, euclid) && polishedLength <= length * (1 + 1e-3) {
+                        path = r.path
+                        length = polishedLength
+                        energy = 0.5 * length * length
+                        v0 = r.initialVelocity
+                        polished = true
+                        shootingResidual = r.residual
+                        // Refine the log map by single shooting from the (now very close) velocity.
+                        if let s = try? shooting.solve(from: a, to: b, guess: v0, tolerance: tol, isCancelled: isCancelled),
+                           s.converged {
+                            v0 = s.velocity
+                            shootingResidual = s.residual
+                        }
+                    }
                 }
             }
             if isCancelled() { throw GeodesicsError.cancelled }
         }
         if !polished && n % 2 == 0 && n >= 8 {
-            // Richardson: L ≈ L_N + (L_N − L_{N/2})/3 (the midpoint-rule error is O(h²)).
+            // Richardson: L ≈ L_N + (L_N − L_{N/2})/15 (the two-point Gauss error is O(h⁴)).
             var coarse = DiscreteCurveEnergy(metric: metric, segments: n / 2, logShift: shift)
             var initial = [Double]()
             for i in stride(from: 0, through: n, by: 2) { initial += path[i] }
             let sol = try newton.solve(&coarse, initial: initial, tolerance: options.tolerance, isCancelled: isCancelled)
             iterations += sol.iterations
             let lc = coarse.segmentLengths(sol.nodes).reduce(0, +) * lengthScale
-            if sol.converged && lc.isFinite { length += (length - lc) / 3 }
+            if sol.converged && lc.isFinite { length += (length - lc) / 15 }
             converged = converged && sol.converged
         }
         let straight = straightLineCost(a, b, shift: shift)
@@ -130,6 +151,14 @@ struct GeodesicSolver {
                               residual: equationResidual(path), unique: alternatives.isEmpty,
                               alternatives: Array(alternatives), initialVelocity: v0, polished: polished,
                               shootingResidual: shootingResidual, starts: starts.count)
+    }
+
+    /// Two sampled curves are the same local geodesic when they stay within 5% of ‖b − a‖.
+    func sameGeodesic(_ p: [[Double]], _ q: [[Double]], _ euclid: Double) -> Bool {
+        guard p.count == q.count else { return false }
+        var dev = 0.0
+        for i in 0..<p.count { for k in 0..<p[i].count { dev = max(dev, abs(p[i][k] - q[i][k])) } }
+        return dev <= 0.05 * euclid + 1e-12
     }
 
     // MARK: - Starting curves

@@ -22,6 +22,7 @@ struct Shooting {
                isCancelled: () -> Bool) throws -> Result {
         let d = a.count
         var v = guess
+        var integrator = self.integrator
         func endpoint(_ v: [Double]) throws -> ([Double], [Double]) {
             let tr = try integrator.integrate(x0: a, v0: v, duration: 1, samples: 1, isCancelled: isCancelled)
             var f = tr.points[tr.points.count - 1]
@@ -31,6 +32,8 @@ struct Shooting {
         func norm(_ f: [Double]) -> Double { f.reduce(0) { max($0, abs($1)) } }
         var (f, steps) = try endpoint(v)
         var fn = norm(f)
+        // Trial velocities far off the geodesic can need vastly more steps: cap them.
+        integrator.maxSteps = min(integrator.maxSteps, max(1000, 10 * steps.count))
         var iterations = 0
         while fn > tolerance && iterations < maxIterations {
             if isCancelled() { throw GeodesicsError.cancelled }
