@@ -98,6 +98,9 @@ public struct S2RegionCoverer: Sendable {
         init(options: Options, region: R, interior: Bool, budget: Int, isCancelled: @escaping () -> Bool) {
             self.options = options; self.region = region; self.interior = interior
             self.budget = budget; self.isCancelled = isCancelled
+            pool.reserveCapacity(64)
+            heap.reserveCapacity(32)
+            result.reserveCapacity(Swift.min(options.maxCells, 1024) + 8)
         }
 
         var maxChildrenShift: Int { 2 * options.levelMod }
