@@ -62,6 +62,19 @@ import Testing
         #expect(try h.post("/v1/s2/cells", raw: "{\"points\": [").status == 400)
     }
 
+    /// The documented maximum of 100,000 points passes; one more is 413 naming `points`.
+    @Test func batchLimit() throws {
+        let h = try ServiceHarness()
+        let pts = (0..<100_000).map { k in "{\"lat\":\(Double(k % 180) - 89.5),\"lng\":\(Double(k % 360) - 179.5)}" }
+        let ok = try h.post("/v1/s2/cells", raw: "{\"level\":10,\"points\":[" + pts.joined(separator: ",") + "]}",
+                            headers: ["Content-Type": "application/json"])
+        #expect(ok.status == 200)
+        #expect((try ok.json()["cells"] as? [Any])?.count == 100_000)
+        let over = try h.post("/v1/s2/cells", raw: "{\"points\":[" + (pts + ["{\"lat\":0,\"lng\":0}"]).joined(separator: ",") + "]}",
+                              headers: ["Content-Type": "application/json"])
+        #expect(over.status == 413 && over.problemFields() == ["points"])
+    }
+
     nonisolated(unsafe) static let porto: [String: Any] = ["rect": ["lo": ["lat": -30.24, "lng": -51.26], "hi": ["lat": -30.00, "lng": -51.05]]]
 
     @Test func coverings() throws {
