@@ -51,6 +51,7 @@ let package = Package(
         .executableTarget(name: "HTTPParserFuzzer", dependencies: ["HTTPServer"], path: "Fuzz/HTTPParserFuzzer"),
 
         // Benchmarks built as part of the package (release builds by their run scripts).
+        .executableTarget(name: "PrimesBenchmark", dependencies: ["Primes"], path: "Benchmarks/primes", exclude: ["reference", "README.md", "RESULTS.md", "run.sh"]),
         .executableTarget(name: "SimilarityBenchmark", dependencies: ["SecureSimilarity"], path: "Benchmarks/similarity", exclude: ["README.md", "run.sh"]),
 
         // Raw-socket client and a launcher for the real executable, shared by the test targets.
