@@ -43,6 +43,13 @@ final class SimilarityEncoders: @unchecked Sendable {
         self.wordVectorsPath = wordVectorsPath
     }
 
+    /// Overwrites plaintext inputs with zeros once a party holds them (best effort: copies the
+    /// HTTP layer made of the request body are out of reach).
+    static func wipe(_ vectors: inout [[Double]]) {
+        for i in vectors.indices { vectors[i].withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+        vectors = []
+    }
+
     static func directDescriptor(dimension: Int) -> EncoderDescriptor {
         EncoderDescriptor(name: "vectors", dimension: dimension, fingerprint: "direct")
     }

@@ -93,8 +93,21 @@ final class SimilarityPeerClient: Sendable {
         return try result.get()
     }
 
-    /// One call from a handler thread: waits at most `timeout` (plus a second of slack).
+    /// One call from a handler or driver thread: waits at most `timeout` (plus a second of slack).
+    /// Plain `http://` peers go through the socket client, `https://` through URLSession.
     func postBlocking(_ url: URL, body: [UInt8]) throws(SimilarityError) -> Reply {
+        if url.scheme == "http" {
+            let response: SimilaritySocketClient.Response
+            do {
+                response = try SimilaritySocketClient.post(url, body: body, contentType: "application/octet-stream", timeout: timeout, maxReplyBytes: maxReplyBytes)
+            } catch {
+                throw .transport(field: "peer", message: "the peer at \(url.host ?? "?"):\(url.port ?? 80) could not be reached: \(error.message)")
+            }
+            guard (200..<300).contains(response.status) else {
+                throw .transport(field: "peer", message: Self.describeRefusal(status: response.status, body: response.body))
+            }
+            return Reply(status: response.status, body: response.body)
+        }
         let box = ResultBox()
         let done = DispatchSemaphore(value: 0)
         let task = session.dataTask(with: request(url, body)) { [self] data, response, error in

@@ -131,7 +131,9 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
         let fractionBits = request.fractionBits ?? FixedPoint.defaultFractionBits
         guard FixedPoint.fractionBitsRange.contains(fractionBits) else { throw APIError.invalid("fractionBits", "must be between 8 and 30") }
         if let label = request.label, label.utf8.count > 200 { throw APIError.invalid("label", "must be at most 200 bytes") }
-        let (vectors, descriptor) = try encoders.inputs(vectors: request.vectors, sentences: request.sentences, encoder: request.encoder)
+        var (vectors, descriptor) = try encoders.inputs(vectors: request.vectors, sentences: request.sentences, encoder: request.encoder)
+        let count = vectors.count
+        defer { SimilarityEncoders.wipe(&vectors) }
         let sid = SessionID.random()
         let party = try SimilarityParty(role: .responder, sessionID: sid,
                                         parameters: parameters(dimension: descriptor.dimension, fractionBits: fractionBits, descriptor: descriptor),
@@ -139,7 +141,7 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
         let now = Date()
         let record = SimilaritySessionRecord(
             id: sid.hex, sid: sid, role: .initiator, peer: peer, peerName: request.peer, label: request.label,
-            encoder: descriptor, fractionBits: fractionBits, initiatorCount: vectors.count,
+            encoder: descriptor, fractionBits: fractionBits, initiatorCount: count,
             createdAt: now, expiresAt: now.addingTimeInterval(limits.ttl), state: .invited)
         record.party = party
         if let peer {
@@ -217,7 +219,8 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
         let state = r.currentState
         guard state == expected else { throw APIError.conflict("session \(id) is \(state.rawValue), not \(expected.rawValue)") }
         let spec = request.encoder ?? (r.encoder.name == "vectors" ? nil : SimilarityEncoderSpec(name: r.encoder.name, dimension: r.encoder.dimension))
-        let (vectors, descriptor) = try encoders.inputs(vectors: request.vectors, sentences: request.sentences, encoder: spec)
+        var (vectors, descriptor) = try encoders.inputs(vectors: request.vectors, sentences: request.sentences, encoder: spec)
+        defer { SimilarityEncoders.wipe(&vectors) }
         let field = request.vectors != nil ? "vectors" : "sentences"
         guard vectors.count * r.initiatorCount <= limits.maxProducts else {
             throw APIError.invalid(field, "\(r.initiatorCount)×\(vectors.count) products exceed this instance's limit of \(limits.maxProducts)")
@@ -231,7 +234,7 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
             party.abandon(.cancelled(field: "session", message: "busy"))
             throw APIError.unavailable("\(limits.maxRunning) similarity sessions are already running; try again shortly", retryAfter: 5)
         }
-        guard r.start(from: expected, responderCount: vectors.count) else {
+        guard r.start(from: expected, responderCount: party.count) else {
             party.abandon(.cancelled(field: "session", message: "not startable"))
             throw APIError.conflict("session \(id) is \(r.currentState.rawValue), not \(expected.rawValue)")
         }

@@ -1,0 +1,198 @@
+import Foundation
+import Glibc
+
+/// A minimal blocking HTTP/1.1 client on POSIX sockets for the peer calls over plain `http://`
+/// (one connection per request, `Connection: close`), because URLSession on Linux moves large
+/// request bodies slowly (hundreds of milliseconds per megabyte). Every step — name lookup aside —
+/// is bounded by one deadline: non-blocking connect polled until it, then socket send/receive
+/// timeouts set to what is left. `https://` peers go through URLSession. All socket calls of the
+/// Service layer are fenced into this file.
+enum SimilaritySocketClient {
+    struct Failure: Error {
+        let message: String
+    }
+
+    struct Response {
+        var status: Int
+        var body: [UInt8]
+    }
+
+    /// POSTs `body` to `url` (http only) and returns the status and body.
+    static func post(_ url: URL, body: [UInt8], contentType: String, timeout: Double, maxReplyBytes: Int) throws(Failure) -> Response {
+        guard let host = url.host else { throw Failure(message: "the peer URL has no host") }
+        let port = url.port ?? 80
+        let deadline = Date().addingTimeInterval(timeout)
+        let fd = try connect(host: host, port: port, deadline: deadline)
+        defer { close(fd) }
+        var path = url.path.isEmpty ? "/" : url.path
+        if let q = url.query { path += "?" + q }
+        let hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let head = "POST \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nContent-Type: \(contentType)\r\nAccept: \(contentType)\r\n"
+            + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        try send(fd, Array(head.utf8), deadline: deadline)
+        try send(fd, body, deadline: deadline)
+        return try readResponse(fd, deadline: deadline, maxBytes: maxReplyBytes)
+    }
+
+    private static func remaining(_ deadline: Date) throws(Failure) -> Double {
+        let left = deadline.timeIntervalSinceNow
+        guard left > 0 else { throw Failure(message: "no answer within the peer timeout") }
+        return left
+    }
+
+    private static func setTimeouts(_ fd: Int32, _ seconds: Double) {
+        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    private static func connect(host: String, port: Int, deadline: Date) throws(Failure) -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let first = list else { throw Failure(message: "cannot resolve \(host): \(String(cString: gai_strerror(rc)))") }
+        defer { freeaddrinfo(list) }
+        var lastError = "no address"
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let ai = cursor {
+            cursor = ai.pointee.ai_next
+            let fd = socket(ai.pointee.ai_family, ai.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), ai.pointee.ai_protocol)
+            if fd < 0 { continue }
+            let flags = fcntl(fd, F_GETFL, 0)
+            _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+            var ok = Glibc.connect(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0
+            if !ok && errno == EINPROGRESS {
+                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                let ms = Int32(max(1, min(Double(Int32.max), deadline.timeIntervalSinceNow * 1000)))
+                if poll(&p, 1, ms) == 1 {
+                    var err: Int32 = 0
+                    var len = socklen_t(MemoryLayout<Int32>.size)
+                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)
+                    ok = err == 0
+                    if !ok { lastError = String(cString: strerror(err)) }
+                } else {
+                    lastError = "connect timed out"
+                }
+            } else if !ok {
+                lastError = String(cString: strerror(errno))
+            }
+            if ok {
+                _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
+                var one: Int32 = 1
+                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                return fd
+            }
+            close(fd)
+        }
+        throw Failure(message: "cannot connect to \(host):\(port): \(lastError)")
+    }
+
+    private static func send(_ fd: Int32, _ bytes: [UInt8], deadline: Date) throws(Failure) {
+        var offset = 0
+        while offset < bytes.count {
+            setTimeouts(fd, try remaining(deadline))
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { continue }
+                throw Failure(message: "sending to the peer failed: \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+    }
+
+    private static func readResponse(_ fd: Int32, deadline: Date, maxBytes: Int) throws(Failure) -> Response {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        var headEnd: Int?
+        var status = 0
+        var contentLength: Int?
+        var chunked = false
+        func fill() throws(Failure) -> Bool {
+            setTimeouts(fd, try remaining(deadline))
+            while true {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n > 0 {
+                    data.append(contentsOf: buffer[0..<n])
+                    guard data.count <= maxBytes + 65536 else { throw Failure(message: "the peer's reply exceeds \(maxBytes) bytes") }
+                    return true
+                }
+                if n == 0 { return false }
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure(message: "no answer within the peer timeout") }
+                throw Failure(message: "reading from the peer failed: \(String(cString: strerror(errno)))")
+            }
+        }
+        while headEnd == nil {
+            guard try fill() else { throw Failure(message: "the peer closed the connection without an answer") }
+            if let r = find([13, 10, 13, 10], in: data) {
+                headEnd = r + 4
+                let head = String(decoding: data[0..<r], as: UTF8.self)
+                let lines = head.components(separatedBy: "\r\n")
+                let parts = lines[0].split(separator: " ")
+                guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let code = Int(parts[1]) else {
+                    throw Failure(message: "the peer did not answer in HTTP/1.1")
+                }
+                status = code
+                for line in lines.dropFirst() {
+                    guard let colon = line.firstIndex(of: ":") else { continue }
+                    let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+                    let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    if name == "content-length" { contentLength = Int(value) }
+                    if name == "transfer-encoding" && value.lowercased().contains("chunked") { chunked = true }
+                }
+                if status == 100 {   // interim response: drop it and read the real head
+                    data.removeFirst(r + 4)
+                    headEnd = nil
+                    contentLength = nil
+                    chunked = false
+                }
+            }
+        }
+        let start = headEnd!
+        if let length = contentLength {
+            guard length <= maxBytes else { throw Failure(message: "the peer's reply of \(length) bytes exceeds \(maxBytes)") }
+            while data.count - start < length {
+                guard try fill() else { throw Failure(message: "the peer closed the connection mid-answer") }
+            }
+            return Response(status: status, body: Array(data[start..<(start + length)]))
+        }
+        if chunked {
+            var body: [UInt8] = []
+            var cursor = start
+            while true {
+                var lineEnd = find([13, 10], in: data, from: cursor)
+                while lineEnd == nil {
+                    guard try fill() else { throw Failure(message: "the peer closed the connection mid-answer") }
+                    lineEnd = find([13, 10], in: data, from: cursor)
+                }
+                let sizeText = String(decoding: data[cursor..<lineEnd!], as: UTF8.self).split(separator: ";")[0]
+                guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
+                    throw Failure(message: "the peer sent a malformed chunked answer")
+                }
+                cursor = lineEnd! + 2
+                if size == 0 { return Response(status: status, body: body) }
+                guard body.count + size <= maxBytes else { throw Failure(message: "the peer's reply exceeds \(maxBytes) bytes") }
+                while data.count < cursor + size + 2 {
+                    guard try fill() else { throw Failure(message: "the peer closed the connection mid-answer") }
+                }
+                body += data[cursor..<(cursor + size)]
+                cursor += size + 2
+            }
+        }
+        while try fill() {}
+        return Response(status: status, body: Array(data[start...]))
+    }
+
+    private static func find(_ needle: [UInt8], in data: [UInt8], from: Int = 0) -> Int? {
+        guard data.count >= needle.count, from <= data.count - needle.count else { return nil }
+        var i = from
+        while i <= data.count - needle.count {
+            if data[i] == needle[0] && Array(data[i..<(i + needle.count)]) == needle { return i }
+            i += 1
+        }
+        return nil
+    }
+}
