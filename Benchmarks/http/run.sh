@@ -97,6 +97,11 @@ start_server() {
 # Peak resident set size in KiB of the running server.
 peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status"; }
 
+# CPU time (user + system) the server has used so far, in clock ticks. The comm field may hold spaces,
+# so count fields after the closing parenthesis: utime and stime are fields 14 and 15 of /proc/PID/stat.
+cpu_ticks() { sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{ print $12 + $13 }'; }
+CLK_TCK="$(getconf CLK_TCK)"
+
 stop_server() {
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     local i
@@ -117,27 +122,33 @@ to_us() {
     }'
 }
 
-# run_one NAME ROUND: one measured run; appends "name round rps p50us p99us rsskib errors" to $WORK/rows.
+# run_one NAME ROUND: one measured run; appends "name round rps p50us p99us rsskib errors cpu_us_per_request"
+# to $WORK/rows. CPU per request (server CPU time during the measured run / requests completed) is the figure
+# least disturbed by other load on a shared machine.
 run_one() {
-    local name="$1" round="$2" port out rps p50 p99 rss errors
+    local name="$1" round="$2" port out rps p50 p99 rss errors cpu0 cpu1 requests cpureq
     port="$(free_port)"
     start_server "$name" "$port"
     if [[ "$WARMUP" != "0" ]]; then
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$port/healthz" >/dev/null
     fi
+    cpu0="$(cpu_ticks)"
     out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/healthz")"
+    cpu1="$(cpu_ticks)"
     rss="$(peak_rss_kib)"
     stop_server
     echo "$out" >"$WORK/wrk-$name-$round.txt"
     rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
     p50="$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
     p99="$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+    requests="$(awk '/requests in/ { print $1 }' <<<"$out")"
+    cpureq="$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.2f", (b - a) / hz * 1e6 / n }')"
     errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
-    printf '%-12s round %d  %10.0f req/s   p50 %8.1f us   p99 %8.1f us   peak RSS %6.1f MiB   errors %s\n' \
-        "$name" "$round" "$rps" "$p50" "$p99" "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" "$errors"
-    echo "$name $round $rps $p50 $p99 $rss $errors" >>"$WORK/rows"
+    printf '%-12s round %d  %8.0f req/s   p50 %8.1f us   p99 %8.1f us   peak RSS %6.1f MiB   CPU %6.2f us/req   errors %s\n' \
+        "$name" "$round" "$rps" "$p50" "$p99" "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" "$cpureq" "$errors"
+    echo "$name $round $rps $p50 $p99 $rss $errors $cpureq" >>"$WORK/rows"
     if [[ -n "${RESULTS_TSV:-}" ]]; then
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$name" "$round" "$rps" "$p50" "$p99" "$rss" "$errors" >>"$RESULTS_TSV"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$name" "$round" "$rps" "$p50" "$p99" "$rss" "$errors" "$cpureq" >>"$RESULTS_TSV"
     fi
 }
 
@@ -164,7 +175,7 @@ function median(arr, n,    i, j, t) {
 }
 {
     k = $1; n[k]++
-    rps[k, n[k]] = $3; p50[k, n[k]] = $4; p99[k, n[k]] = $5
+    rps[k, n[k]] = $3; p50[k, n[k]] = $4; p99[k, n[k]] = $5; cpu[k, n[k]] = $8
     if ($6 > rss[k]) rss[k] = $6
     err[k] += $7
 }
@@ -175,15 +186,16 @@ END {
         for (i = 1; i <= m; i++) { a[i] = rps[k, i] } ; R[k] = median(a, m)
         for (i = 1; i <= m; i++) { a[i] = p50[k, i] } ; P50[k] = median(a, m)
         for (i = 1; i <= m; i++) { a[i] = p99[k, i] } ; P99[k] = median(a, m)
+        for (i = 1; i <= m; i++) { a[i] = cpu[k, i] } ; CPU[k] = median(a, m)
     }
-    printf "| server (median of %d rounds) | req/s | p50 | p99 | peak RSS | errors |\n", n["incognita"]
-    printf "|---|---:|---:|---:|---:|---:|\n"
+    printf "| server (median of %d rounds) | req/s | p50 | p99 | peak RSS | server CPU per request | errors |\n", n["incognita"]
+    printf "|---|---:|---:|---:|---:|---:|---:|\n"
     for (s = 1; s <= 2; s++) {
         k = names[s]
-        printf "| %s | %.0f | %.0f µs | %.0f µs | %.1f MiB | %d |\n", (k == "incognita" ? "incognita (--access-log false)" : "Hummingbird 2.28.1"), R[k], P50[k], P99[k], rss[k] / 1024, err[k]
+        printf "| %s | %.0f | %.0f µs | %.0f µs | %.1f MiB | %.1f µs | %d |\n", (k == "incognita" ? "incognita (--access-log false)" : "Hummingbird 2.28.1"), R[k], P50[k], P99[k], rss[k] / 1024, CPU[k], err[k]
     }
     ratio = R["hummingbird"] > 0 ? R["incognita"] / R["hummingbird"] : 0
-    printf "| ratio incognita/hummingbird | %.2f× | %.2f× | %.2f× | %.2f× | |\n", ratio, P50["incognita"] / P50["hummingbird"], P99["incognita"] / P99["hummingbird"], rss["incognita"] / rss["hummingbird"]
+    printf "| ratio incognita/hummingbird | %.2f× | %.2f× | %.2f× | %.2f× | %.2f× | |\n", ratio, P50["incognita"] / P50["hummingbird"], P99["incognita"] / P99["hummingbird"], rss["incognita"] / rss["hummingbird"], CPU["incognita"] / CPU["hummingbird"]
     printf "\n"
     ok_t = ratio >= target; ok_p = P99["incognita"] <= P99["hummingbird"]
     printf "throughput ratio %.2f× (target >= %.1f×): %s\n", ratio, target, ok_t ? "met" : "NOT met"
