@@ -158,6 +158,10 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
     }
 
     public var capBound: S2Cap { rectBound.capBound }
+    /// The reference's index-based bound when the polygon lies inside one face, else the cap's.
+    public func cellUnionBound() -> [S2CellId] {
+        S2PolygonIndexBound.cellUnionBound(self) ?? capBound.cellUnionBound()
+    }
 
     /// Cells that together contain edge e. Cells are convex (bounded by four great circles), so the
     /// smallest cell containing both endpoints contains the whole geodesic edge; it is used when both

@@ -4,6 +4,8 @@ import Testing
 
 /// Polygons from GeoJSON-style rings ([lng, lat], either orientation, with holes) against the
 /// reference: normalised loop bounds and point containment exactly; coverings compared cell by cell.
+/// Polygons inside one face start from the reference's index-based bound and match exactly; polygons
+/// spanning faces start from the cap bound and may differ in a few cells (still valid coverings).
 @Suite struct S2PolygonReferenceTests {
     nonisolated(unsafe) static let cases = Fixtures.load("polygons.json")["cases"] as! [[String: Any]]
 
@@ -70,6 +72,6 @@ import Testing
         print("S2 polygon coverings identical to the reference: \(exact) of \(total)")
         #expect(bad.isEmpty, "\(bad.prefix(8))")
         #expect(total >= 200)
-        #expect(exact * 10 >= total * 9, "fewer than 90% identical")
+        #expect(exact * 100 >= total * 98, "fewer than 98% identical")   // 236 of 236 at the time of writing
     }
 }
