@@ -272,11 +272,13 @@ def star(rng, lat, lng, r, n, lo, hi):
 def gen_polygons():
     rng = random.Random(99)
     cases = []
-    for k in range(60):
+    for k in range(90):
         lat, lng = rand_center(rng)
         lat = max(-80.0, min(80.0, lat))
         r = 10 ** rng.uniform(-3.5, 1.2)
-        rings = [star(rng, lat, lng, r, rng.randint(3, 40), 0.6, 1.0)]
+        # The last 30 polygons have many vertices, so the reference's shape index subdivides.
+        n = rng.randint(3, 40) if k < 60 else rng.choice([60, 150, 300])
+        rings = [star(rng, lat, lng, r, n, 0.6, 1.0)]
         if rng.random() < 0.4:
             rings.append(star(rng, lat, lng, r, rng.randint(3, 12), 0.1, 0.3))   # hole
         if rng.random() < 0.2:  # a second shell (MultiPolygon)
