@@ -25,6 +25,22 @@ enum PeerMessageFuzz {
         return out
     }
 
+    /// The parties after 0…6 steps of one real session (value types: every run copies them, so
+    /// each input costs one `receive`, not a whole session).
+    static let snapshots: [(initiator: SimilarityParty, responder: SimilarityParty, toResponder: Bool)] = {
+        var (initiator, responder) = parties()
+        var out: [(SimilarityParty, SimilarityParty, Bool)] = []
+        var message: [UInt8]? = try! initiator.start()
+        var toResponder = true
+        for _ in 0..<7 {
+            out.append((initiator, responder, toResponder))
+            guard let m = message else { break }
+            message = toResponder ? try! responder.receive(m) : try! initiator.receive(m)
+            toResponder.toggle()
+        }
+        return out
+    }()
+
     static func parties() -> (SimilarityParty, SimilarityParty) {
         (try! SimilarityParty(role: .initiator, sessionID: sessionID, parameters: parameters, vectors: initiatorVectors, limits: limits),
          try! SimilarityParty(role: .responder, sessionID: sessionID, parameters: parameters, vectors: responderVectors, limits: limits))
@@ -58,30 +74,27 @@ enum PeerMessageFuzz {
             var channel = try! SealedChannel(identity: bob, peerPublicKey: alice.publicKey, sessionID: sessionID)
             if let plain = try? channel.open(bytes) {
                 precondition(channel.receiveSequence == 1, "an opened message advances the sequence")
-                var (_, responder) = parties()
+                var responder = snapshots[0].responder
                 feed(&responder, plain)
                 precondition((try? channel.open(bytes)) == nil, "a replay must be refused")
             } else {
                 precondition(channel.receiveSequence == 0, "a refused message leaves the channel untouched")
             }
         case 1:
-            var (_, responder) = parties()
+            var responder = snapshots[0].responder
             feed(&responder, bytes)
         case 2:
-            var (initiator, _) = parties()
-            _ = try! initiator.start()
+            var initiator = snapshots[0].initiator
             feed(&initiator, bytes)
         default:
-            var (initiator, responder) = parties()
-            let steps = Int(selector >> 2) % 7
-            var message: [UInt8]? = try! initiator.start()
-            var toResponder = true
-            for _ in 0..<steps {
-                guard let m = message else { break }
-                message = toResponder ? try! responder.receive(m) : try! initiator.receive(m)
-                toResponder.toggle()
+            let snapshot = snapshots[min(Int(selector >> 2) % 7, snapshots.count - 1)]
+            if snapshot.toResponder {
+                var responder = snapshot.responder
+                feed(&responder, bytes)
+            } else {
+                var initiator = snapshot.initiator
+                feed(&initiator, bytes)
             }
-            if toResponder { feed(&responder, bytes) } else { feed(&initiator, bytes) }
         }
     }
 
