@@ -168,6 +168,18 @@ import TestSupport
         #expect(r.status == 422 && r.problemFields() == ["vectors"])
     }
 
+    @Test func pendingSessionsExpire() throws {
+        let h = try ServiceHarness(configure: { $0.sessionTTL = 1 })
+        let id = try #require(try h.post("/v1/similarity/sessions", json: ["peer": "loopback", "vectors": [[1, 0]]]).json()["id"] as? String)
+        let doc = try Self.wait(h, id)
+        #expect(doc["state"] as? String == "expired")
+        #expect(try h.post("/v1/similarity/sessions/\(id)/accept", json: ["vectors": [[1, 0]]]).status == 409)
+        // Forgotten one TTL after expiry.
+        let deadline = Date().addingTimeInterval(5)
+        while try h.get("/v1/similarity/sessions/\(id)").status != 404 && Date() < deadline { usleep(50_000) }
+        #expect(try h.get("/v1/similarity/sessions/\(id)").status == 404)
+    }
+
     @Test func sessionsPerHourPerPeerAreLimited() throws {
         let h = try ServiceHarness(configure: { $0.similaritySessionsPerHour = 2 })
         for _ in 0..<2 { #expect(try h.post("/v1/similarity/sessions", json: ["peer": "loopback", "vectors": [[1, 0]]]).status == 201) }
