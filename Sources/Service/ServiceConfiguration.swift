@@ -12,6 +12,8 @@ public struct ServiceConfiguration: Sendable {
     public var maxConcurrentJobs: Int = 2
     /// Jobs that may wait; past it a new job is refused with 503.
     public var maxQueuedJobs: Int = 64
+    /// Seconds between checkpoints of resumable jobs (Lucas–Lehmer); at most 30 by design.
+    public var checkpointSeconds: Double = 20
     /// Similarity sessions: bearer token for this organisation's users (nil: no token required).
     public var apiToken: String?
     /// Similarity sessions: peers by name, each "URL,publicKey".

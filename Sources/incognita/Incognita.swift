@@ -30,6 +30,7 @@ struct Incognita: ParsableCommand {
     @Option(help: "Data directory for checkpoints, caches, job records and keys (INCOGNITA_DATA_DIR).") var dataDir: String?
     @Option(help: "JSON access log on stdout: true or false (INCOGNITA_ACCESS_LOG).") var accessLog: Bool?
     @Option(help: "Jobs running at once (INCOGNITA_MAX_JOBS).") var maxJobs: Int?
+    @Option(help: "Seconds between checkpoints of resumable jobs, 0.1–30 (INCOGNITA_CHECKPOINT_SECONDS).") var checkpointSeconds: Double?
     @Option(help: "Bearer token required on the similarity endpoints (INCOGNITA_API_TOKEN).") var apiToken: String?
     @Option(parsing: .singleValue, help: "A similarity peer as NAME=URL,PUBLICKEY; repeatable (INCOGNITA_PEERS, ';'-separated).") var peer: [String] = []
     @Option(help: "This instance's URL as its peers reach it (INCOGNITA_PUBLIC_URL).") var publicURL: String?
@@ -69,6 +70,7 @@ struct Incognita: ParsableCommand {
         if let v = try pick(dataDir, "INCOGNITA_DATA_DIR", { $0 }) { c.dataDirectory = v }
         if let v = try pick(accessLog, "INCOGNITA_ACCESS_LOG", { Bool($0.lowercased()) }) { c.accessLog = v }
         if let v = try pick(maxJobs, "INCOGNITA_MAX_JOBS", { Int($0) }) { c.maxConcurrentJobs = v }
+        if let v = try pick(checkpointSeconds, "INCOGNITA_CHECKPOINT_SECONDS", { Double($0) }) { c.checkpointSeconds = v }
         c.apiToken = try pick(apiToken, "INCOGNITA_API_TOKEN") { $0 }
         c.publicURL = try pick(publicURL, "INCOGNITA_PUBLIC_URL") { $0 }
         if let v = try pick(sessionTTL, "INCOGNITA_SESSION_TTL", { Double($0) }) { c.sessionTTL = v }
@@ -130,6 +132,7 @@ struct Incognita: ParsableCommand {
                           ("write-timeout", c.server.writeTimeout), ("shutdown-grace", c.server.shutdownGracePeriod)] {
             guard t > 0, t.isFinite else { throw ValidationError("\(name) must be a positive number of seconds") }
         }
+        guard c.checkpointSeconds >= 0.1, c.checkpointSeconds <= 30 else { throw ValidationError("checkpoint-seconds must be 0.1–30") }
         guard c.sessionTTL >= 10, c.sessionTTL <= 7 * 86400 else { throw ValidationError("session-ttl must be 10 s to 7 days") }
         guard c.similarityPeerTimeout > 0, c.similarityPeerTimeout <= 600 else { throw ValidationError("peer-timeout must be a positive number of seconds, at most 600") }
         guard (1...8192).contains(c.similarityMaxDimension) else { throw ValidationError("similarity-max-dimension must be 1–8192") }

@@ -145,3 +145,71 @@ import TestSupport
         return p.terminationStatus
     }
 }
+
+/// SIGKILL in the middle of a Lucas–Lehmer job, then a restart on the same data directory:
+/// the job resumes from its checkpoint and gives the same Res64 as an uninterrupted run.
+@Suite(.serialized) struct CrashResumeTests {
+    @Test func lucasLehmerResumesAfterSIGKILLWithTheSameResidue() throws {
+        let exponent = 50021 // prime, not a Mersenne exponent: a job (> 20,000) of a few seconds
+        let body = "{\"exponent\":\(exponent)}"
+        func submit(_ port: Int) throws -> String {
+            let c = try RawHTTPClient(port: port, timeout: 10)
+            try c.send("POST /v1/primes/lucas-lehmer HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            let r = try c.readResponse()
+            #expect(r.status == 202)
+            let doc = try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any]
+            return doc?["id"] as? String ?? ""
+        }
+        func job(_ port: Int, _ id: String) throws -> [String: Any] {
+            let c = try RawHTTPClient(port: port, timeout: 10)
+            try c.send("GET /v1/jobs/\(id) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            return (try JSONSerialization.jsonObject(with: Data(try c.readResponse().body)) as? [String: Any]) ?? [:]
+        }
+        func waitForResult(_ port: Int, _ id: String, timeout: Double = 120) throws -> [String: Any] {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                let doc = try job(port, id)
+                if doc["status"] as? String == "succeeded" { return doc["result"] as? [String: Any] ?? [:] }
+                #expect(doc["status"] as? String != "failed", "job failed: \(doc)")
+                usleep(100_000)
+            }
+            throw RawHTTPClient.Failure(description: "job \(id) did not finish")
+        }
+
+        // The reference: an uninterrupted run.
+        let reference: String
+        do {
+            let server = try ServerProcess(arguments: ["--access-log", "false"])
+            reference = try waitForResult(server.port, try submit(server.port))["residue64"] as? String ?? ""
+            server.stop()
+        }
+        #expect(reference.count == 16)
+
+        // Interrupted: checkpoints every 0.2 s, SIGKILL once some progress was checkpointed.
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("incognita-ll-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let first = try ServerProcess(arguments: ["--access-log", "false", "--checkpoint-seconds", "0.2"], dataDirectory: data)
+        let id = try submit(first.port)
+        var killedAt = 0
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let doc = try job(first.port, id)
+            let done = (doc["progress"] as? [String: Any])?["done"] as? Int ?? 0
+            let checkpoint = data.appendingPathComponent("jobs/\(id).checkpoint")
+            if done > exponent / 5 && FileManager.default.fileExists(atPath: checkpoint.path) { killedAt = done; break }
+            usleep(50_000)
+        }
+        #expect(killedAt > 0, "the job made checkpointed progress before the kill")
+        first.signal(SIGKILL)
+        _ = first.waitForExit()
+
+        let second = try ServerProcess(arguments: ["--access-log", "false", "--checkpoint-seconds", "0.2"], dataDirectory: data)
+        #expect(second.log.contains("job resumed"))
+        let resumedAt = (try job(second.port, id)["progress"] as? [String: Any])?["done"] as? Int ?? 0
+        #expect(resumedAt > 0, "progress starts from the checkpoint, not from zero")
+        let result = try waitForResult(second.port, id)
+        #expect(result["residue64"] as? String == reference, "same Res64 as the uninterrupted run")
+        #expect(result["isPrime"] as? Bool == false)
+        second.stop()
+    }
+}

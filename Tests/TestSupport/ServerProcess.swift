@@ -7,6 +7,8 @@ public final class ServerProcess: @unchecked Sendable {
     public let process = Process()
     public let port: Int
     public let dataDirectory: URL
+    /// A directory the caller passed in is the caller's to remove.
+    private let ownsDataDirectory: Bool
     public let output = Pipe()
     private var collected = Data()
     private let lock = NSLock()
@@ -24,6 +26,7 @@ public final class ServerProcess: @unchecked Sendable {
     public init(arguments: [String] = [], environment: [String: String] = [:], dataDirectory: URL? = nil) throws {
         port = try ServerProcess.freePort()
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("incognita-test-\(UUID().uuidString)")
+        ownsDataDirectory = dataDirectory == nil
         process.executableURL = ServerProcess.executable
         process.arguments = ["--host", "127.0.0.1", "--port", String(port), "--data-dir", self.dataDirectory.path] + arguments
         var env = ProcessInfo.processInfo.environment
@@ -75,7 +78,7 @@ public final class ServerProcess: @unchecked Sendable {
     deinit {
         stop()
         output.fileHandleForReading.readabilityHandler = nil
-        try? FileManager.default.removeItem(at: dataDirectory)
+        if ownsDataDirectory { try? FileManager.default.removeItem(at: dataDirectory) }
     }
 
     /// A port that was free a moment ago (bind to 0, read it, close).

@@ -94,10 +94,11 @@ extension Application {
             return try JSON.response(PrimesDigitsView(r))
         }
 
+        let checkpointSeconds = configuration.checkpointSeconds
         jobs.registerResumable(kind: "lucas-lehmer") { spec in
             guard let request = try? JSONDecoder().decode(PrimesLucasLehmerRequest.self, from: Data(spec.utf8)),
                   request.exponent > 2 else { return nil }
-            return Self.lucasLehmerWork(UInt64(request.exponent))
+            return Self.lucasLehmerWork(UInt64(request.exponent), checkpointSeconds: checkpointSeconds)
         }
 
         add(.post, "/v1/primes/lucas-lehmer") { [unowned self] ctx in
@@ -115,7 +116,7 @@ extension Application {
             let (_, immediate) = try LucasLehmer.plan(exponent: p)
             if let immediate { return try JSON.response(immediate) }
             if p <= PrimesLimits.inlineLucasLehmerExponent { return try JSON.response(try LucasLehmer.run(p)) }
-            return try self.startJob(kind: "lucas-lehmer", spec: "{\"exponent\":\(p)}", Self.lucasLehmerWork(p))
+            return try self.startJob(kind: "lucas-lehmer", spec: "{\"exponent\":\(p)}", Self.lucasLehmerWork(p, checkpointSeconds: self.configuration.checkpointSeconds))
         }
 
         add(.get, "/v1/primes/{n}") { ctx in
@@ -139,7 +140,7 @@ extension Application {
 
     /// The Lucas–Lehmer job body: resumes from the stored checkpoint, writes a new one at least every
     /// 20 s (and when stopped for a shutdown), reports iterations as progress.
-    static func lucasLehmerWork(_ p: UInt64) -> @Sendable (JobContext) throws -> String {
+    static func lucasLehmerWork(_ p: UInt64, checkpointSeconds: Double) -> @Sendable (JobContext) throws -> String {
         { job in
             var start: LucasLehmerCheckpoint?
             if let bytes = job.checkpoint, let checkpoint = try? LucasLehmerCheckpoint(serialized: bytes),
@@ -147,7 +148,7 @@ extension Application {
                 start = checkpoint
             }
             do {
-                let result = try LucasLehmer.run(p, from: start, checkpointEvery: .seconds(PrimesLimits.checkpointSeconds),
+                let result = try LucasLehmer.run(p, from: start, checkpointEvery: .seconds(checkpointSeconds),
                                                  onCheckpoint: { (checkpoint: LucasLehmerCheckpoint) throws -> Void in
                                                      // A cancelled job's checkpoint is deleted by the manager: do not recreate it.
                                                      if job.isCancelled && !job.isShuttingDown { return }
@@ -176,7 +177,6 @@ enum PrimesLimits {
     static let inlineDecimalExponent: UInt64 = 3_000_000
     /// Lucas–Lehmer up to this exponent answers inline (≈ 0.1–0.3 s); larger ones become jobs.
     static let inlineLucasLehmerExponent: UInt64 = LucasLehmer.inlineExponentLimit
-    static let checkpointSeconds = 20.0
 }
 
 extension PrimesError: APIErrorConvertible {
