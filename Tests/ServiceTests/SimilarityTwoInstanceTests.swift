@@ -150,15 +150,20 @@ import TestSupport
     }
 
     @Test func killingTheCreatorMidSessionFailsTheAcceptor() throws {
-        let pair = try SimilarityPair(arguments: ["--peer-timeout", "2"])
+        let pair = try SimilarityPair(arguments: ["--peer-timeout", "2", "--similarity-max-running", "1"])
         let a = pair.aliceClient, b = pair.bobClient
         let id = try #require(try a.post("/v1/similarity/sessions", json: ["peer": "bob", "sentences": Self.aliceSentences]).json()["id"] as? String)
+        let other = try #require(try a.post("/v1/similarity/sessions", json: ["peer": "bob", "sentences": Self.aliceSentences]).json()["id"] as? String)
         pair.toAlice.holdAfter(requests: 2)
         #expect(try b.post("/v1/similarity/sessions/\(id)/accept", json: ["sentences": [Self.bobSentence]]).status == 202)
         let deadline = Date().addingTimeInterval(20)
         while pair.toAlice.requestCount < 2 && Date() < deadline { usleep(10_000) }
         usleep(100_000)
         #expect(try a.get("/v1/similarity/sessions/\(id)").json()["state"] as? String == "running")
+        // One session may run at a time here: a second accept waits for a free slot.
+        let busy = try b.post("/v1/similarity/sessions/\(other)/accept", json: ["sentences": [Self.bobSentence]])
+        #expect(busy.status == 503)
+        #expect(try b.get("/v1/similarity/sessions/\(other)").json()["state"] as? String == "incoming")
         pair.alice.signal(SIGKILL)
         _ = pair.alice.waitForExit(timeout: 5)
         pair.toAlice.release()
