@@ -49,6 +49,7 @@ let package = Package(
 
         // libFuzzer targets (Fuzz/run.sh builds them with -sanitize=fuzzer); a normal build replays a corpus.
         .executableTarget(name: "HTTPParserFuzzer", dependencies: ["HTTPServer"], path: "Fuzz/HTTPParserFuzzer"),
+        .executableTarget(name: "PeerMessageFuzzer", dependencies: ["SecureSimilarity"], path: "Fuzz/PeerMessageFuzzer"),
 
         // Benchmarks built as part of the package (release builds by their run scripts).
         .executableTarget(name: "PrimesBenchmark", dependencies: ["Primes"], path: "Benchmarks/primes", exclude: ["reference", "README.md", "RESULTS.md", "run.sh"]),
