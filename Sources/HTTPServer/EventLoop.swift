@@ -122,10 +122,8 @@ final class EventLoop: @unchecked Sendable {
             switch Posix.accept(listenerFd) {
             case .accepted(let fd):
                 let admitted = server.admitConnection()
-                let connection = Connection(fd: fd, loop: self, counted: admitted)
-                connections[fd] = connection
-                register(fd, events: Posix.readable | Posix.hangup)
-                if !admitted { connection.refuseOverLimit() }
+                let owner = server.loopForNewConnection()
+                if owner === self { adopt(fd, admitted: admitted) } else { owner.execute { owner.adopt(fd, admitted: admitted) } }
             case .wouldBlock:
                 return
             case .outOfDescriptors:
@@ -138,6 +136,14 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
         }
+    }
+
+    /// Takes ownership of an accepted socket; runs on this loop's thread.
+    func adopt(_ fd: Int32, admitted: Bool) {
+        let connection = Connection(fd: fd, loop: self, counted: admitted)
+        connections[fd] = connection
+        register(fd, events: Posix.readable | Posix.hangup)
+        if !admitted { connection.refuseOverLimit() }
     }
 
     func connectionClosed(_ fd: Int32, counted: Bool) {

@@ -18,6 +18,7 @@ public final class HTTPServer: @unchecked Sendable {
     private var loops: [EventLoop] = []
     private var listenerFd: Int32 = -1
     private let connectionCount = Atomic<Int>(0)
+    private let nextLoopIndex = Atomic<Int>(0)
     private let draining = Atomic<Bool>(false)
     private let stateLock = NSLock()
     private var stopped = false
@@ -63,6 +64,12 @@ public final class HTTPServer: @unchecked Sendable {
             return false
         }
         return true
+    }
+
+    /// The loop that owns the next accepted connection: round robin, so that every I/O thread gets its share
+    /// (with EPOLLEXCLUSIVE alone, the loop that wakes first accepts a whole burst and serves it alone).
+    func loopForNewConnection() -> EventLoop {
+        loops[nextLoopIndex.add(1, ordering: .relaxed).oldValue % loops.count]
     }
 
     func releaseConnection() { connectionCount.subtract(1, ordering: .relaxed) }

@@ -25,6 +25,9 @@ public struct Router<Handler: Sendable>: Sendable {
     enum Segment: Sendable, Equatable { case literal(String), parameter(String) }
 
     private var routes: [Route] = []
+    /// Indices of the all-literal patterns, by pattern. For such a path no pattern can score higher, so these
+    /// routes alone decide the match: a dictionary lookup instead of binding every route.
+    private var literalRoutes: [String: [Int]] = [:]
 
     public init() {}
 
@@ -34,12 +37,28 @@ public struct Router<Handler: Sendable>: Sendable {
             return .literal(String(s))
         }
         routes.append(Route(method: method, pattern: pattern, segments: segments, handler: handler))
+        if segments.allSatisfy({ if case .literal = $0 { true } else { false } }) {
+            literalRoutes[pattern, default: []].append(routes.count - 1)
+        }
     }
 
     /// Every registered pattern with its methods, for documentation checks.
     public var patterns: [(method: HTTPRequest.Method, pattern: String)] { routes.map { ($0.method, $0.pattern) } }
 
     public func match(_ method: HTTPRequest.Method, _ path: String) -> Match {
+        if let indices = literalRoutes[path] {
+            var allowed: [HTTPRequest.Method] = []
+            var get: Route?
+            for i in indices {
+                let route = routes[i]
+                if route.method == method { return .matched(route.handler, parameters: [:], pattern: route.pattern) }
+                if route.method == .get { get = route }
+                if !allowed.contains(route.method) { allowed.append(route.method) }
+            }
+            if method == .head, let get { return .matched(get.handler, parameters: [:], pattern: get.pattern) }
+            if allowed.contains(.get) && !allowed.contains(.head) { allowed.insert(.head, at: allowed.firstIndex(of: .get)! + 1) }
+            return .methodNotAllowed(allowed: allowed)
+        }
         let parts = Self.split(path)
         var best: (route: Route, params: [String: String], score: Int)?
         var allowed: [HTTPRequest.Method] = []

@@ -73,8 +73,13 @@ public final class Application: HTTPResponder, @unchecked Sendable {
 
     /// Registers a route. `inline` handlers run on the I/O thread: only for trivial, constant-time work.
     public func add(_ method: HTTPRequest.Method, _ pattern: String, inline: Bool = false, _ handler: @escaping RouteHandler) {
-        router.add(method, pattern, Route(handler: handler, inline: inline))
+        precondition(!inline || !pattern.contains("{"), "inline routes are literal paths")
+        router.add(method, pattern, Route(handler: handler))
+        if inline { inlineRoutes.insert("\(method.rawValue) \(pattern)") }
     }
+
+    /// "METHOD path" of the inline routes: a set lookup decides the thread without a second routing.
+    private var inlineRoutes: Set<String> = []
 
     /// Every registered route, for documentation tests.
     public var routePatterns: [(method: HTTPRequest.Method, pattern: String)] { router.patterns }
@@ -82,8 +87,9 @@ public final class Application: HTTPResponder, @unchecked Sendable {
     // MARK: HTTPResponder
 
     public func runsOnEventLoop(_ request: HTTPServerRequest) -> Bool {
-        if case .matched(let route, _, _) = router.match(request.method, request.path) { return route.inline }
-        return false
+        guard !inlineRoutes.isEmpty else { return false }
+        let method = request.method == .head ? "GET" : request.method.rawValue
+        return inlineRoutes.contains("\(method) \(request.path)")
     }
 
     public func didRefuse(_ error: HTTPParseError) {
@@ -160,8 +166,12 @@ public enum RandomID {
         let hex = Array("0123456789abcdef".utf8)
         var chars: [UInt8] = []
         chars.reserveCapacity(bytes * 2)
-        for _ in 0..<bytes {
-            let b = UInt8.random(in: 0...255, using: &g)
+        // One 64-bit draw (one getrandom call) per 8 bytes; UInt8.random(in:using:) spent a whole draw per byte.
+        var word: UInt64 = 0
+        for i in 0..<bytes {
+            if i % 8 == 0 { word = g.next() }
+            let b = UInt8(truncatingIfNeeded: word)
+            word >>= 8
             chars.append(hex[Int(b >> 4)]); chars.append(hex[Int(b & 15)])
         }
         out = String(decoding: chars, as: UTF8.self)

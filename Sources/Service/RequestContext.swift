@@ -73,8 +73,7 @@ public struct RequestContext: Sendable {
 /// A route's handler.
 public typealias RouteHandler = @Sendable (RequestContext) throws -> HTTPServerResponse
 
-/// A registered route: its handler and whether it is cheap enough to run on an I/O thread.
+/// A registered route.
 public struct Route: Sendable {
     public let handler: RouteHandler
-    public let inline: Bool
 }
