@@ -68,10 +68,17 @@ import TestSupport
         print("sigterm under load: ok=\(tally.ok) closeHeaders=\(tally.closeHeaders) refused=\(tally.refused) closedBeforeAnswer=\(tally.closedBeforeAnswer)")
     }
 
-    @Test func slowlorisBesideIdleConnectionsStillServesNewRequests() throws {
-        let server = try ServerProcess(arguments: ["--head-timeout", "2", "--idle-timeout", "60", "--access-log", "false"])
+    @Test func slowlorisBesideTenThousandIdleConnectionsStillServesNewRequests() throws {
+        let server = try ServerProcess(arguments: ["--head-timeout", "2", "--idle-timeout", "60", "--access-log", "false", "--max-connections", "12000"])
+        // The test process needs descriptors for all of them too.
+        var limit = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        let idleCount = min(10_000, Int(limit.rlim_cur) / 2 - 200)
+        #expect(idleCount >= 5_000, "enough descriptors for the idle crowd (limit \(limit.rlim_cur))")
         var idle: [RawHTTPClient] = []
-        for _ in 0..<1000 {
+        for _ in 0..<idleCount {
             let c = try RawHTTPClient(port: server.port, timeout: 5)
             idle.append(c)
         }
@@ -102,6 +109,9 @@ import TestSupport
         let metrics = try RawHTTPClient(port: server.port)
         try metrics.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try metrics.readResponse().text.contains("incognita_open_connections"))
+        // The idle crowd is still connected: one of them can still be used.
+        try idle[idle.count / 2].send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try idle[idle.count / 2].readResponse().status == 200)
         _ = idle
     }
 
