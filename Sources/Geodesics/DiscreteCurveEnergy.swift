@@ -4,7 +4,7 @@ import Foundation
 ///
 ///   E_h = (1/2h) Σ_i Σ_q w_q Δ_iᵀ g(m_iq) Δ_i,   Δ_i = x_{i+1} − x_i,   m_iq = x_i + θ_q Δ_i,
 ///
-/// with two-point Gauss–Legendre nodes θ = ½ ∓ 1/(2√3), w = ½ (O(h⁴) per segment; the midpoint
+/// with two-point Gauss–Legendre nodes θ = ½ ∓ 1/(2√3), w = ½ (the curve error stays O(h²), but the midpoint
 /// rule lets long segments "jump" across sharp ridges of a Stein metric where s(m) ⊥ Δ, and its
 /// discrete minimisers then undershoot the length badly in high dimension).
 ///

