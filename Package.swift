@@ -38,6 +38,7 @@ let package = Package(
             "Primes",
             "S2Geometry",
             "Bounds",
+            "Geodesics",
             "SecureSimilarity",
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),

@@ -5,5 +5,6 @@ extension Application {
         registerS2Routes()
         registerBoundsRoutes()
         registerSimilarityRoutes()
+        registerGeodesicsRoutes()
     }
 }
