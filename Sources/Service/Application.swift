@@ -136,7 +136,7 @@ public final class Application: HTTPResponder, @unchecked Sendable {
                 response = ProblemDocument.response(.notFound("no resource at \(request.path)"), instance: request.path, requestID: requestID)
             }
         }
-        response.headerFields[.init("X-Request-ID")!] = requestID
+        response.headerFields[Self.requestIDField] = requestID
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         metrics.record(method: request.method.rawValue, route: pattern, status: response.status.code, seconds: seconds)
         if log.enabled {
@@ -149,12 +149,14 @@ public final class Application: HTTPResponder, @unchecked Sendable {
 
     /// The caller's `X-Request-ID` when it is a sane token (1–128 of `A–Z a–z 0–9 . _ - :`), else a new random one.
     static func requestID(from fields: HTTPFields) -> String {
-        if let given = fields[.init("X-Request-ID")!], !given.isEmpty, given.utf8.count <= 128,
+        if let given = fields[requestIDField], !given.isEmpty, given.utf8.count <= 128,
            given.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 46 || $0 == 95 || $0 == 45 || $0 == 58 }) {
             return given
         }
-        return RandomID.make(bytes: 8)
+        return RequestIDs.next()
     }
+
+    static let requestIDField = HTTPField.Name("X-Request-ID")!
 }
 
 /// Random identifiers in lowercase hex.

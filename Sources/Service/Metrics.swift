@@ -11,6 +11,12 @@ public final class Metrics: @unchecked Sendable {
         var counts = [Int](repeating: 0, count: Metrics.buckets.count)
         var sum = 0.0
         var count = 0
+
+        mutating func observe(_ seconds: Double) {
+            if let i = Metrics.buckets.firstIndex(where: { seconds <= $0 }) { counts[i] += 1 }
+            sum += seconds
+            count += 1
+        }
     }
 
     private let lock = NSLock()
@@ -25,11 +31,8 @@ public final class Metrics: @unchecked Sendable {
     public func record(method: String, route: String, status: Int, seconds: Double) {
         lock.lock()
         requests[Key(method: method, route: route, status: status), default: 0] += 1
-        var h = latency[route] ?? Histogram()
-        if let i = Self.buckets.firstIndex(where: { seconds <= $0 }) { h.counts[i] += 1 }
-        h.sum += seconds
-        h.count += 1
-        latency[route] = h
+        // Mutated in place: copying the histogram out and back would copy its array on every request.
+        latency[route, default: Histogram()].observe(seconds)
         lock.unlock()
     }
 
