@@ -370,7 +370,7 @@ def bench(argv):
             t0 = time.process_time()
             ls = least_squares(lambda z: residual_jac(metric, z, a, b, n)[0], X0[1:-1].ravel(),
                                jac=lambda z: residual_jac(metric, z, a, b, n)[1].toarray(), method="lm",
-                               xtol=1e-10, ftol=1e-12, gtol=1e-10)
+                               xtol=1e-10, ftol=1e-12, gtol=1e-10, max_nfev=400)
             times.append(time.process_time() - t0)
         X = np.vstack([a, ls.x.reshape(n - 1, len(a)), b])
         out["gaussNewton"] = {"seconds": min(times), "length": metric.discrete_length(X), "iterations": int(ls.nfev)}

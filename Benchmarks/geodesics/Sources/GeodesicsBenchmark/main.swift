@@ -17,6 +17,9 @@ struct Case: Codable {
     var lbfgs: Bool
 }
 
+/// Unbuffered line output (results appear as each case finishes).
+func emit(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
+
 func cpuSeconds() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }
 
 let mix2 = DensitySpec.mixture(components: [
@@ -33,14 +36,14 @@ let f16 = fixtures.cases.first { $0.name.hasPrefix("mixture16d") }!
 
 let lbfgs = CommandLine.arguments.contains("--lbfgs")
 let cases = [
-    Case(name: "2-D mixture, Stein λ=1, 64 nodes", density: mix2, metric: .stein(lambda: 1), from: [-2.5, -1.0], to: [2.0, 1.8], nodes: 64, repeats: 3, lbfgs: lbfgs),
-    Case(name: "2-D mixture, Stein λ=10, 64 nodes", density: mix2, metric: .stein(lambda: 10), from: [-2.5, -1.0], to: [2.0, 1.8], nodes: 64, repeats: 3, lbfgs: lbfgs),
+    Case(name: "2-D mixture, Stein λ=1, 64 nodes", density: mix2, metric: .stein(lambda: 1), from: [-2.5, -1.0], to: [2.0, 1.8], nodes: 64, repeats: 1, lbfgs: lbfgs),
+    Case(name: "2-D mixture, Stein λ=10, 64 nodes", density: mix2, metric: .stein(lambda: 10), from: [-2.5, -1.0], to: [2.0, 1.8], nodes: 64, repeats: 1, lbfgs: lbfgs),
     Case(name: "16-D mixture, Stein λ=1, 64 nodes", density: f16.density, metric: .stein(lambda: 1), from: f16.from, to: f16.to, nodes: 64, repeats: 1, lbfgs: lbfgs),
 ]
 let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../../../../Tests/GeodesicsTests/Scripts/reference.py").standardized.path
 
-print("case | swift single-start s (CPU) | swift full pipeline s | python GN/LM s | python L-BFGS s | ratio GN/swift | lengths swift / python")
+emit("case | swift single-start s (CPU) | swift full pipeline s | python GN/LM s | python L-BFGS s | ratio GN/swift | lengths swift / python")
 for c in cases {
     // Swift: single start, no polish (the same problem the reference solves), best of 5.
     let single = GeodesicOptions(nodes: c.nodes, multiStart: false, polish: false)
@@ -72,5 +75,5 @@ for c in cases {
     let gn = py["gaussNewton"]?["seconds"] ?? .nan
     let lb = py["lbfgs"]?["seconds"] ?? .nan
     let pyLen = py["gaussNewton"]?["length"] ?? .nan
-    print(String(format: "%@ | %.5f | %.4f | %.4f | %.4f | %.1f× | %.6f (full %.6f) / %.6f", c.name, best, fullTime, gn, lb, gn / best, length, full.length, pyLen))
+    emit(String(format: "%@ | %.5f | %.4f | %.4f | %.4f | %.1f× | %.6f (full %.6f) / %.6f", c.name, best, fullTime, gn, lb, gn / best, length, full.length, pyLen))
 }
