@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole suite, as `make test` and CI run it: the contract file, every Swift test target (unit,
+# differential against the references, end to end over HTTP, faults), the schemathesis contract test
+# against the live server, and the fuzzers for a bounded time. Ends with one summary line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+swift="${SWIFT:-swift}"
+log=$(mktemp)
+fail() { echo "$1"; echo "tests: ${passed:-0} passed, ${failed:-1} failed"; exit 1; }
+
+python3 scripts/build-openapi.py --check || fail "openapi.yaml is out of date or invalid"
+"$swift" build --build-tests || fail "the build failed"
+"$swift" test --skip-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+summary=$(grep -E "Test run with [0-9]+ tests?" "$log" | tail -1)
+total=$(echo "$summary" | sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p')
+issues=$(grep -cE "^✘ Test .* failed" "$log")
+failed=${issues:-0}
+passed=$(( ${total:-0} - failed ))
+[ "$status" -eq 0 ] || { failed=$(( failed > 0 ? failed : 1 )); fail "swift test failed"; }
+bash scripts/contract-test.sh || { failed=1; fail "the contract test failed"; }
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash Fuzz/run.sh || { failed=1; fail "a fuzzer failed"; }
+echo "tests: $passed passed, 0 failed"
