@@ -1,12 +1,12 @@
 import HTTPTypes
 
-/// Matches a method and a decoded path against patterns such as `/v1/jobs/{id}`.
+/// Matches a method and a decoded path against patterns such as `/items/{id}`.
 /// Literal segments win over parameters; a known path with the wrong method yields the allowed methods.
 ///
 /// ```swift
 /// var router = Router<MyHandler>()
-/// router.add(.get, "/v1/jobs/{id}", handler)
-/// if case .matched(let h, let params, _) = router.match(.get, "/v1/jobs/42") { ... params["id"] == "42" }
+/// router.add(.get, "/items/{id}", handler)
+/// if case .matched(let h, let params, _) = router.match(.get, "/items/42") { ... params["id"] == "42" }
 /// ```
 public struct Router<Handler: Sendable>: Sendable {
     public enum Match {
