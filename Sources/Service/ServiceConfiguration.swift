@@ -12,6 +12,9 @@ public struct ServiceConfiguration: Sendable {
     public var maxConcurrentJobs: Int = 2
     /// Jobs that may wait; past it a new job is refused with 503.
     public var maxQueuedJobs: Int = 64
+    /// Longest computation one request may run inline before it is stopped with 503 (geodesic solves,
+    /// exponential maps, small distance matrices); larger work belongs in a job.
+    public var computeTimeout: Double = 30
     /// Seconds between checkpoints of resumable jobs (Lucas–Lehmer); at most 30 by design.
     public var checkpointSeconds: Double = 20
     /// Similarity sessions: bearer token for this organisation's users (nil: no token required).

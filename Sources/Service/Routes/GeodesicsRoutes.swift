@@ -14,17 +14,24 @@ import HTTPTypes
 /// ```
 extension Application {
     func registerGeodesicsRoutes() {
+        let computeTimeout = configuration.computeTimeout
+        /// Stops an inline computation at the configured limit (the solver polls it between iterations).
+        let deadline: @Sendable () -> () -> Bool = {
+            let end = Date().addingTimeInterval(computeTimeout)
+            return { Date() >= end }
+        }
         add(.post, "/v1/geodesics") { ctx in
             let body = try ctx.decode(GeodesicRequest.self)
+            let expired = deadline()
             let options = GeodesicOptions(nodes: body.nodes ?? 64, tolerance: body.tolerance ?? 1e-9)
             switch ctx.negotiate(["application/json", "image/svg+xml"]) {
             case "image/svg+xml":
                 let svg = try Geodesics.geodesicPicture(density: body.density, metric: body.metric ?? .stein(lambda: 1),
-                                                        from: body.from, to: body.to, options: options)
+                                                        from: body.from, to: body.to, options: options, isCancelled: expired)
                 return HTTPServerResponse(status: .ok, contentType: "image/svg+xml", bytes: Array(svg.utf8))
             default:
                 return try JSON.response(try Geodesics.geodesic(density: body.density, metric: body.metric ?? .stein(lambda: 1),
-                                                                from: body.from, to: body.to, options: options))
+                                                                from: body.from, to: body.to, options: options, isCancelled: expired))
             }
         }
 
@@ -32,7 +39,7 @@ extension Application {
             let body = try ctx.decode(ExpRequest.self)
             return try JSON.response(try Geodesics.exponentialMap(density: body.density, metric: body.metric ?? .stein(lambda: 1),
                                                                   point: body.point, velocity: body.velocity,
-                                                                  t: body.t ?? 1, steps: body.steps ?? 64))
+                                                                  t: body.t ?? 1, steps: body.steps ?? 64, isCancelled: deadline()))
         }
 
         add(.post, "/v1/geodesics/distances") { ctx in
@@ -40,7 +47,8 @@ extension Application {
             let metric = body.metric ?? .stein(lambda: 1)
             let options = GeodesicOptions(nodes: body.nodes ?? 32, polish: false, gridStart: false)
             if Geodesics.distancePairCount(points: body.points.count) <= 32 {
-                let d = try Geodesics.distances(density: body.density, metric: metric, points: body.points, options: options)
+                let d = try Geodesics.distances(density: body.density, metric: metric, points: body.points, options: options,
+                                                isCancelled: deadline())
                 return try JSON.response(DistancesResponse(distances: d))
             }
             // Validate synchronously (422 before a job exists) with a trivial point set of the same shape.
@@ -129,7 +137,7 @@ extension GeodesicsError: APIErrorConvertible {
     public var apiError: APIError {
         switch self {
         case .invalidInput(let field, let message): return .invalid(field, message)
-        case .cancelled: return .unavailable("the computation was cancelled")
+        case .cancelled: return .unavailable("the computation took longer than this service allows for one request (--compute-timeout); use fewer nodes or points")
         }
     }
 }
