@@ -30,6 +30,13 @@ def merge() -> dict:
                 target[name] = value
         for tag in fragment.get("tags") or []:
             spec.setdefault("tags", []).append(tag)
+    # Every operation that reads a JSON body can also be refused before routing: 413 (too large, decided from
+    # Content-Length) and 415 (not JSON). Document both once here rather than in every fragment.
+    for item in spec["paths"].values():
+        for method, op in item.items():
+            if isinstance(op, dict) and "application/json" in ((op.get("requestBody") or {}).get("content") or {}):
+                for status in ("413", "415"):
+                    op["responses"].setdefault(status, {"$ref": "#/components/responses/Problem"})
     return spec
 
 
