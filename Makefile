@@ -1,7 +1,7 @@
 # Incognita: the two commands of the README are `make run` and `make test`.
 # Both install what they need on a fresh Debian 12 machine with Swift (apt and pip packages included).
 
-APT_PACKAGES := zlib1g-dev libgmp-dev libmpfr-dev libsodium-dev libcurl4-openssl-dev wrk curl python3-pip
+APT_PACKAGES := zlib1g-dev libgmp-dev libmpfr-dev libsodium-dev libcurl4-openssl-dev wrk curl jq python3-pip
 PIP_PACKAGES := pyyaml openapi-spec-validator schemathesis
 PORT ?= 8080
 FUZZ_SECONDS ?= 30
@@ -32,7 +32,7 @@ openapi: deps
 	python3 scripts/build-openapi.py --check
 
 # The whole suite (scripts/test.sh): the contract file, every Swift test target, the schemathesis contract test
-# against the live server, and the fuzzers for a bounded time.
+# against the live server, the README's curl examples, and the fuzzers for a bounded time.
 test: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) bash scripts/test.sh
 

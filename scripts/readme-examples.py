@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Runs the curl examples of README.md against the real binary, so the README stays runnable.
+
+  python3 scripts/readme-examples.py [BINARY]        (default .build/debug/incognita)
+
+1. Every ```sh block that talks to localhost:8080 ("Try it" and the domain sections) runs against one
+   server started on a free port with a fresh data directory. Each logical command (backslash
+   continuations joined) runs in bash exactly as written, except for the port; curl reports each
+   response's status through a .curlrc `write-out` to stderr. Every status must be 2xx — except the
+   example that demonstrates an error (/v1/nothing → 404) — and every file a command writes with `>`
+   must be non-empty.
+2. The similarity walkthrough ("A whole session with curl": all sh blocks from there up to the docker
+   section) runs as one bash script, as written, with `incognita` on PATH and ports 8081/8082 moved to
+   free ones. It must end with the session `succeeded` at Alice's instance and a 2×1
+   similarity matrix whose first entry is the larger, as the README says.
+
+The docker compose block is not run (it needs a Docker engine). Exits non-zero on any failure.
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_ready(port, timeout=20.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except Exception:
+            time.sleep(0.1)
+    raise RuntimeError(f"server on port {port} did not become ready")
+
+
+def sh_blocks(text):
+    """(heading, code) for every ```sh block, heading = the nearest markdown heading above it."""
+    blocks, heading = [], ""
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
+        if line.strip() == "```sh":
+            body = []
+            i += 1
+            while i < len(lines) and lines[i].strip() != "```":
+                body.append(lines[i])
+                i += 1
+            blocks.append((heading, "\n".join(body)))
+        i += 1
+    return blocks
+
+
+def logical_commands(code):
+    """Joins backslash continuations and multi-line quoted -d '…' arguments into whole commands."""
+    commands, current = [], ""
+    for line in code.splitlines():
+        if not current and (not line.strip() or line.lstrip().startswith("#")):
+            continue
+        current = current + ("\n" if current else "") + line
+        if current.endswith("\\"):
+            continue
+        if current.count("'") % 2 == 1:  # inside a single-quoted JSON body
+            continue
+        commands.append(current)
+        current = ""
+    if current:
+        commands.append(current)
+    return commands
+
+
+def run_single_instance(binary, blocks, work):
+    port = free_port()
+    data = os.path.join(work, "data")
+    log = open(os.path.join(work, "server.log"), "w")
+    server = subprocess.Popen([binary, "--host", "127.0.0.1", "--port", str(port), "--data-dir", data,
+                               "--access-log", "false"], stdout=log, stderr=subprocess.STDOUT)
+    failures = []
+    try:
+        wait_ready(port)
+        curl_home = os.path.join(work, "curlhome")
+        os.makedirs(curl_home)
+        with open(os.path.join(curl_home, ".curlrc"), "w") as f:
+            f.write('write-out = "%{stderr}HTTPSTATUS %{http_code}\\n"\n')
+        env = dict(os.environ, CURL_HOME=curl_home)
+        count = 0
+        for heading, code in blocks:
+            for command in logical_commands(code):
+                if "curl" not in command:
+                    continue
+                count += 1
+                runnable = command.replace("localhost:8080", f"127.0.0.1:{port}")
+                p = subprocess.run(["bash", "-c", runnable], cwd=work, env=env, capture_output=True, timeout=120)
+                statuses = re.findall(r"HTTPSTATUS (\d{3})", p.stderr.decode(errors="replace"))
+                first = command.splitlines()[0][:90]
+                expected_error = "/v1/nothing" in command
+                ok = bool(statuses) and all((s == "404") if expected_error else s.startswith("2") for s in statuses)
+                target = re.search(r">\s*([\w.-]+\.\w+)\s*(#.*)?$", command)
+                if ok and target:
+                    path = os.path.join(work, target.group(1))
+                    ok = os.path.exists(path) and os.path.getsize(path) > 0
+                print(f"{'ok  ' if ok else 'FAIL'} [{heading}] {first} -> {','.join(statuses) or 'no response'}")
+                if not ok:
+                    failures.append(first)
+                    sys.stdout.write(p.stdout.decode(errors="replace")[:500] + "\n")
+        print(f"{count} single-instance examples run")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    return failures
+
+
+def run_walkthrough(binary, blocks, work):
+    p1, p2 = free_port(), free_port()
+    while p2 == p1:
+        p2 = free_port()
+    bindir = os.path.join(work, "bin")
+    os.makedirs(bindir)
+    wrapper = os.path.join(bindir, "incognita")
+    with open(wrapper, "w") as f:
+        f.write(f'#!/bin/sh\nexec "{os.path.abspath(binary)}" "$@"\n')
+    os.chmod(wrapper, 0o755)
+    script = "\n".join(code for _, code in blocks)
+    script = script.replace("8081", str(p1)).replace("8082", str(p2))
+    # After the last block, show the final state so the harness can check it.
+    script += f"""
+echo "FINAL $(curl -s -H "$A" localhost:{p1}/v1/similarity/sessions/$ID | jq -c '{{state, result}}')"
+kill $(jobs -p) 2>/dev/null; wait
+"""
+    env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"])
+    p = subprocess.run(["bash", "-c", script], cwd=work, env=env, capture_output=True, timeout=180)
+    out = p.stdout.decode(errors="replace")
+    final = re.search(r"^FINAL (.*)$", out, re.M)
+    failures = []
+    import json
+    try:
+        state = json.loads(final.group(1)) if final else {}
+    except ValueError:
+        state = {}
+    sims = (state.get("result") or {}).get("similarities")
+    ok = state.get("state") == "succeeded" and isinstance(sims, list) and len(sims) == 2 \
+        and all(len(r) == 1 for r in sims) and sims[0][0] > sims[1][0]
+    print(f"{'ok  ' if ok else 'FAIL'} [similarity walkthrough] final state {state.get('state')}, similarities {sims}")
+    if not ok:
+        failures.append("similarity walkthrough")
+        sys.stdout.write(out[-3000:] + "\n" + p.stderr.decode(errors="replace")[-3000:] + "\n")
+    return failures
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/debug/incognita")
+    if not os.path.exists(binary):
+        sys.exit(f"no binary at {binary}: build first")
+    if shutil.which("jq") is None:
+        sys.exit("jq is needed by the README's similarity walkthrough (apt-get install -y jq)")
+    with open(os.path.join(ROOT, "README.md")) as f:
+        blocks = sh_blocks(f.read())
+    single = [b for b in blocks if "localhost:8080" in b[1]]
+    start = next(i for i, b in enumerate(blocks) if "incognita --port" in b[1])
+    walkthrough = []
+    for b in blocks[start:]:
+        if "docker" in b[1] or "docker" in b[0].lower():
+            break
+        walkthrough.append(b)
+    work = tempfile.mkdtemp(prefix="readme-examples-")
+    try:
+        sdir = os.path.join(work, "single")
+        os.makedirs(sdir)
+        failures = run_single_instance(binary, single, sdir)
+        wdir = os.path.join(work, "walkthrough")
+        os.makedirs(wdir)
+        failures += run_walkthrough(binary, walkthrough, wdir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if failures:
+        print(f"README examples: {len(failures)} failed")
+        sys.exit(1)
+    print("README examples: all ran as documented")
+
+
+if __name__ == "__main__":
+    main()
