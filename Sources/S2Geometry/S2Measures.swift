@@ -4,8 +4,9 @@ import Foundation
 public enum S2Measures {
     /// Area of triangle abc by l'Huilier's theorem, tan(E/4) = √(tan(s/2)·tan((s−a)/2)·tan((s−b)/2)·tan((s−c)/2)),
     /// switching to Girard's formula for long, skinny triangles (as the C++ library does).
+    /// Side lengths use Kahan's stable angle between unit vectors (C++ `S2::StableAngle`).
     public static func area(_ a: S2Point, _ b: S2Point, _ c: S2Point) -> Double {
-        let sa = b.angle(c), sb = c.angle(a), sc = a.angle(b)
+        let sa = stableAngle(b, c), sb = stableAngle(c, a), sc = stableAngle(a, b)
         let s = 0.5 * (sa + sb + sc)
         if s >= 3e-4 {
             let s2 = s * s
@@ -16,6 +17,11 @@ public enum S2Measures {
             }
         }
         return 4 * atan(Swift.max(0.0, tan(0.5 * s) * tan(0.5 * (s - sa)) * tan(0.5 * (s - sb)) * tan(0.5 * (s - sc))).squareRoot())
+    }
+    /// Angle between unit vectors a and b as 2·atan2(|a − b|, |a + b|) (Kahan), accurate also when
+    /// they are nearly parallel or antiparallel.
+    @inlinable public static func stableAngle(_ a: S2Point, _ b: S2Point) -> Double {
+        2 * atan2((a - b).norm, (a + b).norm)
     }
     /// Girard: E = A + B + C − π, from the angles between the edge normals.
     public static func girardArea(_ a: S2Point, _ b: S2Point, _ c: S2Point) -> Double {

@@ -158,9 +158,9 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
     }
 
     public var capBound: S2Cap { rectBound.capBound }
-    /// The reference's index-based bound when the polygon lies inside one face, else the cap's.
+    /// The reference's bound: the cells of its shape index, merged as `S2ShapeIndexRegion` does.
     public func cellUnionBound() -> [S2CellId] {
-        S2PolygonIndexBound.cellUnionBound(self) ?? capBound.cellUnionBound()
+        S2PolygonIndexBound.cellUnionBound(self)
     }
 
     /// Cells that together contain edge e. Cells are convex (bounded by four great circles), so the
