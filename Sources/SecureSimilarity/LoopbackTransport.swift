@@ -1,8 +1,9 @@
-/// A `PeerTransport` that hands messages to a responder party in the same process: both inputs
-/// are in one place, so it offers no privacy; it exists for tests, demos and the `loopback` peer.
-/// A responder failure is answered with the responder's abort message, as a remote peer would.
-public actor LoopbackTransport: PeerTransport {
-    private var responder: SimilarityParty
+/// A `BlockingPeerTransport` that hands messages to a responder party in the same process: both
+/// inputs are in one place, so it offers no privacy; it exists for tests, demos and the `loopback`
+/// peer. A responder failure is answered with the responder's abort message, as a remote peer would.
+public struct LoopbackTransport: BlockingPeerTransport, Sendable {
+    /// The responder party as it is now (its result, phase, error, byte counts).
+    public private(set) var responder: SimilarityParty
     /// Every message seen, in order, when `recording` is on.
     public private(set) var recorded: [(SimilaritySession.Direction, [UInt8])] = []
     private let recording: Bool
@@ -12,10 +13,7 @@ public actor LoopbackTransport: PeerTransport {
         self.recording = recording
     }
 
-    /// The responder party as it is now (its result, phase, error, byte counts).
-    public var responderParty: SimilarityParty { responder }
-
-    public func exchange(_ message: [UInt8]) async throws -> [UInt8] {
+    public mutating func exchange(_ message: [UInt8]) throws(SimilarityError) -> [UInt8] {
         if recording { recorded.append((.initiatorToResponder, message)) }
         let reply: [UInt8]
         do {

@@ -24,7 +24,7 @@ public enum SimilarityError: Error, Sendable, Equatable {
     case crypto(field: String, message: String)
     /// The computation was cancelled through `isCancelled`.
     case cancelled(field: String, message: String)
-    /// The transport failed (raised by `PeerTransport` implementations or the session driver).
+    /// The transport failed (raised by `BlockingPeerTransport` implementations or the session driver).
     case transport(field: String, message: String)
     /// A sealed message did not authenticate: unknown or wrong sender key, tampered bytes,
     /// replayed or reordered sequence number. The Service layer answers 401.

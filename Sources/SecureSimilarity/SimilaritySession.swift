@@ -5,18 +5,25 @@ public enum SimilaritySession {
         case initiatorToResponder, responderToInitiator
     }
 
-    /// Runs an initiator party to completion over `transport` (request = the initiator's message,
-    /// response = the responder's next message or empty). On failure the party is left failed,
-    /// and when the failure is local an abort message is sent to the peer on a best-effort basis.
+    /// Runs an initiator party to completion over `transport`, blocking the calling thread
+    /// (request = the initiator's message, response = the responder's next message or empty).
+    /// Every call to the peer is bounded by the transport's own deadline. On failure the party is
+    /// left failed; when the failure is local (cancellation, a message that does not verify) an
+    /// abort message is sent to the peer on a best-effort basis, and a peer's abort ends the
+    /// session with its reason.
+    ///
+    /// Run it on a dedicated thread (never on the shared concurrency pool): a long session or a
+    /// slow peer then blocks nothing else.
     ///
     /// ```swift
     /// var party = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: mine)
-    /// let result = try await SimilaritySession.run(&party, over: transport)
+    /// var transport = LoopbackTransport(responder: theirs)
+    /// let result = try SimilaritySession.run(&party, over: &transport)
     /// ```
     public static func run(
-        _ party: inout SimilarityParty, over transport: some PeerTransport,
+        _ party: inout SimilarityParty, over transport: inout some BlockingPeerTransport,
         progress: (Int, Int) -> Void = { _, _ in }, isCancelled: () -> Bool = { false }
-    ) async throws(SimilarityError) -> SimilarityResult {
+    ) throws(SimilarityError) -> SimilarityResult {
         guard party.role == .initiator else {
             throw .invalidInput(field: "role", message: "only the initiator drives a session")
         }
@@ -24,19 +31,15 @@ public enum SimilaritySession {
         while let message = outgoing {
             if isCancelled() {
                 party.abandon(.cancelled(field: "session", message: "cancelled"))
-                if let abort = party.abortMessage() { _ = try? await transport.exchange(abort) }
+                if let abort = party.abortMessage() { _ = try? transport.exchange(abort) }
                 throw party.error!
             }
             let reply: [UInt8]
             do {
-                reply = try await transport.exchange(message)
-            } catch let e as SimilarityError {
-                party.abandon(e)
-                throw e
+                reply = try transport.exchange(message)
             } catch {
-                let e = SimilarityError.transport(field: "peer", message: "the peer could not be reached: \(error)")
-                party.abandon(e)
-                throw e
+                party.abandon(error)
+                throw error
             }
             if party.phase == .done {
                 // Our last message was the finish; the peer acknowledges with nothing, or refuses it.
@@ -54,9 +57,7 @@ public enum SimilaritySession {
             do {
                 outgoing = try party.receive(reply, progress: progress, isCancelled: isCancelled)
             } catch {
-                if error.code != SimilarityError.peerAborted(field: "", message: "").code, let abort = party.abortMessage() {
-                    _ = try? await transport.exchange(abort)
-                }
+                if case .peerAborted = error {} else if let abort = party.abortMessage() { _ = try? transport.exchange(abort) }
                 throw error
             }
         }

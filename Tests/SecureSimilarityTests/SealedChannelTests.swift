@@ -95,21 +95,10 @@ import Testing
     }
 }
 
+/// Sealed conversations over `SealedPeerTransport`, the responder's `SealedResponder` served on a
+/// second thread through `InMemoryTransportPair`.
 @Suite struct SealedTransportTests {
-    /// A carrier that hands sealed bytes to a `SealedResponder` and records what crosses the wire.
-    actor Wire: PeerTransport {
-        var responder: SealedResponder
-        var captured: [[UInt8]] = []
-        init(_ r: SealedResponder) { responder = r }
-        func exchange(_ message: [UInt8]) async throws -> [UInt8] {
-            captured.append(message)
-            let reply = try responder.handle(message)
-            captured.append(reply)
-            return reply
-        }
-    }
-
-    @Test func sealedSessionEndToEnd() async throws {
+    @Test func sealedSessionEndToEnd() throws {
         let alice = IdentityKeyPair.generate(), bob = IdentityKeyPair.generate()
         let sid = SessionID.random()
         var rng = SplitMix64(seed: 31)
@@ -117,20 +106,51 @@ import Testing
         let a = TestData.unitVectors(2, n, &rng), b = TestData.unitVectors(1, n, &rng)
         let params = try SimilarityParameters(dimension: n)
         var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: a)
-        let responder = SealedResponder(
+        let pair = InMemoryTransportPair.serving(SealedResponder(
             channel: try SealedChannel(identity: bob, peerPublicKey: alice.publicKey, sessionID: sid),
-            party: try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: b))
-        let wire = Wire(responder)
-        let transport = SealedPeerTransport(
-            channel: try SealedChannel(identity: alice, peerPublicKey: bob.publicKey, sessionID: sid), carrier: wire)
-        let result = try await SimilaritySession.run(&initiator, over: transport)
+            party: try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: b)))
+        var transport = SealedPeerTransport(
+            channel: try SealedChannel(identity: alice, peerPublicKey: bob.publicKey, sessionID: sid), carrier: pair.end)
+        let result = try SimilaritySession.run(&initiator, over: &transport)
         #expect(result.fixedPoint == TestData.plaintext(a, b, f: 16))
-        let remote = await wire.responder.party
+        let remote = pair.finish().party
         #expect(remote.phase == .done && remote.result == result.transposed())
         // every captured message is sealed: the cleartext protocol magic never appears at the start
-        let captured = await wire.captured
+        let captured = pair.recorded.map(\.1)
         #expect(captured.count == 8)
         #expect(captured.allSatisfy { Array($0.prefix(3)) == Array("ISC".utf8) })
+    }
+
+    /// A responder that expects a one-byte header before each opened message, as the Service's peer endpoint does.
+    struct HeaderedResponder: Sendable {
+        var channel: SealedChannel
+        var party: SimilarityParty
+        var headers: [UInt8] = []
+    }
+
+    /// The header (the Service's message kind) travels inside the seal, before each message; replies carry none.
+    @Test func headerTravelsInsideTheSeal() throws {
+        let alice = IdentityKeyPair.generate(), bob = IdentityKeyPair.generate()
+        let sid = SessionID.random()
+        var rng = SplitMix64(seed: 32)
+        let params = try SimilarityParameters(dimension: 16)
+        let a = TestData.unitVectors(1, 16, &rng), b = TestData.unitVectors(2, 16, &rng)
+        var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: a)
+        let responder = HeaderedResponder(
+            channel: try SealedChannel(identity: bob, peerPublicKey: alice.publicKey, sessionID: sid),
+            party: try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: b))
+        let pair = InMemoryTransportPair(peer: responder) { r, sealed throws(SimilarityError) in
+            let plain = try r.channel.open(sealed)
+            r.headers.append(plain.first ?? 0)
+            return r.channel.seal(try r.party.receive(Array(plain.dropFirst())) ?? [])
+        }
+        var transport = SealedPeerTransport(
+            channel: try SealedChannel(identity: alice, peerPublicKey: bob.publicKey, sessionID: sid), carrier: pair.end, header: [7])
+        let result = try SimilaritySession.run(&initiator, over: &transport)
+        #expect(result.fixedPoint == TestData.plaintext(a, b, f: 16))
+        let remote = pair.finish()
+        #expect(remote.headers.count == initiator.messagesSent && remote.headers.allSatisfy { $0 == 7 })
+        #expect(remote.party.phase == .done)
     }
 
     @Test func wrongKeyIsRefusedWithoutTouchingTheSession() throws {
@@ -149,27 +169,49 @@ import Testing
         #expect(responder.party.phase == .awaitingHello)
     }
 
-    @Test func mismatchTravelsSealedToTheInitiator() async throws {
+    @Test func mismatchTravelsSealedToTheInitiator() throws {
         let alice = IdentityKeyPair.generate(), bob = IdentityKeyPair.generate()
         let sid = SessionID.random()
         var rng = SplitMix64(seed: 2)
         var initiator = try SimilarityParty(role: .initiator, sessionID: sid,
                                             parameters: try SimilarityParameters(dimension: 8, context: [1]),
                                             vectors: TestData.unitVectors(1, 8, &rng))
-        let wire = Wire(SealedResponder(
+        let pair = InMemoryTransportPair.serving(SealedResponder(
             channel: try SealedChannel(identity: bob, peerPublicKey: alice.publicKey, sessionID: sid),
             party: try SimilarityParty(role: .responder, sessionID: sid,
                                        parameters: try SimilarityParameters(dimension: 8, context: [2]),
                                        vectors: TestData.unitVectors(1, 8, &rng))))
-        let transport = SealedPeerTransport(
-            channel: try SealedChannel(identity: alice, peerPublicKey: bob.publicKey, sessionID: sid), carrier: wire)
-        await #expect {
-            _ = try await SimilaritySession.run(&initiator, over: transport)
+        var transport = SealedPeerTransport(
+            channel: try SealedChannel(identity: alice, peerPublicKey: bob.publicKey, sessionID: sid), carrier: pair.end)
+        #expect {
+            _ = try SimilaritySession.run(&initiator, over: &transport)
         } throws: {
             guard case .peerAborted(let field, _) = $0 as? SimilarityError else { return false }
             return field == "hello.context"
         }
         #expect(initiator.phase == .failed)
-        #expect(await wire.responder.party.error?.field == "hello.context")
+        #expect(pair.finish().party.error?.field == "hello.context")
+    }
+
+    /// A responder that does not know the initiator's key refuses its first message: the session
+    /// fails at the initiator with a transport error and the responder's party is untouched.
+    @Test func unpinnedInitiatorIsRefused() throws {
+        let alice = IdentityKeyPair.generate(), bob = IdentityKeyPair.generate(), mallory = IdentityKeyPair.generate()
+        let sid = SessionID.random()
+        var rng = SplitMix64(seed: 7)
+        let params = try SimilarityParameters(dimension: 8)
+        var impostor = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: TestData.unitVectors(1, 8, &rng))
+        let pair = InMemoryTransportPair.serving(SealedResponder(
+            channel: try SealedChannel(identity: bob, peerPublicKey: alice.publicKey, sessionID: sid),
+            party: try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: TestData.unitVectors(1, 8, &rng))))
+        var transport = SealedPeerTransport(
+            channel: try SealedChannel(identity: mallory, peerPublicKey: bob.publicKey, sessionID: sid), carrier: pair.end)
+        #expect {
+            _ = try SimilaritySession.run(&impostor, over: &transport)
+        } throws: {
+            if case .transport = $0 as? SimilarityError { return true } else { return false }
+        }
+        #expect(impostor.phase == .failed)
+        #expect(pair.finish().party.phase == .awaitingHello)
     }
 }

@@ -1,133 +1,151 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import SecureSimilarity
 
+/// `SimilaritySession.run`, the blocking driver the Service runs on its session threads, with the
+/// responder served on a second thread through `InMemoryTransportPair`.
 @Suite struct TransportTests {
-    @Test func loopbackSessionRunsWithProgress() async throws {
+    @Test func sessionRunsOnTwoThreadsWithProgress() throws {
         var rng = SplitMix64(seed: 21)
         let n = 300
         let a = TestData.unitVectors(1, n, &rng), b = TestData.unitVectors(3, n, &rng)
         let params = try SimilarityParameters(dimension: n)
         let sid = SessionID.random()
         var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: a)
-        let responder = try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: b)
-        let transport = LoopbackTransport(responder: responder, recording: true)
+        let pair = InMemoryTransportPair.serving(try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: b))
+        var transport = pair.end
         var reports: [(Int, Int)] = []
-        let result = try await SimilaritySession.run(&initiator, over: transport, progress: { reports.append(($0, $1)) })
+        let result = try SimilaritySession.run(&initiator, over: &transport, progress: { reports.append(($0, $1)) })
+        let remote = pair.finish()
+        #expect(pair.ranOnTwoThreads)
         #expect(result.fixedPoint == TestData.plaintext(a, b, f: 16))
-        let remote = await transport.responderParty
         #expect(remote.phase == .done)
         #expect(remote.result == result.transposed())
         // the initiator (1 vector) is the OT receiver here; it reports progress on the shares step
         #expect(!initiator.isOTSender && remote.isOTSender)
         #expect(reports.last.map { $0.0 == $0.1 } == true)
-        let recorded = await transport.recorded
+        let recorded = pair.recorded
         #expect(recorded.count == 6)
         #expect(initiator.bytesSent == remote.bytesReceived && initiator.bytesReceived == remote.bytesSent)
         #expect(initiator.messagesSent == 3 && remote.messagesSent == 3 && initiator.messagesReceived == 3)
         #expect(initiator.bytesSent + initiator.bytesReceived == recorded.reduce(0) { $0 + $1.1.count })
     }
 
-    @Test func cancellationFailsBothEnds() async throws {
+    /// The in-process transport of the `loopback` peer carries the same conversation.
+    @Test func loopbackTransportMatchesTheTwoThreadRun() throws {
+        var rng = SplitMix64(seed: 22)
+        let n = 64
+        let a = TestData.unitVectors(2, n, &rng), b = TestData.unitVectors(2, n, &rng)
+        let params = try SimilarityParameters(dimension: n)
+        let sid = SessionID.random()
+        var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: a)
+        var transport = LoopbackTransport(
+            responder: try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: b), recording: true)
+        let result = try SimilaritySession.run(&initiator, over: &transport)
+        #expect(result.fixedPoint == TestData.plaintext(a, b, f: 16))
+        #expect(transport.responder.phase == .done && transport.responder.result == result.transposed())
+        #expect(transport.recorded.count == initiator.messagesSent + transport.responder.messagesSent)
+        #expect(initiator.bytesSent + initiator.bytesReceived == transport.recorded.reduce(0) { $0 + $1.1.count })
+    }
+
+    @Test func cancellationFailsBothEnds() throws {
         var rng = SplitMix64(seed: 2)
         let params = try SimilarityParameters(dimension: 600)
         let sid = SessionID.random()
         var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params,
                                             vectors: TestData.unitVectors(2, 600, &rng))
-        let transport = LoopbackTransport(responder: try SimilarityParty(
+        let pair = InMemoryTransportPair.serving(try SimilarityParty(
             role: .responder, sessionID: sid, parameters: params, vectors: TestData.unitVectors(1, 600, &rng)))
-        let calls = Mutex(0)
-        await #expect {
-            _ = try await SimilaritySession.run(&initiator, over: transport, isCancelled: {
-                calls.withLock { $0 += 1; return $0 > 2 }
-            })
+        var transport = pair.end
+        var calls = 0
+        #expect {
+            _ = try SimilaritySession.run(&initiator, over: &transport, isCancelled: { calls += 1; return calls > 2 })
         } throws: {
             if case .cancelled = $0 as? SimilarityError { return true } else { return false }
         }
         #expect(initiator.phase == .failed)
-        let remote = await transport.responderParty
+        let remote = pair.finish()
         #expect(remote.phase == .failed)
         if case .peerAborted = remote.error {} else { Issue.record("responder did not get the abort: \(String(describing: remote.error))") }
     }
 
-    struct FailingTransport: PeerTransport {
-        struct Down: Error {}
-        func exchange(_ message: [UInt8]) async throws -> [UInt8] { throw Down() }
+    struct FailingTransport: BlockingPeerTransport {
+        func exchange(_ message: [UInt8]) throws(SimilarityError) -> [UInt8] {
+            throw .transport(field: "peer", message: "the peer could not be reached")
+        }
     }
 
-    struct SilentTransport: PeerTransport {
-        func exchange(_ message: [UInt8]) async throws -> [UInt8] { [] }
+    struct SilentTransport: BlockingPeerTransport {
+        func exchange(_ message: [UInt8]) throws(SimilarityError) -> [UInt8] { [] }
     }
 
-    @Test func transportFailuresAreTyped() async throws {
+    @Test func transportFailuresAreTyped() throws {
         var rng = SplitMix64(seed: 3)
         let params = try SimilarityParameters(dimension: 8)
         var a = try SimilarityParty(role: .initiator, sessionID: .random(), parameters: params, vectors: TestData.unitVectors(1, 8, &rng))
-        await #expect {
-            _ = try await SimilaritySession.run(&a, over: FailingTransport())
+        var failing = FailingTransport()
+        #expect {
+            _ = try SimilaritySession.run(&a, over: &failing)
         } throws: {
             if case .transport = $0 as? SimilarityError { return true } else { return false }
         }
         #expect(a.phase == .failed)
         var b = try SimilarityParty(role: .initiator, sessionID: .random(), parameters: params, vectors: TestData.unitVectors(1, 8, &rng))
-        await #expect {
-            _ = try await SimilaritySession.run(&b, over: SilentTransport())
+        var silent = SilentTransport()
+        #expect {
+            _ = try SimilaritySession.run(&b, over: &silent)
         } throws: {
-            if case .transport = $0 as? SimilarityError { return true } else { return false }
+            guard case .transport(_, let message) = $0 as? SimilarityError else { return false }
+            return message.contains("no message")
         }
         #expect(b.phase == .failed)
     }
 
-    @Test func responderMismatchReachesTheInitiator() async throws {
+    /// A peer slower than the transport's deadline fails the session instead of hanging it.
+    @Test func slowPeerFailsAtTheDeadline() throws {
+        var rng = SplitMix64(seed: 5)
+        let params = try SimilarityParameters(dimension: 8)
+        let sid = SessionID.random()
+        var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: TestData.unitVectors(1, 8, &rng))
+        let pair = InMemoryTransportPair.serving(
+            try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: TestData.unitVectors(1, 8, &rng)),
+            timeout: 0.2, delay: 1)
+        var transport = pair.end
+        let started = Date()
+        #expect {
+            _ = try SimilaritySession.run(&initiator, over: &transport)
+        } throws: {
+            guard case .transport(_, let message) = $0 as? SimilarityError else { return false }
+            return message.contains("no answer")
+        }
+        #expect(Date().timeIntervalSince(started) < 0.9)
+        #expect(initiator.phase == .failed)
+        _ = pair.finish()
+    }
+
+    @Test func onlyTheInitiatorDrives() throws {
+        var rng = SplitMix64(seed: 6)
+        var responder = try SimilarityParty(role: .responder, sessionID: .random(), parameters: try SimilarityParameters(dimension: 8),
+                                            vectors: TestData.unitVectors(1, 8, &rng))
+        var silent = SilentTransport()
+        #expect { _ = try SimilaritySession.run(&responder, over: &silent) } throws: { ($0 as? SimilarityError)?.field == "role" }
+    }
+
+    @Test func responderMismatchReachesTheInitiator() throws {
         var rng = SplitMix64(seed: 4)
         let sid = SessionID.random()
         var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: try SimilarityParameters(dimension: 8),
                                             vectors: TestData.unitVectors(1, 8, &rng))
-        let transport = LoopbackTransport(responder: try SimilarityParty(
+        let pair = InMemoryTransportPair.serving(try SimilarityParty(
             role: .responder, sessionID: sid, parameters: try SimilarityParameters(dimension: 8, fractionBits: 12),
             vectors: TestData.unitVectors(1, 8, &rng)))
-        await #expect {
-            _ = try await SimilaritySession.run(&initiator, over: transport)
+        var transport = pair.end
+        #expect {
+            _ = try SimilaritySession.run(&initiator, over: &transport)
         } throws: {
             guard case .peerAborted(let field, _) = $0 as? SimilarityError else { return false }
             return field == "hello.fractionBits"
         }
-        let remote = await transport.responderParty
-        #expect(remote.error?.field == "hello.fractionBits")
-    }
-}
-
-@Suite struct TransportFaultTests {
-    /// Flips one bit of the initiator's k-th message on its way to the loopback responder.
-    actor Corrupting: PeerTransport {
-        let inner: LoopbackTransport
-        let target: Int
-        var count = 0
-        init(_ inner: LoopbackTransport, target: Int) { self.inner = inner; self.target = target }
-        func exchange(_ message: [UInt8]) async throws -> [UInt8] {
-            var m = message
-            if count == target { m[m.count - 1] ^= 1 }
-            count += 1
-            return try await inner.exchange(m)
-        }
-    }
-
-    /// Whatever the initiator sends gets corrupted, both ends fail: the responder detects it and
-    /// its abort reaches the initiator, even for the final message.
-    @Test(arguments: 0..<4)
-    func corruptionFailsBothEnds(_ target: Int) async throws {
-        var rng = SplitMix64(seed: 9)
-        let params = try SimilarityParameters(dimension: 20)
-        let sid = SessionID.random()
-        var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params,
-                                            vectors: TestData.unitVectors(3, 20, &rng))
-        let loop = LoopbackTransport(responder: try SimilarityParty(
-            role: .responder, sessionID: sid, parameters: params, vectors: TestData.unitVectors(2, 20, &rng)))
-        await #expect(throws: SimilarityError.self) {
-            _ = try await SimilaritySession.run(&initiator, over: Corrupting(loop, target: target))
-        }
-        let remote = await loop.responderParty
-        #expect(remote.phase == .failed)
+        #expect(pair.finish().error?.field == "hello.fractionBits")
     }
 }

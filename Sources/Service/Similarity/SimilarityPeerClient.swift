@@ -12,7 +12,7 @@ import SecureSimilarity
 ///
 /// ```swift
 /// let client = SimilarityPeerClient(timeout: 30)
-/// let reply = try await client.post(peer.endpoint("/v1/peer/sessions/\(id)/messages"), body: sealed)
+/// let reply = try client.postBlocking(peer.endpoint("/v1/peer/sessions/\(id)/messages"), body: sealed)
 /// ```
 final class SimilarityPeerClient: Sendable {
     let timeout: Double
@@ -80,17 +80,6 @@ final class SimilarityPeerClient: Sendable {
         case 404: return "the peer does not know this session (404): it may have restarted, expired or erased it"
         default: return "the peer answered \(status)\(detail.isEmpty ? "" : ": \(detail)")"
         }
-    }
-
-    /// One call from async code (the session driver).
-    func post(_ url: URL, body: [UInt8]) async throws(SimilarityError) -> Reply {
-        let result: Result<Reply, SimilarityError> = await withCheckedContinuation { continuation in
-            let task = session.dataTask(with: request(url, body)) { [self] data, response, error in
-                continuation.resume(returning: interpret(url, data, response, error))
-            }
-            task.resume()
-        }
-        return try result.get()
     }
 
     /// One call from a handler or driver thread: waits at most `timeout` (plus a second of slack).

@@ -245,27 +245,29 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
             r.party = nil
             r.channelLock.unlock()
             guard let responder else { throw APIError.internalError("the loopback session lost its party") }
-            drive(r, party: party, transport: SimilarityLoopbackTransport(responder: responder))
+            drive(r, party: party, transport: LoopbackTransport(responder: responder))
         } else {
             r.channelLock.lock()
             let channel = r.outbound
             r.outbound = nil
             r.channelLock.unlock()
             guard let channel, let peer = r.peer else { throw APIError.internalError("the session has no channel") }
-            drive(r, party: party, transport: SimilarityHTTPTransport(channel: channel, client: client,
-                                                                      url: peer.endpoint("/v1/peer/sessions/\(r.id)/messages"), record: r))
+            let carrier = SimilarityHTTPCarrier(client: client, url: peer.endpoint("/v1/peer/sessions/\(r.id)/messages"), record: r)
+            drive(r, party: party, transport: SealedPeerTransport(channel: channel, carrier: carrier,
+                                                                  header: [SimilarityPeerEnvelope.protocolMessage]))
         }
         return r
     }
 
-    /// Runs the protocol initiator to the end on its own thread and records the outcome.
-    private func drive<T: SimilarityBlockingTransport & Sendable>(_ r: SimilaritySessionRecord, party: SimilarityParty, transport: T) {
+    /// Runs the protocol initiator to the end on its own thread (never on a request handler or the
+    /// shared concurrency pool, so a long session or a slow peer blocks nothing else) and records the outcome.
+    private func drive<T: BlockingPeerTransport & Sendable>(_ r: SimilaritySessionRecord, party: SimilarityParty, transport: T) {
         let thread = Thread { [self] in
             var party = party
             var transport = transport
             do throws(SimilarityError) {
-                let result = try SimilarityDriver.run(&party, over: &transport, progress: { r.progress($0, $1) },
-                                                      isCancelled: { r.cancelled.isSet || Date() > r.expiresAt })
+                let result = try SimilaritySession.run(&party, over: &transport, progress: { r.progress($0, $1) },
+                                                       isCancelled: { r.cancelled.isSet || Date() > r.expiresAt })
                 if r.isLoopback { r.traffic(sent: party.bytesSent, received: party.bytesReceived, roundTrips: party.messagesSent) }
                 // Rows of the result are the local party's (the acceptor's): the contract wants the initiator's.
                 if r.finish(.succeeded, result: result.transposed()) { event("similarity session succeeded", r) }
