@@ -3,9 +3,11 @@ import Glibc
 
 /// The one place where the server calls the C library: sockets, epoll, eventfd, resource limits.
 /// Everything above this file deals in Swift values and never touches `errno` or raw pointers to C structs.
-enum Posix {
-    enum ReadResult { case bytes(Int), endOfFile, wouldBlock, failed(Int32) }
-    enum WriteResult { case wrote(Int), wouldBlock, failed(Int32) }
+/// The public part is the blocking client socket the Service's peer client uses (connect with a deadline,
+/// send and receive timeouts, send, receive, close), so its socket calls live here too.
+public enum Posix {
+    public enum ReadResult { case bytes(Int), endOfFile, wouldBlock, failed(Int32) }
+    public enum WriteResult { case wrote(Int), wouldBlock, failed(Int32) }
     enum AcceptResult { case accepted(Int32), wouldBlock, outOfDescriptors, failed(Int32) }
 
     struct SystemCallError: Error, CustomStringConvertible {
@@ -106,7 +108,83 @@ enum Posix {
     }
 
     static func shutdownWrite(_ fd: Int32) { _ = shutdown(fd, Int32(SHUT_WR)) }
-    static func close(_ fd: Int32) { _ = Glibc.close(fd) }
+    public static func close(_ fd: Int32) { _ = Glibc.close(fd) }
+
+    // MARK: blocking client sockets
+
+    /// Why a client connection could not be opened, in words.
+    public struct ConnectError: Error, Sendable {
+        public let message: String
+    }
+
+    /// The C library's text for an errno value.
+    public static func describe(errno code: Int32) -> String { String(cString: strerror(code)) }
+
+    /// Opens a blocking TCP client socket (close-on-exec, TCP_NODELAY) to `host:port`: tries each address the
+    /// name resolves to in turn, each with a non-blocking connect polled until `timeout` seconds after the call.
+    /// Name resolution itself is not bounded.
+    public static func connect(host: String, port: Int, timeout: Double) throws(ConnectError) -> Int32 {
+        let deadline = Double(monotonicNanos()) / 1e9 + timeout
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let first = list else { throw ConnectError(message: "cannot resolve \(host): \(String(cString: gai_strerror(rc)))") }
+        defer { freeaddrinfo(list) }
+        var lastError = "no address"
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let ai = cursor {
+            cursor = ai.pointee.ai_next
+            let fd = socket(ai.pointee.ai_family, ai.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), ai.pointee.ai_protocol)
+            if fd < 0 { continue }
+            let flags = fcntl(fd, F_GETFL, 0)
+            _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+            var ok = Glibc.connect(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0
+            if !ok && errno == EINPROGRESS {
+                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                let leftMs = (deadline - Double(monotonicNanos()) / 1e9) * 1000
+                let ms = Int32(max(1, min(Double(Int32.max), leftMs)))
+                if poll(&p, 1, ms) == 1 {
+                    var err: Int32 = 0
+                    var len = socklen_t(MemoryLayout<Int32>.size)
+                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)
+                    ok = err == 0
+                    if !ok { lastError = describe(errno: err) }
+                } else {
+                    lastError = "connect timed out"
+                }
+            } else if !ok {
+                lastError = describe(errno: errno)
+            }
+            if ok {
+                _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
+                var one: Int32 = 1
+                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                return fd
+            }
+            _ = Glibc.close(fd)
+        }
+        throw ConnectError(message: "cannot connect to \(host):\(port): \(lastError)")
+    }
+
+    /// Bounds every later blocking send and receive on `fd` by `seconds` (SO_SNDTIMEO, SO_RCVTIMEO); a call
+    /// that times out then reports `wouldBlock`.
+    public static func setTimeouts(_ fd: Int32, seconds: Double) {
+        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Sends what it can of `bytes[offset...]` (no SIGPIPE; EINTR retried).
+    public static func write(_ fd: Int32, _ bytes: [UInt8], from offset: Int) -> WriteResult {
+        bytes.withUnsafeBytes { write(fd, UnsafeRawBufferPointer(rebasing: $0[offset...])) }
+    }
+
+    /// Receives into `buffer` from its start, at most `buffer.count` bytes (EINTR retried).
+    public static func read(_ fd: Int32, into buffer: inout [UInt8]) -> ReadResult {
+        buffer.withUnsafeMutableBytes { read(fd, into: $0) }
+    }
 
     // MARK: epoll and eventfd
 

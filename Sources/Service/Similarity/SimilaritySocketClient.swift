@@ -1,12 +1,12 @@
 import Foundation
-import Glibc
+import HTTPServer
 
 /// A minimal blocking HTTP/1.1 client on POSIX sockets for the peer calls over plain `http://`
 /// (one connection per request, `Connection: close`), because URLSession on Linux moves large
 /// request bodies slowly (hundreds of milliseconds per megabyte). Every step — name lookup aside —
 /// is bounded by one deadline: non-blocking connect polled until it, then socket send/receive
-/// timeouts set to what is left. `https://` peers go through URLSession. All socket calls of the
-/// Service layer are fenced into this file.
+/// timeouts set to what is left. `https://` peers go through URLSession. The socket calls themselves
+/// are `Posix`'s, the one wrapper of the C library's sockets.
 enum SimilaritySocketClient {
     struct Failure: Error {
         let message: String
@@ -22,8 +22,13 @@ enum SimilaritySocketClient {
         guard let host = url.host else { throw Failure(message: "the peer URL has no host") }
         let port = url.port ?? 80
         let deadline = Date().addingTimeInterval(timeout)
-        let fd = try connect(host: host, port: port, deadline: deadline)
-        defer { close(fd) }
+        let fd: Int32
+        do {
+            fd = try Posix.connect(host: host, port: port, timeout: deadline.timeIntervalSinceNow)
+        } catch {
+            throw Failure(message: error.message)
+        }
+        defer { Posix.close(fd) }
         var path = url.path.isEmpty ? "/" : url.path
         if let q = url.query { path += "?" + q }
         let hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
@@ -40,66 +45,15 @@ enum SimilaritySocketClient {
         return left
     }
 
-    private static func setTimeouts(_ fd: Int32, _ seconds: Double) {
-        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    private static func connect(host: String, port: Int, deadline: Date) throws(Failure) -> Int32 {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(host, String(port), &hints, &list)
-        guard rc == 0, let first = list else { throw Failure(message: "cannot resolve \(host): \(String(cString: gai_strerror(rc)))") }
-        defer { freeaddrinfo(list) }
-        var lastError = "no address"
-        var cursor: UnsafeMutablePointer<addrinfo>? = first
-        while let ai = cursor {
-            cursor = ai.pointee.ai_next
-            let fd = socket(ai.pointee.ai_family, ai.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), ai.pointee.ai_protocol)
-            if fd < 0 { continue }
-            let flags = fcntl(fd, F_GETFL, 0)
-            _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
-            var ok = Glibc.connect(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0
-            if !ok && errno == EINPROGRESS {
-                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                let ms = Int32(max(1, min(Double(Int32.max), deadline.timeIntervalSinceNow * 1000)))
-                if poll(&p, 1, ms) == 1 {
-                    var err: Int32 = 0
-                    var len = socklen_t(MemoryLayout<Int32>.size)
-                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)
-                    ok = err == 0
-                    if !ok { lastError = String(cString: strerror(err)) }
-                } else {
-                    lastError = "connect timed out"
-                }
-            } else if !ok {
-                lastError = String(cString: strerror(errno))
-            }
-            if ok {
-                _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
-                var one: Int32 = 1
-                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                return fd
-            }
-            close(fd)
-        }
-        throw Failure(message: "cannot connect to \(host):\(port): \(lastError)")
-    }
-
     private static func send(_ fd: Int32, _ bytes: [UInt8], deadline: Date) throws(Failure) {
         var offset = 0
         while offset < bytes.count {
-            setTimeouts(fd, try remaining(deadline))
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { continue }
-                throw Failure(message: "sending to the peer failed: \(String(cString: strerror(errno)))")
+            Posix.setTimeouts(fd, seconds: try remaining(deadline))
+            switch Posix.write(fd, bytes, from: offset) {
+            case .wrote(let n): offset += n
+            case .wouldBlock: continue
+            case .failed(let code): throw Failure(message: "sending to the peer failed: \(Posix.describe(errno: code))")
             }
-            offset += n
         }
     }
 
@@ -111,18 +65,15 @@ enum SimilaritySocketClient {
         var contentLength: Int?
         var chunked = false
         func fill() throws(Failure) -> Bool {
-            setTimeouts(fd, try remaining(deadline))
-            while true {
-                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                if n > 0 {
-                    data.append(contentsOf: buffer[0..<n])
-                    guard data.count <= maxBytes + 65536 else { throw Failure(message: "the peer's reply exceeds \(maxBytes) bytes") }
-                    return true
-                }
-                if n == 0 { return false }
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure(message: "no answer within the peer timeout") }
-                throw Failure(message: "reading from the peer failed: \(String(cString: strerror(errno)))")
+            Posix.setTimeouts(fd, seconds: try remaining(deadline))
+            switch Posix.read(fd, into: &buffer) {
+            case .bytes(let n):
+                data.append(contentsOf: buffer[0..<n])
+                guard data.count <= maxBytes + 65536 else { throw Failure(message: "the peer's reply exceeds \(maxBytes) bytes") }
+                return true
+            case .endOfFile: return false
+            case .wouldBlock: throw Failure(message: "no answer within the peer timeout")
+            case .failed(let code): throw Failure(message: "reading from the peer failed: \(Posix.describe(errno: code))")
             }
         }
         while headEnd == nil {
