@@ -83,8 +83,10 @@ import TestSupport
         let bobFailed = try b.waitForSession(id2), aliceFailed = try a.waitForSession(id2)
         #expect(bobFailed["state"] as? String == "failed")
         #expect(aliceFailed["state"] as? String == "failed")
-        #expect(((bobFailed["error"] as? [String: Any])?["message"] as? String ?? "").contains("dimension"))
-        #expect(((aliceFailed["error"] as? [String: Any])?["message"] as? String ?? "").contains("dimension"))
+        let bobReason = (bobFailed["error"] as? [String: Any])?["message"] as? String ?? ""
+        let aliceReason = (aliceFailed["error"] as? [String: Any])?["message"] as? String ?? ""
+        #expect(bobReason.contains("dimension"))
+        #expect(aliceReason.contains("dimension"))
 
         // Decline reaches the creator; a cancel reaches the invited side and erases the session here.
         let third = try #require(try a.post("/v1/similarity/sessions", json: ["peer": "bob", "vectors": [[1, 0], [0, 1]]]).json()["id"] as? String)
