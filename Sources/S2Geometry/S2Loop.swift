@@ -93,6 +93,8 @@ public struct S2Loop: Sendable, Hashable {
             originInside.toggle()
             rectBound = .full
         } else {
+            // Recompute without the stale bound (it would hide a pole the inverted loop contains).
+            rectBound = .empty
             initOriginAndBound()
         }
     }

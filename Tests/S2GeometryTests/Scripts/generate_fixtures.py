@@ -3,7 +3,8 @@
 
 Reference: `pip install s2geometry==0.14.0` (the official C++ library behind SWIG).
 Run from anywhere:  python3 Tests/S2GeometryTests/Scripts/generate_fixtures.py
-Writes Tests/S2GeometryTests/Fixtures/{cells,coverings,unions}.json. Deterministic (fixed seeds).
+Writes Tests/S2GeometryTests/Fixtures/{cells,coverings,unions,polygons,polygon_coverings}.json.
+Deterministic (fixed seeds).
 Doubles are written with repr() (shortest round-trip) as strings so no JSON parser can round them.
 """
 import json, math, os, random
@@ -323,8 +324,119 @@ def gen_polygons():
     print("polygons", len(cases))
 
 
+def sphere_star(rng, lat, lng, radii, n, rot=0.0):
+    """A star-shaped ring of n vertices around (lat, lng) on the sphere: vertex k at azimuth θ_k
+    (sorted, gaps < 180°) and angular distance r_k (degrees, < 90) from the centre. Built in the
+    gnomonic projection at the centre, where geodesics are straight lines, so the ring is simple."""
+    c = s2.S2LatLng.FromDegrees(lat, lng).ToPoint()
+    cx, cy, cz = c.x(), c.y(), c.z()
+    # Tangent frame (east, north) at the centre.
+    ex, ey, ez = -math.sin(math.radians(lng)), math.cos(math.radians(lng)), 0.0
+    nx, ny, nz = cy * ez - cz * ey, cz * ex - cx * ez, cx * ey - cy * ex
+    while True:
+        th = sorted(rng.uniform(0, 2 * math.pi) for _ in range(n))
+        gaps = [th[(k + 1) % n] - th[k] + (2 * math.pi if k == n - 1 else 0) for k in range(n)]
+        if n < 3 or max(gaps) < 0.9 * math.pi:
+            break
+    ring = []
+    for k in range(n):
+        r = math.radians(radii())
+        a = th[k] + rot
+        t = math.tan(r)
+        x = cx + t * (math.cos(a) * ex + math.sin(a) * nx)
+        y = cy + t * (math.cos(a) * ey + math.sin(a) * ny)
+        z = cz + t * (math.cos(a) * ez + math.sin(a) * nz)
+        ring.append((math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))))
+    return ring
+
+
+def gen_polygon_coverings():
+    """Coverings of polygons of every shape the reference's shape index distinguishes: polygons on one
+    face and across two to five faces, big ones, tiny ones, holes, several shells, near the poles and
+    across the antimeridian, with mixed options, interior and not."""
+    rng = random.Random(3141)
+    cases = []
+    corner = math.degrees(math.atan(1 / math.sqrt(2)))
+    kinds = ["face", "edge", "corner", "big", "pole", "antimeridian", "tiny", "holes", "multi", "dense"]
+    for k in range(250):
+        kind = kinds[k % len(kinds)]
+        lat, lng = rand_center(rng)
+        r = 10 ** rng.uniform(-2, 1)                      # degrees
+        n = rng.randint(3, 24)
+        if kind == "edge":      # centred on an edge between two faces
+            if rng.random() < 0.5:
+                lat, lng = rng.uniform(-30, 30), rng.choice([45.0, 135.0, -45.0, -135.0]) + rng.uniform(-0.5, 0.5)
+            else:
+                lat, lng = rng.choice([45.0, -45.0]) + rng.uniform(-0.5, 0.5), rng.choice([0.0, 90.0, 180.0, -90.0]) + rng.uniform(-20, 20)
+            r = 10 ** rng.uniform(-1.5, 1.3)
+        elif kind == "corner":  # at a cube corner: three faces
+            lat = rng.choice([corner, -corner]) + rng.uniform(-0.3, 0.3)
+            lng = rng.choice([45.0, 135.0, -45.0, -135.0]) + rng.uniform(-0.3, 0.3)
+            r = 10 ** rng.uniform(-1.5, 1.2)
+        elif kind == "big":     # 20°–80°: three to five faces
+            r = rng.uniform(20, 80)
+            n = rng.randint(3, 40)
+        elif kind == "pole":
+            lat = rng.choice([1, -1]) * rng.uniform(80, 90)
+            r = 10 ** rng.uniform(-1, 1.4)
+        elif kind == "antimeridian":
+            lat, lng = rng.uniform(-70, 70), rng.choice([180.0, -180.0]) + rng.uniform(-1, 1)
+            r = 10 ** rng.uniform(-1.5, 1.2)
+        elif kind == "tiny":
+            r = 10 ** rng.uniform(-6, -2.5)
+        elif kind == "dense":   # many vertices: the index subdivides on several faces
+            r = 10 ** rng.uniform(-0.5, 1.4)
+            n = rng.choice([60, 120, 200])
+        if lng > 180: lng -= 360
+        if lng < -180: lng += 360
+        shell = sphere_star(rng, lat, lng, lambda: r * rng.uniform(0.6, 1.0), n)
+        rings = [shell]
+        if kind == "holes" or (kind in ("big", "edge", "corner", "dense") and rng.random() < 0.4):
+            for h in range(rng.randint(1, 2)):
+                # Holes inside the disc of radius 0.55·r (the shell stays outside 0.6·r).
+                off_az = rng.uniform(0, 2 * math.pi)
+                if h == 0:
+                    rings.append(sphere_star(rng, lat, lng, lambda: r * rng.uniform(0.1, 0.25), rng.randint(3, 12)))
+                else:   # a second hole in an annulus sector, away from the first
+                    hc = sphere_star(random.Random(rng.random()), lat, lng, lambda: r * 0.4, 1, rot=off_az)[0]
+                    rings.append(sphere_star(rng, hc[0], hc[1], lambda: r * rng.uniform(0.05, 0.1), rng.randint(3, 8)))
+        if kind == "multi" or (kind in ("big", "pole", "antimeridian") and rng.random() < 0.3):
+            # A second shell beyond the first one's reach: centre 2.5·r away.
+            far = sphere_star(random.Random(rng.random()), lat, lng, lambda: min(80.0, 2.5 * r), 1, rot=rng.uniform(0, 2 * math.pi))[0]
+            rings.append(sphere_star(rng, far[0], far[1], lambda: r * rng.uniform(0.3, 0.6), rng.randint(3, 16)))
+        if rng.random() < 0.3:
+            rings = [list(reversed(x)) for x in rings]   # clockwise input: normalised on both sides
+        loops = []
+        for ring in rings:
+            l = s2.S2Loop([s2.S2LatLng.FromDegrees(a, b).ToPoint() for a, b in ring])
+            l.Normalize()
+            loops.append(l)
+        poly = s2.S2Polygon()
+        poly.InitNested(loops)
+        valid = bool(poly.IsValid())
+        covs = []
+        faces = sorted({s2.S2CellId(s2.S2LatLng.FromDegrees(a, b)).face() for ring in rings for a, b in ring})
+        if valid:
+            for j in range(2):
+                o = rand_options(rng, max(poly.GetArea(), 1e-30))
+                o["maxCells"] = min(o["maxCells"], 100)
+                interior = (j % 2 == 1) if rng.random() < 0.8 else (j % 2 == 0)
+                c = coverer(o)
+                ids = c.GetInteriorCovering(poly) if interior else c.GetCovering(poly)
+                covs.append({"options": o, "interior": interior, "cells": [x.ToToken() for x in ids]})
+        b = poly.GetRectBound()
+        cases.append({"kind": kind, "vertexFaces": faces, "valid": valid,
+                      "bound": [R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())],
+                      "rings": [[[R(b), R(a)] for a, b in ring] for ring in rings], "coverings": covs})
+    with open(os.path.join(OUT, "polygon_coverings.json"), "w") as f:
+        json.dump({"cases": cases}, f, separators=(",", ":"))
+    print("polygon coverings", sum(len(c["coverings"]) for c in cases), "in", len(cases), "polygons,",
+          sum(1 for c in cases if len(c["vertexFaces"]) > 1), "with vertices on several faces")
+
+
 if __name__ == "__main__":
     gen_cells()
     gen_coverings()
     gen_unions()
     gen_polygons()
+    gen_polygon_coverings()
