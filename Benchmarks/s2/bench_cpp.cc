@@ -5,11 +5,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <memory>
 #include <vector>
 #include "s2/s2cap.h"
 #include "s2/s2cell_id.h"
 #include "s2/s2latlng.h"
 #include "s2/s2latlng_rect.h"
+#include "s2/s2loop.h"
+#include "s2/s2polygon.h"
 #include "s2/s2region_coverer.h"
 
 struct SplitMix64 {
@@ -41,6 +44,38 @@ static void measure(const char* name, int ops, F body) {
     if (t < best) best = t;
   }
   printf("%s %.6g %llu\n", name, ops / best, (unsigned long long)sum);
+}
+
+// Star polygon rings, as starRings() in main.swift.
+static std::vector<std::vector<S2Point>> StarRings(uint64_t seed, int count, int n, double r_meters) {
+  const double R = 6371010.0;
+  SplitMix64 rng{seed};
+  std::vector<std::vector<S2Point>> out;
+  for (int c = 0; c < count; ++c) {
+    double clat = 140 * rng.uniform() - 70, clng = 360 * rng.uniform() - 180;
+    double rdeg = r_meters / R * 180 / M_PI;
+    std::vector<S2Point> ring;
+    for (int k = 0; k < n; ++k) {
+      double a = 2 * M_PI * (k + 0.5 * rng.uniform()) / n;
+      double rr = rdeg * (0.6 + 0.4 * rng.uniform());
+      ring.push_back(S2LatLng::FromDegrees(clat + rr * sin(a), clng + rr * cos(a) / cos(clat * M_PI / 180)).ToPoint());
+    }
+    out.push_back(ring);
+  }
+  return out;
+}
+
+static uint64_t CoverPolygons(const std::vector<std::vector<S2Point>>& rings, const S2RegionCoverer& cov) {
+  uint64_t x = 0;
+  std::vector<S2CellId> out;
+  for (auto& ring : rings) {
+    auto loop = std::make_unique<S2Loop>(ring);
+    loop->Normalize();
+    S2Polygon poly(std::move(loop));
+    const_cast<S2RegionCoverer&>(cov).GetCovering(poly, &out);
+    for (auto c : out) x ^= c.id();
+  }
+  return x;
 }
 
 int main(int argc, char** argv) {
@@ -99,5 +134,13 @@ int main(int argc, char** argv) {
     for (auto& c : caps) { cov8.GetCovering(c, &out); for (auto id : out) x ^= id.id(); }
     return x;
   });
+  int nPoly24 = (int)(2000 * scale), nPoly200 = (int)(200 * scale);
+  auto small = StarRings(13, nPoly24, 24, 20000);
+  measure("poly24_cov8", nPoly24, [&] { return CoverPolygons(small, cov8); });
+  auto big = StarRings(17, nPoly200, 200, 30000);
+  S2RegionCoverer::Options o100;
+  o100.set_min_level(8); o100.set_max_level(15); o100.set_max_cells(100);
+  S2RegionCoverer cov100(o100);
+  measure("poly200_cov100_8_15", nPoly200, [&] { return CoverPolygons(big, cov100); });
   return 0;
 }

@@ -85,3 +85,34 @@ def cap_cov():
         for i in cov8.GetCovering(c): x ^= i.id()
     return x
 measure("cap5km_cov8", nCaps, cap_cov)
+
+
+def star_rings(seed, count, n, r_meters):
+    """Star polygon rings, as starRings() in main.swift."""
+    rng = SplitMix64(seed)
+    out = []
+    for _ in range(count):
+        clat = 140 * rng.uniform() - 70; clng = 360 * rng.uniform() - 180
+        rdeg = r_meters / R * 180 / math.pi
+        ring = []
+        for k in range(n):
+            a = 2 * math.pi * (k + 0.5 * rng.uniform()) / n
+            rr = rdeg * (0.6 + 0.4 * rng.uniform())
+            ring.append(s2.S2LatLng.FromDegrees(clat + rr * math.sin(a), clng + rr * math.cos(a) / math.cos(clat * math.pi / 180)).ToPoint())
+        out.append(ring)
+    return out
+
+
+def cover_polygons(rings, cov):
+    x = 0
+    for ring in rings:
+        loop = s2.S2Loop(ring); loop.Normalize()
+        for c in cov.GetCovering(s2.S2Polygon(loop)): x ^= c.id()
+    return x
+
+
+small = star_rings(13, int(2000 * scale), 24, 20000)
+measure("poly24_cov8", len(small), lambda: cover_polygons(small, cov8))
+big = star_rings(17, int(200 * scale), 200, 30000)
+cov100 = s2.S2RegionCoverer(); cov100.set_min_level(8); cov100.set_max_level(15); cov100.set_max_cells(100)
+measure("poly200_cov100_8_15", len(big), lambda: cover_polygons(big, cov100))

@@ -1,5 +1,6 @@
 // S2 benchmark (release build): lat/lng → leaf id, random 10 km rect coverings (maxCells 8),
-// the Porto Alegre rectangle (levels 8–15, maxCells 500) and random 5 km caps (maxCells 8).
+// the Porto Alegre rectangle (levels 8–15, maxCells 500), random 5 km caps (maxCells 8) and random
+// star polygons built and covered (24 vertices, maxCells 8; 200 vertices, levels 8–15, maxCells 100).
 // Inputs come from splitmix64 with the same seed as bench_cpp.cc and bench_py.py, and every
 // workload prints an XOR checksum of the ids so the implementations are compared in the same run.
 // Output: one line per workload, "name ops_per_second checksum".
@@ -39,7 +40,7 @@ func measure(_ ops: Int, repeats: Int = 3, _ body: () -> UInt64) -> (Double, UIn
 
 let args = CommandLine.arguments
 let scale = args.count > 1 ? Double(args[1]) ?? 1 : 1
-let only = args.count > 2 ? args[2] : nil   // optional: run only the leaf_ids workload ("leaf")
+let only = args.count > 2 ? args[2] : nil   // optional: run only the leaf_ids ("leaf") or polygon ("poly") workloads
 let nPoints = Int(1_000_000 * scale)
 let nRects = only == nil ? Int(20_000 * scale) : 0, nPorto = only == nil ? Int(1_000 * scale) : 0, nCaps = only == nil ? Int(20_000 * scale) : 0
 let R = 6371010.0
@@ -105,3 +106,42 @@ func coverings() {
     print("cap5km_cov8", capRate, capSum)
 }
 if only == nil { coverings() }
+
+/// Star polygon rings around random centres (|lat| ≤ 70): vertex k at angle 2π(k + ½u)/n and radius
+/// rMeters·(0.6 + 0.4u′), in degrees of lat/lng. Same sequence in bench_cpp.cc and bench_py.py.
+func starRings(seed: UInt64, count: Int, vertices n: Int, rMeters: Double) -> [[S2Point]] {
+    var rng = SplitMix64(state: seed)
+    var out: [[S2Point]] = []
+    for _ in 0..<count {
+        let clat = 140 * rng.uniform() - 70, clng = 360 * rng.uniform() - 180
+        let rdeg = rMeters / R * 180 / Double.pi
+        var ring: [S2Point] = []
+        for k in 0..<n {
+            let a = 2 * Double.pi * (Double(k) + 0.5 * rng.uniform()) / Double(n)
+            let rr = rdeg * (0.6 + 0.4 * rng.uniform())
+            ring.append(S2LatLng(latDegrees: clat + rr * sin(a), lngDegrees: clng + rr * cos(a) / cos(clat * Double.pi / 180)).point)
+        }
+        out.append(ring)
+    }
+    return out
+}
+let nPoly24 = only == nil || only == "poly" ? Int(2_000 * scale) : 0, nPoly200 = only == nil || only == "poly" ? Int(200 * scale) : 0
+func polygons() {
+    let small = starRings(seed: 13, count: nPoly24, vertices: 24, rMeters: 20_000)
+    let coverer8 = S2RegionCoverer(options: .init(maxCells: 8))
+    let (r1, s1) = measure(nPoly24) {
+        var x: UInt64 = 0
+        for ring in small { for c in try! coverer8.covering(S2Polygon(loops: [S2Loop(ring)])) { x ^= c.id } }
+        return x
+    }
+    print("poly24_cov8", r1, s1)
+    let big = starRings(seed: 17, count: nPoly200, vertices: 200, rMeters: 30_000)
+    let coverer100 = S2RegionCoverer(options: .init(minLevel: 8, maxLevel: 15, maxCells: 100))
+    let (r2, s2) = measure(nPoly200) {
+        var x: UInt64 = 0
+        for ring in big { for c in try! coverer100.covering(S2Polygon(loops: [S2Loop(ring)])) { x ^= c.id } }
+        return x
+    }
+    print("poly200_cov100_8_15", r2, s2)
+}
+if only == nil || only == "poly" { polygons() }

@@ -22,7 +22,7 @@ import Testing
             do { try poly.validate(field: "region.polygon") } catch { bad.append("#\(k) rejected: \(error)"); continue }
             let b = poly.rectBound, e = c.dbls("bound")
             if b.lat.lo != e[0] || b.lat.hi != e[1] || b.lng.lo != e[2] || b.lng.hi != e[3] { bad.append("#\(k) bound \(b) vs \(e)") }
-            let spansFaces = Set(S2PolygonIndexBound.indexCells(poly).map(\.face)).count > 1
+            let spansFaces = Set(poly.index.cells.map(\.face)).count > 1
             for cov in c["coverings"] as! [[String: Any]] {
                 total += 1
                 let o = cov["options"] as! [String: Any]
