@@ -357,8 +357,9 @@ def gen_polygon_coverings():
     rng = random.Random(3141)
     cases = []
     corner = math.degrees(math.atan(1 / math.sqrt(2)))
-    kinds = ["face", "edge", "corner", "big", "pole", "antimeridian", "tiny", "holes", "multi", "dense"]
-    for k in range(250):
+    kinds = ["face", "edge", "corner", "big", "huge", "pole", "antimeridian", "tiny", "holes", "multi", "dense",
+             "edge", "corner", "big", "huge"]
+    for k in range(600):
         kind = kinds[k % len(kinds)]
         lat, lng = rand_center(rng)
         r = 10 ** rng.uniform(-2, 1)                      # degrees
@@ -376,6 +377,12 @@ def gen_polygon_coverings():
         elif kind == "big":     # 20°–80°: three to five faces
             r = rng.uniform(20, 80)
             n = rng.randint(3, 40)
+        elif kind == "huge":    # 50°–85°: whole faces inside (face-sized and skipped index cells)
+            r = rng.uniform(50, 85)
+            n = rng.randint(3, 30)
+            if rng.random() < 0.4:   # centred on a face centre
+                lat, lng = rng.choice([(0.0, 0.0), (0.0, 90.0), (0.0, 180.0), (0.0, -90.0), (90.0, 0.0), (-90.0, 0.0)])
+                lat, lng = lat + rng.uniform(-5, 5), lng + rng.uniform(-5, 5)
         elif kind == "pole":
             lat = rng.choice([1, -1]) * rng.uniform(80, 90)
             r = 10 ** rng.uniform(-1, 1.4)
@@ -389,9 +396,11 @@ def gen_polygon_coverings():
             n = rng.choice([60, 120, 200])
         if lng > 180: lng -= 360
         if lng < -180: lng += 360
-        shell = sphere_star(rng, lat, lng, lambda: r * rng.uniform(0.6, 1.0), n)
+        lat = max(-90.0, min(90.0, lat))
+        lo_r = 0.85 if kind == "huge" else 0.6
+        shell = sphere_star(rng, lat, lng, lambda: r * rng.uniform(lo_r, 1.0), n)
         rings = [shell]
-        if kind == "holes" or (kind in ("big", "edge", "corner", "dense") and rng.random() < 0.4):
+        if kind == "holes" or (kind in ("big", "huge", "edge", "corner", "dense") and rng.random() < 0.4):
             for h in range(rng.randint(1, 2)):
                 # Holes inside the disc of radius 0.55·r (the shell stays outside 0.6·r).
                 off_az = rng.uniform(0, 2 * math.pi)
@@ -418,11 +427,14 @@ def gen_polygon_coverings():
         faces = sorted({s2.S2CellId(s2.S2LatLng.FromDegrees(a, b)).face() for ring in rings for a, b in ring})
         if valid:
             for j in range(2):
-                o = rand_options(rng, max(poly.GetArea(), 1e-30))
-                o["maxCells"] = min(o["maxCells"], 100)
                 interior = (j % 2 == 1) if rng.random() < 0.8 else (j % 2 == 0)
-                c = coverer(o)
-                ids = c.GetInteriorCovering(poly) if interior else c.GetCovering(poly)
+                for attempt in range(20):   # keep each covering under 400 cells (test time)
+                    o = rand_options(rng, max(poly.GetArea(), 1e-30))
+                    o["maxCells"] = min(o["maxCells"], 100)
+                    c = coverer(o)
+                    ids = c.GetInteriorCovering(poly) if interior else c.GetCovering(poly)
+                    if len(ids) <= 400:
+                        break
                 covs.append({"options": o, "interior": interior, "cells": [x.ToToken() for x in ids]})
         b = poly.GetRectBound()
         cases.append({"kind": kind, "vertexFaces": faces, "valid": valid,
