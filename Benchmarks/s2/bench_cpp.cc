@@ -142,5 +142,11 @@ int main(int argc, char** argv) {
   o100.set_min_level(8); o100.set_max_level(15); o100.set_max_cells(100);
   S2RegionCoverer cov100(o100);
   measure("poly200_cov100_8_15", nPoly200, [&] { return CoverPolygons(big, cov100); });
+  int nPoly5000 = (int)(20 * scale);
+  auto huge = StarRings(19, nPoly5000, 5000, 300000);
+  S2RegionCoverer::Options o500b;
+  o500b.set_max_cells(500);
+  S2RegionCoverer cov500b(o500b);
+  measure("poly5000_cov500", nPoly5000, [&] { return CoverPolygons(huge, cov500b); });
   return 0;
 }

@@ -1,6 +1,7 @@
 // S2 benchmark (release build): lat/lng → leaf id, random 10 km rect coverings (maxCells 8),
 // the Porto Alegre rectangle (levels 8–15, maxCells 500), random 5 km caps (maxCells 8) and random
-// star polygons built and covered (24 vertices, maxCells 8; 200 vertices, levels 8–15, maxCells 100).
+// star polygons built and covered (24 vertices, maxCells 8; 200 vertices, levels 8–15, maxCells 100;
+// 5,000 vertices, maxCells 500).
 // Inputs come from splitmix64 with the same seed as bench_cpp.cc and bench_py.py, and every
 // workload prints an XOR checksum of the ids so the implementations are compared in the same run.
 // Output: one line per workload, "name ops_per_second checksum".
@@ -126,6 +127,7 @@ func starRings(seed: UInt64, count: Int, vertices n: Int, rMeters: Double) -> [[
     return out
 }
 let nPoly24 = only == nil || only == "poly" ? Int(2_000 * scale) : 0, nPoly200 = only == nil || only == "poly" ? Int(200 * scale) : 0
+let nPoly5000 = only == nil || only == "poly" ? Int(20 * scale) : 0
 func polygons() {
     let small = starRings(seed: 13, count: nPoly24, vertices: 24, rMeters: 20_000)
     let coverer8 = S2RegionCoverer(options: .init(maxCells: 8))
@@ -143,5 +145,13 @@ func polygons() {
         return x
     }
     print("poly200_cov100_8_15", r2, s2)
+    let huge = starRings(seed: 19, count: nPoly5000, vertices: 5000, rMeters: 300_000)
+    let coverer500 = S2RegionCoverer(options: .init(maxCells: 500))
+    let (r3, s3) = measure(nPoly5000) {
+        var x: UInt64 = 0
+        for ring in huge { for c in try! coverer500.covering(S2Polygon(loops: [S2Loop(ring)])) { x ^= c.id } }
+        return x
+    }
+    print("poly5000_cov500", r3, s3)
 }
 if only == nil || only == "poly" { polygons() }

@@ -3,9 +3,9 @@ import Testing
 @testable import S2Geometry
 
 /// Polygon coverings against the reference on every kind of polygon its shape index treats
-/// differently: inside one face, across face edges and cube corners, big (three to five faces), huge
-/// (whole faces inside), tiny, with holes, with several shells, at the poles and across the antimeridian; mixed options, interior
-/// and not. Bounds and every covering must be identical, cell for cell.
+/// differently: inside one face, across face edges and cube corners, big (three to five faces),
+/// huge (whole faces inside), tiny, with holes, with several shells, at the poles and across the
+/// antimeridian; mixed options, interior and not. Bounds and every covering must be identical.
 @Suite struct S2PolygonCoveringReferenceTests {
     nonisolated(unsafe) static let cases = Fixtures.load("polygon_coverings.json")["cases"] as! [[String: Any]]
 
