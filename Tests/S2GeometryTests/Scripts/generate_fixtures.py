@@ -440,6 +440,44 @@ def gen_polygon_coverings():
         cases.append({"kind": kind, "vertexFaces": faces, "valid": valid,
                       "bound": [R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())],
                       "rings": [[[R(b), R(a)] for a, b in ring] for ring in rings], "coverings": covs})
+    # Rings through face boundaries, cube corners and the poles exactly (vertices within an ulp of the
+    # planes the index clips against).
+    c = math.degrees(math.atan(1 / math.sqrt(2)))
+    exact_rings = [
+        [(0, 45), (10, 45), (10, 50), (0, 50)], [(-10, 40), (10, 40), (10, 45), (-10, 45)],
+        [(-5, 44), (5, 44), (5, 46), (-5, 46)], [(c, 45), (c - 5, 45), (c - 5, 50)],
+        [(c, 45), (c, 40), (c + 3, 45)], [(c, -135), (c - 1, -135), (c, -134)],
+        [(-c, 135), (-c + 2, 135), (-c + 1, 137), (-c, 138)], [(90, 0), (80, 0), (80, 90)],
+        [(-90, 0), (-80, 90), (-80, 0)], [(45, 0), (45, 10), (50, 10), (50, 0)],
+        [(45, 90), (40, 90), (40, 100), (45, 100)], [(-45, 180), (-40, 180), (-40, -170), (-45, -170)],
+        [(0, 179), (0, -179), (1, -179), (1, 179)], [(0, 0), (0, 1), (1, 0)], [(-1, -1), (1, -1), (1, 1), (-1, 1)],
+        [(c, 45), (c, 135), (c, -135), (c, -45)], [(-c, 45), (-c, -45), (-c, -135), (-c, 135)],
+        [(0, -45), (0, 45), (c, 45), (c, -45)], [(-60, -100), (-60, 100), (60, 100), (60, -100)],
+        [(35, 44.9999999), (36, 45.0000001), (35.5, 45.5)],
+    ]
+    for ring in exact_rings:
+        ring = [(float(a), float(b)) for a, b in ring]
+        l = s2.S2Loop([s2.S2LatLng.FromDegrees(a, b).ToPoint() for a, b in ring])
+        l.Normalize()
+        poly = s2.S2Polygon(l)
+        valid = bool(poly.IsValid())
+        covs = []
+        if valid:
+            for j in range(4):
+                interior = j % 2 == 1
+                for attempt in range(20):
+                    o = rand_options(rng, max(poly.GetArea(), 1e-30))
+                    o["maxCells"] = min(o["maxCells"], 100)
+                    cv = coverer(o)
+                    ids = cv.GetInteriorCovering(poly) if interior else cv.GetCovering(poly)
+                    if len(ids) <= 400:
+                        break
+                covs.append({"options": o, "interior": interior, "cells": [x.ToToken() for x in ids]})
+        b = poly.GetRectBound()
+        cases.append({"kind": "exact", "vertexFaces": sorted({s2.S2CellId(s2.S2LatLng.FromDegrees(a, b)).face() for a, b in ring}),
+                      "valid": valid,
+                      "bound": [R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())],
+                      "rings": [[[R(y), R(x)] for x, y in ring]], "coverings": covs})
     with open(os.path.join(OUT, "polygon_coverings.json"), "w") as f:
         json.dump({"cases": cases}, f, separators=(",", ":"))
     print("polygon coverings", sum(len(c["coverings"]) for c in cases), "in", len(cases), "polygons,",
