@@ -30,7 +30,9 @@ public struct S2LatLngRectBounder: Sendable {
                 let mError = 6.06638e-16 * nNorm + 6.83174e-31
                 if ma * mb < 0 || Swift.abs(ma) <= mError || Swift.abs(mb) <= mError {
                     let maxLat = Swift.min(atan2((n.x * n.x + n.y * n.y).squareRoot(), Swift.abs(n.z)) + 3 * Double.ulpOfOne, Double.pi / 2)
-                    let latBudget = 2 * asin(0.5 * (a - b).norm * sin(maxLat))
+                    // The budget 2·asin(½|a − b|·sin(maxLat)), its argument scaled by (1 + 4ε) for
+                    // rounding and capped at 1, as s2geometry 0.14 computes it.
+                    let latBudget = 2 * asin(Swift.min(0.5 * (a - b).norm * sin(maxLat) * (1 + 4 * Double.ulpOfOne), 1.0))
                     let maxDelta = 0.5 * (latBudget - latAB.length) + Double.ulpOfOne
                     if ma <= mError && mb >= -mError { latAB.hi = Swift.min(maxLat, latAB.hi + maxDelta) }
                     if mb <= mError && ma >= -mError { latAB.lo = Swift.max(-maxLat, latAB.lo - maxDelta) }

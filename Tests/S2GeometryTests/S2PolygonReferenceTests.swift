@@ -38,6 +38,7 @@ import Testing
                 if poly.contains(ll.point) != (p[2] as! NSNumber).boolValue { bad.append("#\(k) contains \(p)") }
             }
             if !relClose(poly.area, c.dbl("area"), 1e-6) { bad.append("#\(k) area \(poly.area) vs \(c.dbl("area"))") }
+            if poly.isHole != (c["holes"] as! [Bool]) { bad.append("#\(k) holes \(poly.isHole) vs \(c["holes"]!)") }
         }
         #expect(Self.cases.count >= 50)
         #expect(bad.isEmpty, "\(bad.count): \(bad.prefix(8))")

@@ -154,6 +154,17 @@ def coverer(o):
     return c
 
 
+def hole_flags(poly, loops):
+    """Per input loop, whether the reference's InitNested made it a hole (odd depth). The polygon
+    reorders its loops (preorder of the hierarchy), so loops are matched by their vertices."""
+    def key(l):
+        return tuple((l.vertex(i).x(), l.vertex(i).y(), l.vertex(i).z()) for i in range(l.num_vertices()))
+    by_key = {key(poly.loop(i)): (bool(poly.loop(i).is_hole()), poly.loop(i).depth()) for i in range(poly.num_loops())}
+    flags = [by_key[key(l)] for l in loops]
+    assert all(h == (d % 2 == 1) for h, d in flags)
+    return [h for h, _ in flags]
+
+
 def gen_coverings():
     rng = random.Random(4242)
     cases = []
@@ -317,6 +328,7 @@ def gen_polygons():
             ids = c.GetInteriorCovering(poly) if interior else c.GetCovering(poly)
             covs.append({"options": o, "interior": interior, "cells": [x.ToToken() for x in ids]})
         cases.append({"rings": [[[R(b), R(a)] for a, b in ring] for ring in rings], "bounds": bounds,
+                      "holes": hole_flags(poly, loops),
                       "valid": bool(poly.IsValid()),
                       "area": R(poly.GetArea()), "points": pts, "coverings": covs})
     with open(os.path.join(OUT, "polygons.json"), "w") as f:
@@ -437,7 +449,7 @@ def gen_polygon_coverings():
                         break
                 covs.append({"options": o, "interior": interior, "cells": [x.ToToken() for x in ids]})
         b = poly.GetRectBound()
-        cases.append({"kind": kind, "vertexFaces": faces, "valid": valid,
+        cases.append({"kind": kind, "vertexFaces": faces, "valid": valid, "holes": hole_flags(poly, loops),
                       "bound": [R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())],
                       "rings": [[[R(b), R(a)] for a, b in ring] for ring in rings], "coverings": covs})
     # Rings through face boundaries, cube corners and the poles exactly (vertices within an ulp of the
@@ -475,9 +487,65 @@ def gen_polygon_coverings():
                 covs.append({"options": o, "interior": interior, "cells": [x.ToToken() for x in ids]})
         b = poly.GetRectBound()
         cases.append({"kind": "exact", "vertexFaces": sorted({s2.S2CellId(s2.S2LatLng.FromDegrees(a, b)).face() for a, b in ring}),
-                      "valid": valid,
+                      "valid": valid, "holes": [False],
                       "bound": [R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())],
                       "rings": [[[R(y), R(x)] for x, y in ring]], "coverings": covs})
+    # Holes (and islands in holes, down to depth 3) whose edges lie exactly on cell boundaries: the
+    # equator (v = 0) and meridian 0 (u = 0) on face 0, the face edges along meridians ±45°/135° and
+    # the plane z = x, cube corners, the poles and ±180°; some loops share a vertex (the reference
+    # nests them with WedgeContains). The reference reverses holes in its shape index, so ties in edge
+    # clipping and crossing tests are decided with the holes' reversed edges.
+    nested_sets = [
+        [[(-20, 25), (20, 25), (20, 65), (-20, 65)], [(0, 35), (0, 45), (10, 45), (10, 35)]],
+        [[(-20, 25), (20, 25), (20, 65), (-20, 65)], [(0, 40), (0, 50), (8, 45)], [(-10, 44), (-2, 44), (-2, 45), (-10, 45)]],
+        [[(-10, -10), (-10, 10), (10, 10), (10, -10)], [(-5, 0), (5, 0), (5, 3), (-5, 3)], [(0, -8), (0, -2), (-3, -5)]],
+        [[(c - 8, 37), (c - 8, 53), (c + 8, 53), (c + 8, 37)], [(c - 3, 45), (c, 45), (c - 2, 48)], [(c + 3, 47), (c, 45), (c + 3, 45)]],
+        [[(c - 8, 37), (c - 8, 53), (c + 8, 53), (c + 8, 37)], [(c, 45), (c - 4, 45), (c - 4, 41), (c, 41)]],
+        [[(-c - 6, -141), (-c + 6, -141), (-c + 6, -129), (-c - 6, -129)], [(-c, -135), (-c + 3, -135), (-c + 2, -138)]],
+        [[(-20, -20), (-20, 20), (20, 20), (20, -20)], [(-15, -15), (-15, 15), (15, 15), (15, -15)],
+         [(-10, -10), (-10, 10), (10, 10), (10, -10)], [(0, -5), (0, 5), (5, 0)]],
+        [[(-20, 25), (-20, 65), (20, 65), (20, 25)], [(-15, 30), (-15, 60), (15, 60), (15, 30)],
+         [(-10, 45), (10, 45), (10, 50), (-10, 50)], [(0, 46), (0, 48), (5, 47)]],
+        [[(0, 0), (0, 10), (10, 10), (10, 0)], [(3, 1), (0, 0), (1, 3)]],
+        [[(0, 0), (0, 10), (10, 10), (10, 0)], [(3, 1), (0, 0), (1, 3)], [(5, 5), (1, 4), (4, 1)]],
+        [[(70, 0), (70, 45), (70, 90), (70, 135), (70, 180), (70, -135), (70, -90), (70, -45)],
+         [(90, 0), (80, 0), (80, 90)], [(80, 180), (80, -135), (85, -150)]],
+        [[(-70, 0), (-70, -45), (-70, -90), (-70, -135), (-70, 180), (-70, 135), (-70, 90), (-70, 45)],
+         [(-80, 0), (-90, 0), (-80, -90)]],
+        [[(-30, 10), (-30, 80), (60, 80), (60, 10)], [(-10, 45), (30, 45), (30, 50), (-10, 50)], [(0, 46), (20, 46), (20, 49), (0, 49)]],
+        [[(-10, 170), (-10, -170), (10, -170), (10, 170)], [(-5, 180), (5, 180), (5, -175), (-5, -175)], [(0, 172), (0, 178), (-4, 175)]],
+        [[(20, -10), (20, 60), (60, 60), (60, -10)], [(45, 0), (c, 45), (40, 20)]],
+        [[(-30, 20), (-30, 70), (30, 70), (30, 20)], [(-20, 45), (20, 45), (0, 30)], [(0, 45), (20, 60), (-20, 60)]],
+        [[(-40, -40), (-40, 40), (40, 40), (40, -40)], [(0, -30), (0, 30), (30, 0)], [(0, -30), (-30, 0), (0, 30)]],
+        [[(-5, 130), (-5, 140), (5, 140), (5, 130)], [(0, 135), (0, 138), (3, 135)], [(0, 135), (-3, 135), (0, 132)]],
+    ]
+    for rings in nested_sets:
+        rings = [[(float(a), float(b)) for a, b in ring] for ring in rings]
+        loops = []
+        for ring in rings:
+            l = s2.S2Loop([s2.S2LatLng.FromDegrees(a, b).ToPoint() for a, b in ring])
+            l.Normalize()
+            loops.append(l)
+        poly = s2.S2Polygon()
+        poly.InitNested(loops)
+        valid = bool(poly.IsValid())
+        covs = []
+        if valid:
+            for j in range(8):
+                interior = j % 2 == 1
+                for attempt in range(20):
+                    o = rand_options(rng, max(poly.GetArea(), 1e-30))
+                    o["maxCells"] = min(o["maxCells"], 100)
+                    cv = coverer(o)
+                    ids = cv.GetInteriorCovering(poly) if interior else cv.GetCovering(poly)
+                    if len(ids) <= 400:
+                        break
+                covs.append({"options": o, "interior": interior, "cells": [x.ToToken() for x in ids]})
+        b = poly.GetRectBound()
+        cases.append({"kind": "nested", "vertexFaces": sorted({s2.S2CellId(s2.S2LatLng.FromDegrees(a, b)).face() for ring in rings for a, b in ring}),
+                      "valid": valid, "holes": hole_flags(poly, loops), "area": R(poly.GetArea()),
+                      "bound": [R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())],
+                      "rings": [[[R(y), R(x)] for x, y in ring] for ring in rings], "coverings": covs})
     with open(os.path.join(OUT, "polygon_coverings.json"), "w") as f:
         json.dump({"cases": cases}, f, separators=(",", ":"))
     print("polygon coverings", sum(len(c["coverings"]) for c in cases), "in", len(cases), "polygons,",
