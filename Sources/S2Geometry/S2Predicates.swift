@@ -19,7 +19,29 @@ public enum S2Predicates {
 
     static func expensiveSign(_ a: S2Point, _ b: S2Point, _ c: S2Point) -> Int {
         if a == b || b == c || c == a { return 0 }
+        let s = stableSign(a, b, c)
+        if s != 0 { return s }
         return exactSign(a, b, c)
+    }
+
+    /// C++ `StableSign`: the determinant from the two shorter edge vectors, ((A−C)×(B−C))·C with the
+    /// points cyclically permuted so that AB is the longest edge, trusted when
+    /// |det| > 3.2321·ε·|A−C|·|B−C|; 0 when uncertain. A certified sign, so it only spares the exact
+    /// arithmetic for nearly collinear points that are not exactly collinear.
+    static func stableSign(_ a: S2Point, _ b: S2Point, _ c: S2Point) -> Int {
+        let ab = b - a, bc = c - b, ca = a - c
+        let ab2 = ab.dot(ab), bc2 = bc.dot(bc), ca2 = ca.dot(ca)
+        let k = 3.2321 * Double.ulpOfOne
+        let det: Double, maxError: Double
+        if ab2 >= bc2 && ab2 >= ca2 {
+            det = -(ca.cross(bc).dot(c)); maxError = k * (ca2 * bc2).squareRoot()
+        } else if bc2 >= ca2 {
+            det = -(ab.cross(ca).dot(a)); maxError = k * (ab2 * ca2).squareRoot()
+        } else {
+            det = -(bc.cross(ab).dot(b)); maxError = k * (bc2 * ab2).squareRoot()
+        }
+        if Swift.abs(det) <= maxError { return 0 }
+        return det > 0 ? 1 : -1
     }
 
     typealias X = ExactExpansion
