@@ -36,7 +36,9 @@ struct GeodesicSolver {
         let shift = logShift(a, b)
         let lengthScale = exp(0.5 * shift)
 
-        // Starting curves.
+        // Starting curves. (Minimising them first on fewer segments and refining is not cheaper: on a sharp
+        // Stein metric in high dimension coarse discrete energies have spurious minima that cut across
+        // ridges, and the refined solve then has to climb out of them.)
         var starts: [[Double]] = [straightLine(a, b, n)]
         if options.multiStart && d >= 2 {
             let perp = perpendicular(diff)
@@ -86,55 +88,60 @@ struct GeodesicSolver {
         var energy = best.solution.energy * exp(shift)
         var converged = best.solution.converged
         var polished = false
+        var richardsonDone = false
         var shootingResidual: Double? = nil
         let h = 1 / Double(n)
         var v0 = [Double](repeating: 0, count: d)
         for i in 0..<d { v0[i] = (-3 * path[0][i] + 4 * path[1][i] - path[2][i]) / (2 * h) }
 
         if options.polish {
+            // Refine internally (N → 2N → …, warm-started) until the discrete length settles, so that
+            // shooting starts next to the continuum geodesic even where N segments are too coarse
+            // (sharp Stein metrics in high dimension), then shoot and sample the exact geodesic at N + 1 points.
+            var levels = [Level(segments: n, nodes: best.solution.nodes, length: best.length, converged: best.solution.converged)]
+            iterations += try refine(&levels, until: 1e-3, cap: Self.maxInternalSegments, shift: shift, newton: newton,
+                                     isCancelled: isCancelled)
             var integrator = DormandPrince(metric: metric, rtol: 1e-11, atol: 1e-13 * max(1, euclid), logShift: shift)
             integrator.maxSteps = 20_000
-            let shooting = Shooting(integrator: integrator)
-            let tol = 1e-10 * max(1, euclid)
-            var accepted = false
-            if let r = try? shooting.solve(from: a, to: b, guess: v0, tolerance: tol, isCancelled: isCancelled), r.converged,
-               let tr = try? integrator.integrate(x0: a, v0: r.velocity, duration: 1, samples: n, isCancelled: isCancelled) {
-                let polishedLength = tr.length * lengthScale
-                if sameGeodesic(tr.points, path, euclid) && polishedLength <= length * (1 + 1e-3) {
-                    path = tr.points
-                    path[n] = b
-                    length = polishedLength
-                    energy = 0.5 * length * length
-                    v0 = r.velocity
-                    polished = true
-                    accepted = true
-                    shootingResidual = r.residual
+            var result = try shootFrom(levels[levels.count - 1], a: a, b: b, n: n, euclid: euclid,
+                                       integrator: integrator, isCancelled: isCancelled)
+            if result == nil {
+                // Not polished yet: refine further and try once more from the finer curve.
+                let before = levels.count
+                iterations += try refine(&levels, until: 1e-5, cap: Self.maxInternalSegments, shift: shift, newton: newton,
+                                         isCancelled: isCancelled)
+                if levels.count > before {
+                    result = try shootFrom(levels[levels.count - 1], a: a, b: b, n: n, euclid: euclid,
+                                           integrator: integrator, isCancelled: isCancelled)
                 }
             }
-            if !accepted && d <= 4 {
-                // Single shooting is ill-conditioned here: multiple shooting on 4 segments.
-                let ms = MultipleShooting(integrator: integrator)
-                if let r = try? ms.solve(from: a, to: b, discrete: path, tolerance: tol, isCancelled: isCancelled), r.converged {
-                    let polishedLength = r.length * lengthScale
-                    if sameGeodesic(r.path, path, euclid) && polishedLength <= length * (1 + 1e-3) {
-                        path = r.path
-                        length = polishedLength
-                        energy = 0.5 * length * length
-                        v0 = r.initialVelocity
-                        polished = true
-                        shootingResidual = r.residual
-                        // Refine the log map by single shooting from the (now very close) velocity.
-                        if let s = try? shooting.solve(from: a, to: b, guess: v0, tolerance: tol, isCancelled: isCancelled),
-                           s.converged {
-                            v0 = s.velocity
-                            shootingResidual = s.residual
-                        }
-                    }
-                }
+            let finest = levels[levels.count - 1]
+            if let r = result {
+                path = r.path
+                length = r.length * lengthScale
+                energy = 0.5 * length * length
+                v0 = r.velocity
+                polished = true
+                shootingResidual = r.residual
+                converged = converged && finest.converged
+            } else if levels.count >= 2 {
+                // Richardson on the two finest levels (O(h²) error); the path is the finest curve
+                // resampled at N + 1 points equally spaced in metric length.
+                let coarse = levels[levels.count - 2]
+                length = (finest.length + (finest.length - coarse.length) / 3) * lengthScale
+                let fine = nodesToPath(finest.nodes, d)
+                path = nodesToPath(resample(fine, n, shift: shift), d)
+                path[0] = a
+                path[n] = b
+                energy = 0.5 * length * length
+                let hf = 1 / Double(finest.segments)
+                for i in 0..<d { v0[i] = (-3 * fine[0][i] + 4 * fine[1][i] - fine[2][i]) / (2 * hf) }
+                converged = converged && finest.converged && coarse.converged
+                richardsonDone = true
             }
             if isCancelled() { throw GeodesicsError.cancelled }
         }
-        if !polished && n % 2 == 0 && n >= 8 {
+        if !polished && !richardsonDone && n % 2 == 0 && n >= 8 {
             // Richardson: L ≈ L_N + (L_N − L_{N/2})/3 (piecewise-linear curves: the error is O(h²)).
             var coarse = DiscreteCurveEnergy(metric: metric, segments: n / 2, logShift: shift)
             var initial = [Double]()
@@ -151,6 +158,96 @@ struct GeodesicSolver {
                               residual: equationResidual(path), unique: alternatives.isEmpty,
                               alternatives: Array(alternatives), initialVelocity: v0, polished: polished,
                               shootingResidual: shootingResidual, starts: starts.count)
+    }
+
+    /// Largest number of segments used internally when refining before the shooting polish.
+    static let maxInternalSegments = 1024
+
+    /// One resolution of the discrete geodesic: nodes ((segments + 1)·d), length in units of e^(logShift/2).
+    struct Level {
+        var segments: Int
+        var nodes: [Double]
+        var length: Double
+        var converged: Bool
+    }
+
+    /// Append levels 2N, 4N, … (segment midpoints inserted, damped Newton warm-started) until two
+    /// consecutive lengths differ by at most `until` relative or `cap` segments are reached.
+    /// Returns the Newton iterations spent.
+    func refine(_ levels: inout [Level], until rel: Double, cap: Int, shift: Double,
+                newton: BoundaryValueSolver, isCancelled: () -> Bool) throws -> Int {
+        let d = metric.dimension
+        var iterations = 0
+        while true {
+            let last = levels[levels.count - 1]
+            if levels.count >= 2 {
+                let prev = levels[levels.count - 2]
+                if abs(last.length - prev.length) <= rel * last.length { break }
+            }
+            let m = 2 * last.segments
+            guard m <= cap else { break }
+            var initial = [Double](repeating: 0, count: (m + 1) * d)
+            for i in 0...last.segments {
+                for k in 0..<d { initial[2 * i * d + k] = last.nodes[i * d + k] }
+                if i < last.segments {
+                    for k in 0..<d { initial[(2 * i + 1) * d + k] = 0.5 * (last.nodes[i * d + k] + last.nodes[(i + 1) * d + k]) }
+                }
+            }
+            var problem = DiscreteCurveEnergy(metric: metric, segments: m, logShift: shift)
+            let sol = try newton.solve(&problem, initial: initial, tolerance: options.tolerance, isCancelled: isCancelled)
+            iterations += sol.iterations
+            let len = problem.segmentLengths(sol.nodes).reduce(0, +)
+            guard len.isFinite else { break }
+            levels.append(Level(segments: m, nodes: sol.nodes, length: len, converged: sol.converged))
+        }
+        return iterations
+    }
+
+    struct Polished {
+        var path: [[Double]]
+        var length: Double
+        var velocity: [Double]
+        var residual: Double
+    }
+
+    /// Shooting polish from a discrete geodesic: single shooting from its end-point velocity, multiple
+    /// shooting (4 segments) where that fails; the result is accepted when it stays within 5% of ‖b − a‖
+    /// of the discrete curve and is not longer than it by more than 1e−3 relative. Returns the exact
+    /// geodesic sampled at n + 1 uniform times (constant speed), its length (units of e^(logShift/2)).
+    func shootFrom(_ level: Level, a: [Double], b: [Double], n: Int, euclid: Double, integrator: DormandPrince,
+                   isCancelled: () -> Bool) throws -> Polished? {
+        let d = metric.dimension, m = level.segments
+        let fine = nodesToPath(level.nodes, d)
+        let stride = m / n
+        let sampled = (0...n).map { fine[$0 * stride] }
+        let h = 1 / Double(m)
+        var guess = [Double](repeating: 0, count: d)
+        for i in 0..<d { guess[i] = (-3 * fine[0][i] + 4 * fine[1][i] - fine[2][i]) / (2 * h) }
+        let tol = 1e-10 * max(1, euclid)
+        let shooting = Shooting(integrator: integrator)
+        func accept(_ v: [Double], _ residual: Double) throws -> Polished? {
+            guard let tr = try? integrator.integrate(x0: a, v0: v, duration: 1, samples: n, isCancelled: isCancelled) else { return nil }
+            guard sameGeodesic(tr.points, sampled, euclid), tr.length <= level.length * (1 + 1e-3) else { return nil }
+            var path = tr.points
+            path[n] = b
+            return Polished(path: path, length: tr.length, velocity: v, residual: residual)
+        }
+        if let r = try? shooting.solve(from: a, to: b, guess: guess, tolerance: tol, isCancelled: isCancelled), r.converged,
+           let p = try accept(r.velocity, r.residual) {
+            return p
+        }
+        if isCancelled() { throw GeodesicsError.cancelled }
+        let ms = MultipleShooting(integrator: integrator)
+        guard let r = try? ms.solve(from: a, to: b, discrete: fine, tolerance: tol, isCancelled: isCancelled), r.converged else {
+            return nil
+        }
+        // Refine the log map by single shooting from the (now very close) velocity.
+        var v = r.initialVelocity, res = r.residual
+        if let s = try? shooting.solve(from: a, to: b, guess: v, tolerance: tol, isCancelled: isCancelled), s.converged {
+            v = s.velocity
+            res = s.residual
+        }
+        return try accept(v, res)
     }
 
     /// Two sampled curves are the same local geodesic when they stay within 5% of ‖b − a‖.
