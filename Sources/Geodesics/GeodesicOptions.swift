@@ -8,8 +8,9 @@ public struct GeodesicOptions: Sendable, Equatable {
     public var tolerance: Double
     /// Start from the straight line, two bulges and (in 2-D) a grid shortest path; otherwise only the straight line.
     public var multiStart: Bool
-    /// Polish the discrete geodesic by shooting (log map) so that length and path are exact up to the
-    /// integrator tolerance instead of O(h²).
+    /// Refine the discrete geodesic internally (2N, 4N, … segments up to 1024, until its length settles)
+    /// and polish it by single or multiple shooting (log map), so that the length and the path (the exact
+    /// geodesic sampled at N + 1 equal times) are exact up to the integrator tolerance instead of O(h²).
     public var polish: Bool
     /// In 2-D, also start from a grid (Dijkstra) shortest path.
     public var gridStart: Bool

@@ -39,7 +39,8 @@ public struct GeodesicResult: Sendable, Codable, Equatable {
     /// The log map: ẋ(0) of the returned geodesic (‖ẋ(0)‖_g = length).
     public var initialVelocity: [Double]
     /// True when the path comes from shooting (length exact to the integrator tolerance);
-    /// false when it is the discrete minimiser (length Richardson-extrapolated from N and N/2: the error is O(h²)).
+    /// false when it is the discrete minimiser (length Richardson-extrapolated from two resolutions: N and N/2
+    /// without polishing, the two finest internal levels when shooting failed; the error is O(h²) before extrapolation).
     public var polished: Bool
     /// ‖Exp_from(initialVelocity) − to‖_∞ when polished.
     public var shootingResidual: Double?

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The boundary value pipeline: multi-start damped-Newton minimisation of the discrete energy,
-/// keep the shortest, report other local geodesics, polish by shooting.
+/// The boundary value pipeline: multi-start damped-Newton minimisation of the discrete energy, keep the
+/// shortest, report other local geodesics, refine the shortest internally (2N, 4N, …) until its length
+/// settles, polish by shooting and sample the exact geodesic at N + 1 equal times.
 struct GeodesicSolver {
     let metric: RiemannianMetric
     let options: GeodesicOptions
@@ -356,7 +357,7 @@ struct GeodesicSolver {
         return worst
     }
 
-    /// Length ∫√(DᵀgD) dt and energy ½∫DᵀgD dt of the segment a → b, D = b − a, by adaptive Simpson.
+    /// Length ∫√(DᵀgD) dt and energy ½∫DᵀgD dt of the segment a → b, D = b − a, by adaptive Gauss–Kronrod.
     func straightLineCost(_ a: [Double], _ b: [Double], shift: Double) -> CurveCost {
         let d = metric.dimension
         var jet = Density.Jet(dimension: d)
@@ -369,8 +370,11 @@ struct GeodesicSolver {
             metric.density.evaluateScore(at: x, jet: &jet, workspace: &ws)
             return metric.squaredNorm(dv, jet: jet, logShift: shift)
         }
-        let length = AdaptiveSimpson.integrate({ q($0).squareRoot() }, 0, 1, relativeTolerance: 1e-11)
-        let energy = 0.5 * AdaptiveSimpson.integrate(q, 0, 1, relativeTolerance: 1e-11)
+        let (length, twiceEnergy) = GaussKronrod.integrate({ t in
+            let v = q(t)
+            return (v.squareRoot(), v)
+        }, 0, 1, relativeTolerance: 1e-11)
+        let energy = 0.5 * twiceEnergy
         return CurveCost(length: length * exp(0.5 * shift), energy: energy * exp(shift))
     }
 }

@@ -491,63 +491,40 @@ def fixtures(only):
     print("wrote", out)
 
 
-def residual_jac(metric, flat, a, b, n):
-    """Stein least-squares form r_i = [Δ_i; √λ s(m_i)·Δ_i]/√h (midpoint rule) and its sparse Jacobian."""
-    from scipy.sparse import lil_matrix
-    d = len(a)
-    X = np.vstack([a, flat.reshape(n - 1, d), b])
-    D = X[1:] - X[:-1]
-    lp, s, H = metric.mix.score_hess_many(0.5 * (X[1:] + X[:-1]))
-    sq = np.sqrt(metric.param)
-    rh = np.sqrt(n)
-    q = np.einsum("ni,ni->n", s, D)
-    r = np.concatenate([D * rh, (sq * q * rh)[:, None]], axis=1).ravel()
-    J = lil_matrix((n * (d + 1), (n - 1) * d))
-    HD = np.einsum("nij,nj->ni", H, D)
-    for i in range(n):
-        row = i * (d + 1)
-        for node, sign in ((i, -1.0), (i + 1, 1.0)):
-            if 1 <= node <= n - 1:
-                col = (node - 1) * d
-                for k in range(d):
-                    J[row + k, col + k] = sign * rh
-                J[row + d, col:col + d] = sq * rh * (sign * s[i] + 0.5 * HD[i])
-    return r, J.tocsr()
-
-
 def bench(argv):
-    """CPU time of the reference discrete solvers on a case given as JSON on stdin: L-BFGS-B with the
-    analytic gradient, and Gauss–Newton/LM (scipy least_squares, TRF, sparse Jacobian; Stein only),
-    both from the straight line."""
+    """CPU time (process time) of the reference on one case given as JSON on stdin
+    {density, metric, from, to, nodes, lbfgs, pipeline}:
+    - newton: what the Swift single-start call without polish computes: the damped Newton of step 1 on
+      N = nodes segments from the straight line, again on N/2 for the Richardson length, and the
+      straight-line length (adaptive quadrature);
+    - lbfgs (optional): L-BFGS-B with the analytic gradient on the same energy;
+    - pipeline (optional): the whole reference (steps 1–4, what the fixtures cost)."""
     spec = json.loads(sys.stdin.read())
     mix = build(spec["density"])
     metric = metric_of(mix, spec["metric"])
     a, b = np.array(spec["from"]), np.array(spec["to"])
     n = spec["nodes"]
-    reps = spec.get("repeats", 3)
     t = np.linspace(0, 1, n + 1)[:, None]
     X0 = a + t * (b - a)
     out = {}
-    times = []
-    for _ in range(reps if spec.get("lbfgs", True) else 0):
+    t0 = time.process_time()
+    X, ok, it = newton(metric, a, b, n, X0)
+    L = metric.discrete_length(X)
+    Xc, okc, itc = newton(metric, a, b, n // 2, X[::2])
+    Lc = metric.discrete_length(Xc)
+    straight = straight_length(metric, a, b)
+    out["newton"] = {"seconds": time.process_time() - t0, "length": L + (L - Lc) / 3, "iterations": it + itc,
+                     "converged": ok and okc, "straightLine": straight}
+    if spec.get("lbfgs", False):
         t0 = time.process_time()
         res = minimize(metric.energy_grad, X0[1:-1].ravel(), args=(a, b, n), jac=True, method="L-BFGS-B",
                        options={"maxiter": 20000, "maxcor": 30, "gtol": 1e-7, "ftol": 1e-15})
-        times.append(time.process_time() - t0)
-    if times:
         X = np.vstack([a, res.x.reshape(n - 1, len(a)), b])
-        out["lbfgs"] = {"seconds": min(times), "length": metric.discrete_length(X), "iterations": int(res.nit)}
-    if metric.kind == "stein":
-        from scipy.optimize import least_squares
-        times = []
-        for _ in range(reps):
-            t0 = time.process_time()
-            ls = least_squares(lambda z: residual_jac(metric, z, a, b, n)[0], X0[1:-1].ravel(),
-                               jac=lambda z: residual_jac(metric, z, a, b, n)[1].toarray(), method="lm",
-                               xtol=1e-10, ftol=1e-12, gtol=1e-10, max_nfev=400)
-            times.append(time.process_time() - t0)
-        X = np.vstack([a, ls.x.reshape(n - 1, len(a)), b])
-        out["gaussNewton"] = {"seconds": min(times), "length": metric.discrete_length(X), "iterations": int(ls.nfev)}
+        out["lbfgs"] = {"seconds": time.process_time() - t0, "length": metric.discrete_length(X), "iterations": int(res.nit)}
+    if spec.get("pipeline", False):
+        t0 = time.process_time()
+        r = reference_geodesic(metric, a, b, np.random.default_rng(11), log=lambda s: None)
+        out["pipeline"] = {"seconds": time.process_time() - t0, "length": r["length"], "midpoint": r["midpoint"]}
     print(json.dumps(out))
 
 

@@ -1,10 +1,16 @@
 import Foundation
 import Geodesics
 
-// Solver time of the Swift boundary value solver against the scipy reference in the same run.
-// Both start from the straight line with 64 segments; CPU time (process time) is compared so that
-// other load on the machine affects both sides alike. The Python side runs
-// Tests/GeodesicsTests/Scripts/reference.py bench (L-BFGS-B and Gauss–Newton/LM, least_squares).
+// CPU time of the Swift geodesic solver against the scipy reference (Tests/GeodesicsTests/Scripts/reference.py
+// bench) in the same run, on the same cases. Process CPU time is compared, so other load on the shared machine
+// affects both sides alike. Two comparisons per case:
+// - discrete: damped-Newton solves of the discrete energy on `nodes` and `nodes`/2 segments from the straight
+//   line (Richardson length) plus the straight-line length (Swift: multiStart false, polish false; Python: the
+//   reference's Newton with a finite-difference Hessian and scipy quad);
+// - pipeline: the API default (Swift: 64 nodes, multi-start, internal refinement, shooting polish) against
+//   the whole reference (several starts, continuation to 256–512 segments, DOP853 shooting), both
+//   returning the continuum geodesic; their lengths and half-length points are compared too.
+// Usage: .build/release/GeodesicsBenchmark [--no-pipeline] [--lbfgs] [--only PREFIX]
 
 struct Case: Codable {
     var name: String
@@ -13,8 +19,8 @@ struct Case: Codable {
     var from: [Double]
     var to: [Double]
     var nodes: Int
-    var repeats: Int
     var lbfgs: Bool
+    var pipeline: Bool
 }
 
 /// Unbuffered line output (results appear as each case finishes).
@@ -22,47 +28,66 @@ func emit(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) 
 
 func cpuSeconds() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }
 
+let args = CommandLine.arguments
+let lbfgs = args.contains("--lbfgs")
+let pipeline = !args.contains("--no-pipeline")
+let only = args.firstIndex(of: "--only").map { args[$0 + 1] } ?? ""
+
 let mix2 = DensitySpec.mixture(components: [
     MixtureComponent(weight: 0.6, mean: [-1.5, 0.0], covariance: [[0.6, 0.25], [0.25, 0.4]]),
     MixtureComponent(weight: 0.4, mean: [1.5, 0.5], covariance: [[0.5, -0.2], [-0.2, 0.8]]),
 ])
-// The 16-D three-component mixture of the reference fixtures.
+// The 16-D three-component mixture of the reference fixtures (one pair, three metrics).
 let fixtureURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../../../../Tests/GeodesicsTests/Fixtures/reference.json").standardized
-struct FixtureCase: Decodable { var name: String; var density: DensitySpec; var from: [Double]; var to: [Double] }
+struct FixtureCase: Decodable { var name: String; var density: DensitySpec; var metric: MetricSpec; var from: [Double]; var to: [Double] }
 struct Fixtures: Decodable { var cases: [FixtureCase] }
 let fixtures = try JSONDecoder().decode(Fixtures.self, from: Data(contentsOf: fixtureURL))
-let f16 = fixtures.cases.first { $0.name.hasPrefix("mixture16d") }!
 
-let lbfgs = CommandLine.arguments.contains("--lbfgs")
-let cases = [
-    Case(name: "2-D mixture, Stein λ=1, 64 nodes", density: mix2, metric: .stein(lambda: 1), from: [-2.5, -1.0], to: [2.0, 1.8], nodes: 64, repeats: 1, lbfgs: lbfgs),
-    Case(name: "2-D mixture, Stein λ=10, 64 nodes", density: mix2, metric: .stein(lambda: 10), from: [-2.5, -1.0], to: [2.0, 1.8], nodes: 64, repeats: 1, lbfgs: lbfgs),
-    Case(name: "16-D mixture, Stein λ=1, 64 nodes", density: f16.density, metric: .stein(lambda: 1), from: f16.from, to: f16.to, nodes: 64, repeats: 1, lbfgs: lbfgs),
-]
+func label(_ m: MetricSpec) -> String {
+    switch m {
+    case .stein(let l): return "Stein λ=\(Int(l))"
+    case .conformal(let a): return "conformal α=\(Int(a))"
+    }
+}
+var cases: [Case] = []
+for m in [MetricSpec.stein(lambda: 1), .stein(lambda: 10), .conformal(alpha: 1)] {
+    cases.append(Case(name: "2-D mixture, \(label(m))", density: mix2, metric: m, from: [-2.5, -1.0], to: [2.0, 1.8],
+                      nodes: 64, lbfgs: lbfgs, pipeline: pipeline))
+}
+for f in fixtures.cases where f.name.hasPrefix("mixture16d") {
+    cases.append(Case(name: "16-D mixture, \(label(f.metric))", density: f.density, metric: f.metric, from: f.from, to: f.to,
+                      nodes: 64, lbfgs: lbfgs, pipeline: pipeline))
+}
 let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../../../../Tests/GeodesicsTests/Scripts/reference.py").standardized.path
 
-emit("case | swift single-start s (CPU) | swift full pipeline s | python GN/LM s | python L-BFGS s | ratio GN/swift | lengths swift / python")
-for c in cases {
-    // Swift: single start, no polish (the same problem the reference solves), best of 5.
+emit("case | discrete 64: Swift s | Python Newton s | ratio | pipeline: Swift s | Python s | ratio | lengths Swift / Python (rel) | half-length points max diff")
+for c in cases where c.name.hasPrefix(only) {
+    // Swift discrete: single start, no polish, best of 5.
     let single = GeodesicOptions(nodes: c.nodes, multiStart: false, polish: false)
     var best = Double.infinity
-    var length = 0.0
     for _ in 0..<5 {
         let t0 = cpuSeconds()
-        let r = try Geodesics.geodesic(density: c.density, metric: c.metric, from: c.from, to: c.to, options: single)
+        _ = try Geodesics.geodesic(density: c.density, metric: c.metric, from: c.from, to: c.to, options: single)
         best = min(best, cpuSeconds() - t0)
-        length = r.length
     }
-    let t1 = cpuSeconds()
-    let full = try Geodesics.geodesic(density: c.density, metric: c.metric, from: c.from, to: c.to,
-                                      options: GeodesicOptions(nodes: c.nodes))
-    let fullTime = cpuSeconds() - t1
+    // Swift pipeline: the API default, best of 3.
+    var fullBest = Double.infinity
+    var full: GeodesicResult? = nil
+    for _ in 0..<3 {
+        let t1 = cpuSeconds()
+        full = try Geodesics.geodesic(density: c.density, metric: c.metric, from: c.from, to: c.to)
+        fullBest = min(fullBest, cpuSeconds() - t1)
+    }
     // Python, same run.
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = ["python3", script, "bench"]
+    var env = ProcessInfo.processInfo.environment
+    env["OMP_NUM_THREADS"] = "1"
+    env["OPENBLAS_NUM_THREADS"] = "1"
+    p.environment = env
     let inPipe = Pipe(), outPipe = Pipe()
     p.standardInput = inPipe
     p.standardOutput = outPipe
@@ -71,9 +96,17 @@ for c in cases {
     try inPipe.fileHandleForWriting.close()
     let data = outPipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    let py = (try? JSONSerialization.jsonObject(with: data)) as? [String: [String: Double]] ?? [:]
-    let gn = py["gaussNewton"]?["seconds"] ?? .nan
-    let lb = py["lbfgs"]?["seconds"] ?? .nan
-    let pyLen = py["gaussNewton"]?["length"] ?? .nan
-    emit(String(format: "%@ | %.5f | %.4f | %.4f | %.4f | %.1f× | %.6f (full %.6f) / %.6f", c.name, best, fullTime, gn, lb, gn / best, length, full.length, pyLen))
+    let py = (try? JSONSerialization.jsonObject(with: data)) as? [String: [String: Any]] ?? [:]
+    let newton = py["newton"]?["seconds"] as? Double ?? .nan
+    let pipe = py["pipeline"]?["seconds"] as? Double ?? .nan
+    let pyLength = py["pipeline"]?["length"] as? Double ?? .nan
+    let pyMid = py["pipeline"]?["midpoint"] as? [Double] ?? []
+    let r = full!
+    let mid = r.path[c.nodes / 2]   // polished: constant speed, so x(½) is the half-length point
+    let dm = pyMid.isEmpty ? Double.nan : zip(mid, pyMid).reduce(0) { max($0, abs($1.0 - $1.1)) }
+    var line = String(format: "%@ | %.4f | %.3f | %.0f× | %.4f | %.2f | %.0f× | %.8f / %.8f (%.1e) | %.1e",
+                      c.name, best, newton, newton / best, fullBest, pipe, pipe / fullBest, r.length, pyLength,
+                      abs(r.length - pyLength) / pyLength, dm)
+    if let lb = py["lbfgs"]?["seconds"] as? Double { line += String(format: " | L-BFGS-B %.3f s", lb) }
+    emit(line)
 }
