@@ -21,6 +21,8 @@ public struct S2PreparedRegion: Sendable {
     public let width: Double
     /// Number of polygon edges (0 for rect and cap).
     public let edges: Int
+    /// Edges a cell query meets on average (`S2Polygon.edgesPerQuery`; 0 for rect and cap).
+    public let edgesPerQuery: Double
     public let rect: S2LatLngRect?
     public let cap: S2Cap?
     public let polygon: S2Polygon?
@@ -44,6 +46,7 @@ public struct S2PreparedRegion: Sendable {
             perimeter = 2 * latSpan + lngSpan * (cos(rect.lat.lo) + cos(rect.lat.hi))
             width = Swift.min(latSpan, lngSpan * cos(Swift.max(Swift.abs(rect.lat.lo), Swift.abs(rect.lat.hi))))
             edges = 0
+            edgesPerQuery = 0
         case let .cap(center, meters):
             let c = try S2Validation.latLng(center, field: "region.cap.center")
             guard meters.isFinite else { throw S2Error.invalid(field: "region.cap.radiusMeters", message: "radiusMeters must be a finite number") }
@@ -59,6 +62,7 @@ public struct S2PreparedRegion: Sendable {
             perimeter = 2 * Double.pi * sin(theta)
             width = 2 * theta
             edges = 0
+            edgesPerQuery = 0
         case let .polygon(g):
             let p = try g.polygon(field: "region.polygon", limits: limits)
             self.region = p
@@ -67,6 +71,7 @@ public struct S2PreparedRegion: Sendable {
             perimeter = p.perimeter
             width = perimeter > 0 ? 2 * area / perimeter : 0
             edges = p.numEdges
+            edgesPerQuery = p.edgesPerQuery
         }
     }
 }

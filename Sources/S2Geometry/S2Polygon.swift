@@ -161,6 +161,18 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
     }
     /// Number of edges over all loops (used by the cost estimate).
     public var numEdges: Int { edges.count }
+    /// The edges a cell query meets on average: Σk²/Σk over the index cells, k = edges per cell
+    /// (cells weighted by their edges, as the boundary cells a coverer tests are). A cell query
+    /// clips or crosses every edge of the index cell it lands in, so a covering costs about
+    /// candidates × this many edge tests (1 for a polygon whose index cells hold no edges).
+    public var edgesPerQuery: Double {
+        var k2 = 0.0, k1 = 0.0
+        for c in index.cells.indices {
+            let k = Double(index.edgeStart[c + 1] - index.edgeStart[c])
+            k2 += k * k; k1 += k
+        }
+        return k1 > 0 ? Swift.max(1, k2 / k1) : 1
+    }
     /// Total length of the loop edges, in radians.
     public var perimeter: Double { edges.reduce(0) { $0 + $1.a.angle($1.b) } }
 

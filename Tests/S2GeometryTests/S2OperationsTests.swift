@@ -150,6 +150,63 @@ import Testing
         #expect(mp.loops.count == 2 && mp.contains(S2LatLng(latDegrees: 5.5, lngDegrees: 5.5).point))
     }
 
+    /// A star of n vertices around (10°, 20°): radius r degrees, each vertex pulled in by up to
+    /// jag·r (deterministic LCG), GeoJSON [lng, lat], closed.
+    static func star(n: Int, r: Double, jag: Double) -> [[Double]] {
+        var seed: UInt64 = 42
+        var ring: [[Double]] = []
+        for k in 0..<n {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let u = Double(seed >> 11) / Double(1 << 53)
+            let a = 2 * Double.pi * Double(k) / Double(n), rr = r * (1 - jag * u)
+            ring.append([20 + rr * cos(a) / cos(10 * Double.pi / 180), 10 + rr * sin(a)])
+        }
+        return ring + [ring[0]]
+    }
+    /// A fan: n vertices alternating between radius r and r/100, so every edge runs from the rim to
+    /// the centre and hundreds of long edges share the index cells there.
+    static func fan(n: Int, r: Double) -> [[Double]] {
+        let ring = (0..<n).map { k -> [Double] in
+            let a = 2 * Double.pi * Double(k) / Double(n), rr = k % 2 == 0 ? r : r / 100
+            return [20 + rr * cos(a), 10 + rr * sin(a)]
+        }
+        return ring + [ring[0]]
+    }
+
+    @Test func polygonCostFollowsTheShapeIndex() throws {
+        // Large but cheap: the interior covering of a jagged 2,000-vertex star at maxLevel 30. Its
+        // vertex perimeter made the old estimate 877,000 candidates (refused, naming maxLevel); the
+        // coverer needs 456 (measured), each meeting ~25 edges.
+        let jag = S2GeoJSONPolygon(rings: [Self.star(n: 2000, r: 1, jag: 0.4)])
+        let req = S2CoveringRequest(region: .polygon(jag), maxCells: 8, interior: true)
+        let plan = try S2Operations.plan(req)
+        #expect(plan.estimate.candidateCells < 1000)
+        #expect(plan.region.edgesPerQuery > 5 && plan.region.edgesPerQuery < 200)
+        let inner = try S2Operations.covering(req)
+        let poly = try #require(plan.region.polygon)
+        #expect(!inner.cells.isEmpty && inner.cells.count <= 8)
+        for c in inner.cells { #expect(poly.contains(S2Cell(c))) }
+        let outer = try S2Operations.covering(S2CoveringRequest(region: .polygon(jag), maxCells: 200))
+        #expect(outer.cells.count > 50 && outer.cells.count <= 200)
+
+        // Pathological: a fan of 1,000 long edges meeting at the centre, where each cell query meets
+        // hundreds of edges. A small covering is fine; 10,000 cells would cost ~80,000 × ~400 edge
+        // tests and are refused before any work, naming the polygon.
+        let fan = S2GeoJSONPolygon(rings: [Self.fan(n: 1000, r: 1)])
+        let fanPlan = try S2Operations.plan(S2CoveringRequest(region: .polygon(fan), maxCells: 8))
+        #expect(fanPlan.region.edgesPerQuery > 100)
+        #expect(!(try S2Operations.covering(S2CoveringRequest(region: .polygon(fan), maxCells: 8))).cells.isEmpty)
+        #expect(field { _ = try S2Operations.covering(S2CoveringRequest(region: .polygon(fan), maxCells: 10_000)) } == "region.polygon")
+        // Its interior covering passes the estimate (the unavoidable work is small) but would walk
+        // ~750,000 candidates down the spikes: the running budget (maxPolygonEdgeTests / edgesPerQuery
+        // candidates; lowered here to keep the debug test fast) stops it, again naming the polygon.
+        var limits = S2Limits()
+        limits.maxPolygonEdgeTests = 300_000
+        let fanInterior = S2CoveringRequest(region: .polygon(fan), maxCells: 100, interior: true)
+        #expect(try S2Operations.plan(fanInterior, limits: limits).estimate.edgeTests <= 300_000)
+        #expect(field { _ = try S2Operations.covering(fanInterior, limits: limits) } == "region.polygon")
+    }
+
     @Test func cellUnions() throws {
         let cases = Fixtures.load("unions.json")["cases"] as! [[String: Any]]
         for c in cases.prefix(60) {
