@@ -128,6 +128,34 @@ import Testing
         #expect(z.status == 200 && zCells?.isEmpty == true)
     }
 
+    @Test func polygonCostBound() throws {
+        let h = try ServiceHarness()
+        // Large but cheap: the interior covering of a jagged 10,000-vertex star (radius 1°, vertices
+        // pulled in by up to 40%) at maxLevel 30 needs a few hundred candidate cells: accepted.
+        var seed: UInt64 = 42
+        var star: [[Double]] = []
+        for k in 0..<10_000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let u = Double(seed >> 11) / Double(1 << 53)
+            let a = 2 * Double.pi * Double(k) / 10_000, rr = 1 - 0.4 * u
+            star.append([20 + rr * cos(a) / cos(10 * Double.pi / 180), 10 + rr * sin(a)])
+        }
+        star.append(star[0])
+        let ok = try h.post("/v1/s2/coverings", json: ["region": ["polygon": ["type": "Polygon", "coordinates": [star]]], "maxCells": 8, "interior": true])
+        let okCells = try ok.json()["cells"] as? [Any]
+        #expect(ok.status == 200 && (okCells?.count ?? 0) > 0)
+        // Pathological: 1,000 long edges meeting at the centre (each cell query there meets hundreds of
+        // edges); 10,000 cells would be ~80,000 candidates × ~400 edge tests: 422 before any work.
+        let fan: [[Double]] = (0...1000).map { k in
+            let a = 2 * Double.pi * Double(k % 1000) / 1000, rr = k % 2 == 0 ? 1.0 : 0.01
+            return [20 + rr * cos(a), 10 + rr * sin(a)]
+        }
+        let bad = try h.post("/v1/s2/coverings", json: ["region": ["polygon": ["type": "Polygon", "coordinates": [fan]]], "maxCells": 10_000])
+        #expect(bad.status == 422 && bad.problemFields() == ["region.polygon"])
+        let small = try h.post("/v1/s2/coverings", json: ["region": ["polygon": ["type": "Polygon", "coordinates": [fan]]], "maxCells": 8])
+        #expect(small.status == 200)
+    }
+
     @Test func cellUnions() throws {
         let h = try ServiceHarness()
         let kids = ["89c4", "89cc", "89d4", "89dc"]   // the four children of 89d
