@@ -3,11 +3,12 @@
 
 Reference: `pip install s2geometry==0.14.0` (the official C++ library behind SWIG).
 Run from anywhere:  python3 Tests/S2GeometryTests/Scripts/generate_fixtures.py
-Writes Tests/S2GeometryTests/Fixtures/{cells,coverings,unions,polygons,polygon_coverings}.json.
+Writes Tests/S2GeometryTests/Fixtures/{cells,coverings,unions,polygons,polygon_coverings,polygon_index}.json.
+polygon_index.json comes from index_dump.cc, compiled with g++ against the wheel's libs2.a and headers.
 Deterministic (fixed seeds).
 Doubles are written with repr() (shortest round-trip) as strings so no JSON parser can round them.
 """
-import json, math, os, random
+import json, math, os, random, subprocess, tempfile
 import s2geometry as s2
 
 assert s2.S2CellId(s2.S2LatLng.FromDegrees(-30.0438, -51.14022)).ToToken() == "951977d377e723ab"
@@ -552,9 +553,50 @@ def gen_polygon_coverings():
           sum(1 for c in cases if len(c["vertexFaces"]) > 1), "with vertices on several faces")
 
 
+def gen_polygon_index():
+    """The reference's shape index of every valid fixture polygon (index_dump.cc): cell ids, centre
+    containment and each cell's clipped edges as S2Polygon::Shape orients them (holes reversed)."""
+    wheel = os.path.dirname(s2.__file__)
+    here = os.path.dirname(os.path.abspath(__file__))
+    with tempfile.TemporaryDirectory() as tmp:
+        exe = os.path.join(tmp, "index_dump")
+        subprocess.run(["g++", "-O1", "-std=c++17", "-DNDEBUG", "-I" + os.path.join(wheel, "include"),
+                        os.path.join(here, "index_dump.cc"), "-o", exe, "-Wl,--start-group"]
+                       + sorted(os.path.join(wheel, "lib64", f) for f in os.listdir(os.path.join(wheel, "lib64")) if f.endswith(".a"))
+                       + ["-Wl,--end-group", "-lpthread"], check=True)
+        sources = []
+        for name in ("polygons.json", "polygon_coverings.json"):
+            with open(os.path.join(OUT, name)) as f:
+                for k, c in enumerate(json.load(f)["cases"]):
+                    if c["valid"]:
+                        sources.append((name, k, c["rings"]))
+        lines = []
+        for _, _, rings in sources:
+            lines.append("P %d" % len(rings))
+            for ring in rings:
+                lines.append("R %d" % len(ring))
+                lines.extend("%s %s" % (lat, lng) for lng, lat in ring)
+        out = subprocess.run([exe], input="\n".join(lines) + "\n", capture_output=True, text=True, check=True).stdout
+    cases, cur = [], None
+    for line in out.splitlines():
+        f = line.split()
+        if f[0] == "P":
+            name, k, _ = sources[int(f[1])]
+            cur = {"file": name, "case": k, "cells": []}
+            cases.append(cur)
+        else:
+            edges = [int(x) for x in f[4:]]
+            cur["cells"].append([s2.S2CellId(int(f[1])).ToToken(), f[2] == "1", [edges[i:i + 3] for i in range(0, len(edges), 3)]])
+    with open(os.path.join(OUT, "polygon_index.json"), "w") as f:
+        json.dump({"cases": cases}, f, separators=(",", ":"))
+    print("polygon indexes", len(cases), "polygons,", sum(len(c["cells"]) for c in cases), "index cells,",
+          sum(len(e) for c in cases for _, _, e in c["cells"]), "clipped edges")
+
+
 if __name__ == "__main__":
     gen_cells()
     gen_coverings()
     gen_unions()
     gen_polygons()
     gen_polygon_coverings()
+    gen_polygon_index()
