@@ -21,9 +21,6 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
         var ls = input
         for k in ls.indices { ls[k].normalize() }
         loops = ls
-        var bound = S2LatLngRect.empty
-        for l in ls { bound = bound.union(l.rectBound) }
-        rectBound = bound
         // Crossing parity does not depend on edge direction (EdgeOrVertexCrossing is symmetric in
         // its second edge), so an index over the loops as given answers the containment the depths
         // need; it is the final index unless some loop turns out to be a hole.
@@ -35,6 +32,17 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
         let plain = S2ShapeIndex(edges: given) { p in S2Polygon.crossFromOrigin(originInside, p, given) }
         let holes = S2Polygon.holes(ls, plain)
         isHole = holes
+        // C++ InitLoopProperties: the bound is the union of the outermost loops (depth 0). A loop of
+        // even depth is outermost unless some hole contains it (an island).
+        var bound = S2LatLngRect.empty
+        let holeLoops = ls.indices.filter { holes[$0] }
+        for (k, l) in ls.enumerated() where !holes[k] {
+            let island = holeLoops.contains { h in
+                ls[h].rectBound.intersects(l.rectBound) && S2Polygon.containsNested(ls[h], l)
+            }
+            if !island { bound = bound.union(l.rectBound) }
+        }
+        rectBound = bound
         if holes.contains(true) {
             let oriented = S2Polygon.orientedEdges(ls, holes: holes)
             index = S2ShapeIndex(edges: oriented) { p in S2Polygon.crossFromOrigin(originInside, p, oriented) }
@@ -106,6 +114,17 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
             out[k] = parity
         }
         return out
+    }
+
+    /// C++ `S2Loop::ContainsNested` for loops that do not cross (without its bound pre-check): a
+    /// contains b when it contains b's vertex 1, or, when that vertex is also a's vertex m, when a's
+    /// wedge there contains b's.
+    static func containsNested(_ a: S2Loop, _ b: S2Loop) -> Bool {
+        guard a.numVertices >= 3, b.numVertices >= 3 else { return false }
+        let b1 = b.vertices[1]
+        guard let m = a.vertices.firstIndex(of: b1) else { return a.contains(b1) }
+        let n = a.numVertices
+        return wedgeContains(a.vertices[(m + n - 1) % n], b1, a.vertices[(m + 1) % n], b.vertices[0], b.vertices[2])
     }
 
     /// C++ `S2::WedgeContains`: the wedge (a0, ab1, a2) contains the wedge (b0, ab1, b2) when the CCW
