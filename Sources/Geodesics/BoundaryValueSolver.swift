@@ -14,7 +14,8 @@ struct CurveSolution {
 /// Damped Newton (Levenberg–Marquardt shift) on the discrete curve energy.
 ///
 /// Each iteration solves (∇²E + μI) δ = −∇E with the block-tridiagonal Cholesky solver (O(N·d³)),
-/// accepts x + δ only when E decreases (so it never diverges), and adapts μ: ×10 on a rejected
+/// accepts x + δ only when E decreases (so it never diverges; the trial point is assembled in full, so an
+/// accepted step costs one assembly), and adapts μ: ×10 on a rejected
 /// step or an indefinite matrix, ÷10 after an accepted one (μ = 0 is pure Newton, quadratic
 /// convergence near a non-degenerate minimum). Stops when max|∇E| ≤ tol·max(1, E) or the step
 /// is below 1e−14 relative.
@@ -35,6 +36,9 @@ struct BoundaryValueSolver {
         var converged = false
         var gnorm = g.reduce(0) { max($0, abs($1)) }
         var trial = x
+        // Trial gradient and Hessian: a trial point is assembled in full (the energy comes with it), and
+        // on acceptance the buffers are swapped, so an accepted step costs one assembly.
+        var gTrial = g, diagTrial = diag, upperTrial = upper
         while iterations < maxIterations {
             if gnorm <= tolerance * max(1, e) { converged = true; break }
             if isCancelled() { throw GeodesicsError.cancelled }
@@ -46,6 +50,7 @@ struct BoundaryValueSolver {
             for t in negG.indices { negG[t] = -negG[t] }
             var accepted = false
             var tiny = false
+            var eTrial = e
             while mu <= 1e12 * scale {
                 guard let step = solver.solve(diagonal: diag, upper: upper, shift: mu, rhs: negG) else {
                     mu = max(mu * 10, 1e-8 * scale)
@@ -60,9 +65,10 @@ struct BoundaryValueSolver {
                         xmax = max(xmax, abs(x[idx]))
                     }
                 }
-                let et = problem.energy(trial)
+                let et = problem.assemble(trial, gradient: &gTrial, diagonal: &diagTrial, upper: &upperTrial)
                 if et.isFinite && et < e {
                     accepted = true
+                    eTrial = et
                     if smax <= 1e-14 * (1 + xmax) { tiny = true }
                     mu = mu < 1e-9 * scale ? 0 : mu / 10
                     break
@@ -76,7 +82,10 @@ struct BoundaryValueSolver {
                 break
             }
             x = trial
-            e = problem.assemble(x, gradient: &g, diagonal: &diag, upper: &upper)
+            e = eTrial
+            swap(&g, &gTrial)
+            swap(&diag, &diagTrial)
+            swap(&upper, &upperTrial)
             gnorm = g.reduce(0) { max($0, abs($1)) }
             if tiny { converged = true; break }
         }

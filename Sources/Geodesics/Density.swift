@@ -193,24 +193,31 @@ public struct Density: Sendable {
                 }
             } else {
                 let po = k * d * d
+                for j in 0..<d { ws.pv[j] = means[mo + j] - x[offset + j] }
                 for i in 0..<d {
                     var ui = 0.0
-                    for j in 0..<d { ui += precisions[po + i * d + j] * (means[mo + j] - x[offset + j]) }
+                    let ro = po + i * d
+                    for j in 0..<d { ui += precisions[ro + j] * ws.pv[j] }
                     ws.u[mo + i] = ui
-                    q += (means[mo + i] - x[offset + i]) * ui
+                    q += ws.pv[i] * ui
                 }
             }
             let l = logCoefficients[k] - 0.5 * q
             ws.logTerms[k] = l
             if l > best { best = l }
         }
+        // r_k = e^(l_k − best) / Σ_j e^(l_j − best): one exponential per component.
         var sum = 0.0
-        for k in 0..<count { sum += exp(ws.logTerms[k] - best) }
-        let logp = best + log(sum)
-        jet.logDensity = logp
+        for k in 0..<count {
+            let e = exp(ws.logTerms[k] - best)
+            ws.r[k] = e
+            sum += e
+        }
+        jet.logDensity = best + log(sum)
+        let inv = 1 / sum
         for i in 0..<d { jet.score[i] = 0 }
         for k in 0..<count {
-            let r = exp(ws.logTerms[k] - logp)
+            let r = ws.r[k] * inv
             ws.r[k] = r
             if r < Density.responsibilityCutoff { continue }
             let mo = k * d
