@@ -8,11 +8,16 @@ public struct S2CoveringEstimate: Sendable, Hashable, Codable {
     public var outputCells: Int
     /// Estimated number of candidate cells the coverer examines.
     public var candidateCells: Int
-    /// Estimated polygon edge tests: candidates × edges met per cell query (0 for rectangles and caps).
-    public var edgeTests: Int
+    /// Estimated polygon work: candidates × (30 + edges met per cell query), in units of about one
+    /// edge test (0 for rectangles and caps).
+    public var polygonWork: Int
     /// True when the request can be answered without running the coverer (empty interior covering
     /// of a zero-area region).
     public var trivial: Bool
+
+    /// Work of one polygon cell query, in units of about one edge test: a fixed 30 (locating the index
+    /// cell, clipping, the candidate's bookkeeping) plus the e edges of its index cell.
+    public static func polygonCellCost(_ e: Double) -> Double { 30 + Swift.max(1, e) }
 
     /// Average cell width metric: deriv 1.4345… (quadratic projection).
     static let avgWidth = S2Metric(dim: 1, deriv: 1.434523672886099389)
@@ -28,14 +33,15 @@ public struct S2CoveringEstimate: Sendable, Hashable, Codable {
     ///   A polygon's boundary at a level is not its vertex perimeter (a jagged ring of 10,000 vertices
     ///   was estimated at 5·10⁸ candidates and needed 17,000), so the rest is left to the running
     ///   budget (`S2Operations.covering`);
-    /// - polygons: edgeTests ≈ candidates · edgesPerQuery (Σk²/Σk over the index cells), the edges
-    ///   each cell query clips or crosses. Measured (release, shared 2-core EPYC) over 1,453 coverings
-    ///   of 34 polygons (stars of 10–100,000 vertices, 0.05°–20°, smooth and jagged; 100–10,000 shells
-    ///   or holes; fans of 1,000 long edges; maxCells 8–10,000, minLevel 0/10, maxLevel 16/30,
-    ///   levelMod 1/3, interior or not): time ≈ candidates × edgesPerQuery × 0.08–0.15 µs (median; 0.5 µs
-    ///   worst), so the 10,000,000 limit is about a second. The old model, candidates × min(edges, 32)
-    ///   against 25,600,000, could never refuse (400,000 candidates × 32 is below it), and a fan's
-    ///   interior covering ran 744,000 candidates × 402 edges (6 s) before the candidate backstop.
+    /// - polygons: work ≈ candidates · (30 + e), e = edgesPerQuery (Σk²/Σk over the index cells), the
+    ///   edges each cell query clips or crosses. Measured (release, shared 2-core EPYC) over 1,504
+    ///   coverings of 34 polygons (stars of 10–100,000 vertices, 0.05°–20°, smooth and jagged; 100–10,000
+    ///   shells or holes; fans of 1,000 long edges, e ≈ 270–400; maxCells 8–10,000, minLevel 0/10,
+    ///   maxLevel 16/30, levelMod 1/3, interior or not): time ≈ created candidates × (30 + e) × 0.018 µs
+    ///   (median; 0.026 µs p95, 0.035 µs worst), so the 50,000,000 limit is about a second. Candidates ×
+    ///   e alone spread 2.2× (fans cost 4–8× less per edge than smooth polygons). The old model,
+    ///   candidates × min(edges, 32) against 25,600,000, could never refuse (400,000 × 32 is below it),
+    ///   and a fan's interior covering ran 744,000 candidates × 402 edges (6 s) before the backstop.
     public init(region: S2PreparedRegion, options o: S2RegionCoverer.Options, interior: Bool) {
         func clampInt(_ x: Double) -> Int { x.isFinite ? Int(Swift.min(x, 1e15)) : Int(1e15) }
         let lm = Double(1 << (2 * (o.levelMod - 1)))
@@ -46,7 +52,7 @@ public struct S2CoveringEstimate: Sendable, Hashable, Codable {
         }
         if interior {
             if region.area <= 0 || region.width <= 0 {
-                outputCells = 0; candidateCells = 0; edgeTests = 0; trivial = true
+                outputCells = 0; candidateCells = 0; polygonWork = 0; trivial = true
                 return
             }
             let fit = S2Metric.maxWidth.levelForMaxValue(region.width / 2)
@@ -63,7 +69,7 @@ public struct S2CoveringEstimate: Sendable, Hashable, Codable {
             outputCells = clampInt(out)
             candidateCells = clampInt(8 * lm * out + 64)
         }
-        edgeTests = region.edges > 0 ? clampInt(Double(candidateCells) * Swift.max(1, region.edgesPerQuery)) : 0
+        polygonWork = region.edges > 0 ? clampInt(Double(candidateCells) * S2CoveringEstimate.polygonCellCost(region.edgesPerQuery)) : 0
         trivial = false
     }
 }

@@ -53,9 +53,9 @@ public enum S2Operations {
             throw S2Error.tooExpensive(field: r.interior ? "maxLevel" : "maxCells",
                 message: "the covering would examine about \(est.candidateCells) cells (limit \(limits.maxCandidates)); lower maxLevel, minLevel or maxCells")
         }
-        if est.edgeTests > limits.maxPolygonEdgeTests {
+        if est.polygonWork > limits.maxPolygonWork {
             throw S2Error.tooExpensive(field: "region.polygon",
-                message: "the covering would test about \(est.edgeTests) polygon edges (\(est.candidateCells) cells × \(Self.edgesText(region.edgesPerQuery)) edges each; limit \(limits.maxPolygonEdgeTests)); lower maxCells, maxLevel or minLevel, or simplify the polygon")
+                message: "the covering would cost about \(est.polygonWork) units (\(est.candidateCells) cells × (30 + \(Self.edgesText(region.edgesPerQuery)) polygon edges each); limit \(limits.maxPolygonWork)); lower maxCells, maxLevel or minLevel, or simplify the polygon")
         }
         return (region, options, est)
     }
@@ -63,17 +63,17 @@ public enum S2Operations {
     static func edgesText(_ e: Double) -> String { e < 10 ? String(format: "%.1f", e) : String(Int(e.rounded())) }
 
     /// The running budget of a covering, in candidate cells: twice the candidate limit, and for a
-    /// polygon at most maxPolygonEdgeTests / edgesPerQuery (the edge tests of the cells examined).
+    /// polygon at most maxPolygonWork / (30 + edgesPerQuery).
     static func candidateBudget(_ region: S2PreparedRegion, _ limits: S2Limits) -> (cells: Int, polygonBound: Bool) {
         let cells = 2 * limits.maxCandidates
         guard region.edges > 0 else { return (cells, false) }
-        let byEdges = Int(Double(limits.maxPolygonEdgeTests) / Swift.max(1, region.edgesPerQuery))
+        let byEdges = Int(Double(limits.maxPolygonWork) / S2CoveringEstimate.polygonCellCost(region.edgesPerQuery))
         return byEdges < cells ? (byEdges, true) : (cells, false)
     }
 
     /// `POST /v1/s2/coverings`: covering or interior covering, cells sorted by id. The coverer runs
     /// with a candidate budget (`candidateBudget`) as a backstop for the estimate; a polygon covering
-    /// stopped by its edge-test budget is `tooExpensive` naming "region.polygon".
+    /// stopped by its work budget is `tooExpensive` naming "region.polygon".
     public static func covering(_ r: S2CoveringRequest, limits: S2Limits = .default,
                                 progress: (Int, Int) -> Void = { _, _ in },
                                 isCancelled: () -> Bool = { false }) throws -> S2CoveringResult {
@@ -94,7 +94,7 @@ public enum S2Operations {
                 : try coverer.covering(region.region, isCancelled: isCancelled)
         } catch S2Error.budgetExceeded(let field, let limit) where budget.polygonBound && field == "region" {
             throw S2Error.tooExpensive(field: "region.polygon",
-                message: "the covering was stopped after \(limit) cells × \(edgesText(region.edgesPerQuery)) polygon edges each (limit \(limits.maxPolygonEdgeTests) edge tests); lower maxCells, maxLevel or minLevel, or simplify the polygon")
+                message: "the covering was stopped after \(limit) cells × (30 + \(edgesText(region.edgesPerQuery)) polygon edges each) (limit \(limits.maxPolygonWork) units); lower maxCells, maxLevel or minLevel, or simplify the polygon")
         }
         if cells.count > limits.maxOutputCells {
             throw S2Error.tooExpensive(field: "minLevel", message: "the covering has \(cells.count) cells, over the limit of \(limits.maxOutputCells)")

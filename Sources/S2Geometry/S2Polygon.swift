@@ -183,7 +183,8 @@ public struct S2Polygon: Sendable, Hashable, S2Region {
     /// The edges a cell query meets on average: Σk²/Σk over the index cells, k = edges per cell
     /// (cells weighted by their edges, as the boundary cells a coverer tests are). A cell query
     /// clips or crosses every edge of the index cell it lands in, so a covering costs about
-    /// candidates × this many edge tests (1 for a polygon whose index cells hold no edges).
+    /// candidates × (30 + this) edge tests (`S2CoveringEstimate.polygonCellCost`; 1 for a polygon
+    /// whose index cells hold no edges).
     public var edgesPerQuery: Double {
         var k2 = 0.0, k1 = 0.0
         for c in index.cells.indices {
