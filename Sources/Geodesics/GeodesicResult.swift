@@ -25,7 +25,8 @@ public struct GeodesicResult: Sendable, Codable, Equatable {
     public var euclideanDistance: Double
     /// Length and energy of the straight segment from → to (adaptive quadrature).
     public var straightLine: CurveCost
-    /// The energy minimisation converged (and, when polishing, shooting hit the end point).
+    /// The energy minimisation converged (and, when polishing, shooting hit the end point, or else the
+    /// internal refinement settled: its last doubling changed the length by at most 1e−3 relative).
     public var converged: Bool
     /// Newton iterations summed over all starts.
     public var iterations: Int

@@ -100,8 +100,8 @@ struct GeodesicSolver {
             // shooting starts next to the continuum geodesic even where N segments are too coarse
             // (sharp Stein metrics in high dimension), then shoot and sample the exact geodesic at N + 1 points.
             var levels = [Level(segments: n, nodes: best.solution.nodes, length: best.length, converged: best.solution.converged)]
-            iterations += try refine(&levels, until: 1e-3, cap: Self.maxInternalSegments, shift: shift, newton: newton,
-                                     isCancelled: isCancelled)
+            let cap = Self.internalSegmentCap(dimension: d, nodes: n)
+            iterations += try refine(&levels, until: 1e-3, cap: cap, shift: shift, newton: newton, isCancelled: isCancelled)
             var integrator = DormandPrince(metric: metric, rtol: 1e-11, atol: 1e-13 * max(1, euclid), logShift: shift)
             integrator.maxSteps = 20_000
             var result = try shootFrom(levels[levels.count - 1], a: a, b: b, n: n, euclid: euclid,
@@ -109,8 +109,7 @@ struct GeodesicSolver {
             if result == nil {
                 // Not polished yet: refine further and try once more from the finer curve.
                 let before = levels.count
-                iterations += try refine(&levels, until: 1e-5, cap: Self.maxInternalSegments, shift: shift, newton: newton,
-                                         isCancelled: isCancelled)
+                iterations += try refine(&levels, until: 1e-5, cap: cap, shift: shift, newton: newton, isCancelled: isCancelled)
                 if levels.count > before {
                     result = try shootFrom(levels[levels.count - 1], a: a, b: b, n: n, euclid: euclid,
                                            integrator: integrator, isCancelled: isCancelled)
@@ -137,7 +136,9 @@ struct GeodesicSolver {
                 energy = 0.5 * length * length
                 let hf = 1 / Double(finest.segments)
                 for i in 0..<d { v0[i] = (-3 * fine[0][i] + 4 * fine[1][i] - fine[2][i]) / (2 * hf) }
+                // Converged only when the refinement settled (the last doubling changed the length by ≤ 1e−3).
                 converged = converged && finest.converged && coarse.converged
+                    && abs(finest.length - coarse.length) <= 1e-3 * finest.length
                 richardsonDone = true
             }
             if isCancelled() { throw GeodesicsError.cancelled }
@@ -163,6 +164,19 @@ struct GeodesicSolver {
 
     /// Largest number of segments used internally when refining before the shooting polish.
     static let maxInternalSegments = 1024
+
+    /// The refinement doubles N while the result stays ≤ 1024 segments and segments·d³ (the cost of one
+    /// block factorisation) ≤ 10⁷: d ≤ 16: 1024; d = 32: 256; d ≥ 64: no refinement beyond N = 64.
+    static func internalSegmentCap(dimension d: Int, nodes n: Int) -> Int {
+        var cap = n
+        let d3 = Double(d) * Double(d) * Double(d)
+        while cap * 2 <= maxInternalSegments && Double(cap * 2) * d3 <= 1e7 { cap *= 2 }
+        return cap
+    }
+
+    /// Multiple shooting (4 segments, (2K − 1)·d unknowns, a dense Jacobian from 2d integrations per
+    /// segment and iteration) is tried only up to this dimension.
+    static let maxMultipleShootingDimension = 8
 
     /// One resolution of the discrete geodesic: nodes ((segments + 1)·d), length in units of e^(logShift/2).
     struct Level {
@@ -212,7 +226,7 @@ struct GeodesicSolver {
     }
 
     /// Shooting polish from a discrete geodesic: single shooting from its end-point velocity, multiple
-    /// shooting (4 segments) where that fails; the result is accepted when it stays within 5% of ‖b − a‖
+    /// shooting (4 segments, d ≤ 8) where that fails; the result is accepted when it stays within 5% of ‖b − a‖
     /// of the discrete curve and is not longer than it by more than 1e−3 relative. Returns the exact
     /// geodesic sampled at n + 1 uniform times (constant speed), its length (units of e^(logShift/2)).
     func shootFrom(_ level: Level, a: [Double], b: [Double], n: Int, euclid: Double, integrator: DormandPrince,
@@ -225,7 +239,9 @@ struct GeodesicSolver {
         var guess = [Double](repeating: 0, count: d)
         for i in 0..<d { guess[i] = (-3 * fine[0][i] + 4 * fine[1][i] - fine[2][i]) / (2 * h) }
         let tol = 1e-10 * max(1, euclid)
-        let shooting = Shooting(integrator: integrator)
+        var shooting = Shooting(integrator: integrator)
+        // Each fresh Jacobian costs d + 1 integrations: fewer of them in high dimension.
+        if d > 16 { shooting.maxJacobians = 2 }
         func accept(_ v: [Double], _ residual: Double) throws -> Polished? {
             guard let tr = try? integrator.integrate(x0: a, v0: v, duration: 1, samples: n, isCancelled: isCancelled) else { return nil }
             guard sameGeodesic(tr.points, sampled, euclid), tr.length <= level.length * (1 + 1e-3) else { return nil }
@@ -238,6 +254,7 @@ struct GeodesicSolver {
             return p
         }
         if isCancelled() { throw GeodesicsError.cancelled }
+        guard d <= Self.maxMultipleShootingDimension else { return nil }
         let ms = MultipleShooting(integrator: integrator)
         guard let r = try? ms.solve(from: a, to: b, discrete: fine, tolerance: tol, isCancelled: isCancelled), r.converged else {
             return nil

@@ -53,9 +53,13 @@ import Testing
         // p^(−1) ~ e^(450) at 30σ: the solver works with a rescaled factor.
         let g = try Geodesics.geodesic(density: .gaussian(mean: [0, 0], covariance: [[1, 0], [0, 1]]), metric: .conformal(alpha: 1),
                                        from: [30, 0], to: [30, 2])
-        #expect(g.converged)
         #expect(g.length.isFinite && g.length > 0)
+        #expect(g.path.allSatisfy { $0.allSatisfy(\.isFinite) })
         #expect(g.straightLine.length >= g.length * (1 - 1e-9))
+        // The conformal factor changes by e^15 per unit of radius here: the shortest route dives towards
+        // the mode through a wall that discrete curves cut across, and refining does not settle within
+        // 1024 segments, so the solver must not claim convergence for an unpolished answer.
+        #expect(g.polished || !g.converged)
     }
 
     @Test func identicalEndPoints() throws {
