@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Contract test: schemathesis drives every operation of openapi.yaml against the live server (the debug
-# binary built by `swift build`), with a bounded number of examples per operation. It fails on any 5xx,
+# binary built by `swift build`, inline computations stopped after 10 s so no request outlives the client timeout),
+# with a bounded number of examples per operation. It fails on any 5xx,
 # any response that breaks its schema, any undocumented status code or content type.
 #   CONTRACT_EXAMPLES=20 bash scripts/contract-test.sh
 set -euo pipefail
@@ -9,7 +10,7 @@ examples="${CONTRACT_EXAMPLES:-15}"
 binary="${INCOGNITA_BINARY:-.build/debug/incognita}"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 data=$(mktemp -d)
-"$binary" --host 127.0.0.1 --port "$port" --data-dir "$data" --access-log false >"$data/server.log" 2>&1 &
+"$binary" --host 127.0.0.1 --port "$port" --data-dir "$data" --access-log false --compute-timeout 10 >"$data/server.log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
