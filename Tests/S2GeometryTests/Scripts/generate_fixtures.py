@@ -363,6 +363,23 @@ def sphere_star(rng, lat, lng, radii, n, rot=0.0):
     return ring
 
 
+def bounded_coverings(rng, poly, count, interior_of):
+    """count coverings of poly at random options (interior_of(j) says whether the j-th is an interior
+    covering), each redrawn until it has at most 400 cells so the Swift tests stay fast."""
+    covs = []
+    for j in range(count):
+        interior = interior_of(j)
+        for attempt in range(20):
+            o = rand_options(rng, max(poly.GetArea(), 1e-30))
+            o["maxCells"] = min(o["maxCells"], 100)
+            cv = coverer(o)
+            ids = cv.GetInteriorCovering(poly) if interior else cv.GetCovering(poly)
+            if len(ids) <= 400:
+                break
+        covs.append({"options": o, "interior": interior, "cells": [x.ToToken() for x in ids]})
+    return covs
+
+
 def gen_polygon_coverings():
     """Coverings of polygons of every shape the reference's shape index distinguishes: polygons on one
     face and across two to five faces, big ones, tiny ones, holes, several shells, near the poles and
@@ -439,16 +456,7 @@ def gen_polygon_coverings():
         covs = []
         faces = sorted({s2.S2CellId(s2.S2LatLng.FromDegrees(a, b)).face() for ring in rings for a, b in ring})
         if valid:
-            for j in range(2):
-                interior = (j % 2 == 1) if rng.random() < 0.8 else (j % 2 == 0)
-                for attempt in range(20):   # keep each covering under 400 cells (test time)
-                    o = rand_options(rng, max(poly.GetArea(), 1e-30))
-                    o["maxCells"] = min(o["maxCells"], 100)
-                    c = coverer(o)
-                    ids = c.GetInteriorCovering(poly) if interior else c.GetCovering(poly)
-                    if len(ids) <= 400:
-                        break
-                covs.append({"options": o, "interior": interior, "cells": [x.ToToken() for x in ids]})
+            covs = bounded_coverings(rng, poly, 2, lambda j: (j % 2 == 1) if rng.random() < 0.8 else (j % 2 == 0))
         b = poly.GetRectBound()
         cases.append({"kind": kind, "vertexFaces": faces, "valid": valid, "holes": hole_flags(poly, loops),
                       "bound": [R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())],
@@ -476,16 +484,7 @@ def gen_polygon_coverings():
         valid = bool(poly.IsValid())
         covs = []
         if valid:
-            for j in range(4):
-                interior = j % 2 == 1
-                for attempt in range(20):
-                    o = rand_options(rng, max(poly.GetArea(), 1e-30))
-                    o["maxCells"] = min(o["maxCells"], 100)
-                    cv = coverer(o)
-                    ids = cv.GetInteriorCovering(poly) if interior else cv.GetCovering(poly)
-                    if len(ids) <= 400:
-                        break
-                covs.append({"options": o, "interior": interior, "cells": [x.ToToken() for x in ids]})
+            covs = bounded_coverings(rng, poly, 4, lambda j: j % 2 == 1)
         b = poly.GetRectBound()
         cases.append({"kind": "exact", "vertexFaces": sorted({s2.S2CellId(s2.S2LatLng.FromDegrees(a, b)).face() for a, b in ring}),
                       "valid": valid, "holes": [False],
@@ -532,16 +531,7 @@ def gen_polygon_coverings():
         valid = bool(poly.IsValid())
         covs = []
         if valid:
-            for j in range(8):
-                interior = j % 2 == 1
-                for attempt in range(20):
-                    o = rand_options(rng, max(poly.GetArea(), 1e-30))
-                    o["maxCells"] = min(o["maxCells"], 100)
-                    cv = coverer(o)
-                    ids = cv.GetInteriorCovering(poly) if interior else cv.GetCovering(poly)
-                    if len(ids) <= 400:
-                        break
-                covs.append({"options": o, "interior": interior, "cells": [x.ToToken() for x in ids]})
+            covs = bounded_coverings(rng, poly, 8, lambda j: j % 2 == 1)
         b = poly.GetRectBound()
         cases.append({"kind": "nested", "vertexFaces": sorted({s2.S2CellId(s2.S2LatLng.FromDegrees(a, b)).face() for ring in rings for a, b in ring}),
                       "valid": valid, "holes": hole_flags(poly, loops), "area": R(poly.GetArea()),
