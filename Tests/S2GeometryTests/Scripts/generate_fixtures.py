@@ -155,6 +155,26 @@ def coverer(o):
     return c
 
 
+def ring_loop(ring):
+    """The normalised S2Loop of a ring of (lat, lng) degrees."""
+    loop = s2.S2Loop([s2.S2LatLng.FromDegrees(a, b).ToPoint() for a, b in ring])
+    loop.Normalize()
+    return loop
+
+
+def nested_polygon(rings):
+    """The loops of the rings and the polygon the reference nests from them (InitNested)."""
+    loops = [ring_loop(ring) for ring in rings]
+    poly = s2.S2Polygon()
+    poly.InitNested(loops)
+    return loops, poly
+
+
+def rect_record(b):
+    """An S2LatLngRect as [latLo, latHi, lngLo, lngHi] in radians."""
+    return [R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())]
+
+
 def hole_flags(poly, loops):
     """Per input loop, whether the reference's InitNested made it a hole (odd depth). The polygon
     reorders its loops (preorder of the hierarchy), so loops are matched by their vertices."""
@@ -298,17 +318,10 @@ def gen_polygons():
             rings.append(star(rng, lat + 3 * r, lng, r * 0.5, rng.randint(3, 10), 0.6, 1.0))
         if rng.random() < 0.3:
             rings = [list(reversed(x)) for x in rings]   # clockwise input
-        loops = []
-        for ring in rings:
-            l = s2.S2Loop([s2.S2LatLng.FromDegrees(a, b).ToPoint() for a, b in ring])
-            l.Normalize()
-            loops.append(l)
-        poly = s2.S2Polygon()
-        poly.InitNested(loops)
+        loops, poly = nested_polygon(rings)
         bounds = []
         for l in loops:
-            b = l.GetRectBound()
-            bounds.append([R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())])
+            bounds.append(rect_record(l.GetRectBound()))
         pts = []
         for _ in range(60):
             la = lat + rng.uniform(-1.3, 1.3) * r * (1 if rng.random() < 0.8 else 4)
@@ -445,21 +458,14 @@ def gen_polygon_coverings():
             rings.append(sphere_star(rng, far[0], far[1], lambda: r * rng.uniform(0.3, 0.6), rng.randint(3, 16)))
         if rng.random() < 0.3:
             rings = [list(reversed(x)) for x in rings]   # clockwise input: normalised on both sides
-        loops = []
-        for ring in rings:
-            l = s2.S2Loop([s2.S2LatLng.FromDegrees(a, b).ToPoint() for a, b in ring])
-            l.Normalize()
-            loops.append(l)
-        poly = s2.S2Polygon()
-        poly.InitNested(loops)
+        loops, poly = nested_polygon(rings)
         valid = bool(poly.IsValid())
         covs = []
         faces = sorted({s2.S2CellId(s2.S2LatLng.FromDegrees(a, b)).face() for ring in rings for a, b in ring})
         if valid:
             covs = bounded_coverings(rng, poly, 2, lambda j: (j % 2 == 1) if rng.random() < 0.8 else (j % 2 == 0))
-        b = poly.GetRectBound()
         cases.append({"kind": kind, "vertexFaces": faces, "valid": valid, "holes": hole_flags(poly, loops),
-                      "bound": [R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())],
+                      "bound": rect_record(poly.GetRectBound()),
                       "rings": [[[R(b), R(a)] for a, b in ring] for ring in rings], "coverings": covs})
     # Rings through face boundaries, cube corners and the poles exactly (vertices within an ulp of the
     # planes the index clips against).
@@ -478,17 +484,14 @@ def gen_polygon_coverings():
     ]
     for ring in exact_rings:
         ring = [(float(a), float(b)) for a, b in ring]
-        l = s2.S2Loop([s2.S2LatLng.FromDegrees(a, b).ToPoint() for a, b in ring])
-        l.Normalize()
-        poly = s2.S2Polygon(l)
+        poly = s2.S2Polygon(ring_loop(ring))
         valid = bool(poly.IsValid())
         covs = []
         if valid:
             covs = bounded_coverings(rng, poly, 4, lambda j: j % 2 == 1)
-        b = poly.GetRectBound()
         cases.append({"kind": "exact", "vertexFaces": sorted({s2.S2CellId(s2.S2LatLng.FromDegrees(a, b)).face() for a, b in ring}),
                       "valid": valid, "holes": [False],
-                      "bound": [R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())],
+                      "bound": rect_record(poly.GetRectBound()),
                       "rings": [[[R(y), R(x)] for x, y in ring]], "coverings": covs})
     # Holes (and islands in holes, down to depth 3) whose edges lie exactly on cell boundaries: the
     # equator (v = 0) and meridian 0 (u = 0) on face 0, the face edges along meridians ±45°/135° and
@@ -521,21 +524,14 @@ def gen_polygon_coverings():
     ]
     for rings in nested_sets:
         rings = [[(float(a), float(b)) for a, b in ring] for ring in rings]
-        loops = []
-        for ring in rings:
-            l = s2.S2Loop([s2.S2LatLng.FromDegrees(a, b).ToPoint() for a, b in ring])
-            l.Normalize()
-            loops.append(l)
-        poly = s2.S2Polygon()
-        poly.InitNested(loops)
+        loops, poly = nested_polygon(rings)
         valid = bool(poly.IsValid())
         covs = []
         if valid:
             covs = bounded_coverings(rng, poly, 8, lambda j: j % 2 == 1)
-        b = poly.GetRectBound()
         cases.append({"kind": "nested", "vertexFaces": sorted({s2.S2CellId(s2.S2LatLng.FromDegrees(a, b)).face() for ring in rings for a, b in ring}),
                       "valid": valid, "holes": hole_flags(poly, loops), "area": R(poly.GetArea()),
-                      "bound": [R(b.lat_lo().radians()), R(b.lat_hi().radians()), R(b.lng_lo().radians()), R(b.lng_hi().radians())],
+                      "bound": rect_record(poly.GetRectBound()),
                       "rings": [[[R(y), R(x)] for x, y in ring] for ring in rings], "coverings": covs})
     with open(os.path.join(OUT, "polygon_coverings.json"), "w") as f:
         json.dump({"cases": cases}, f, separators=(",", ":"))
