@@ -6,7 +6,8 @@ public struct S2Limits: Sendable, Hashable {
     /// Largest number of cells a covering or cell-union response may contain (fixed-level coverings
     /// with a high `minLevel` grow 4× per level).
     public var maxOutputCells: Int = 100_000
-    /// Largest estimated number of candidate cells the coverer may examine.
+    /// Largest estimated number of candidate cells an interior covering may examine; exterior coverings,
+    /// whose estimate is an upper bound, may use the whole running budget, twice this.
     public var maxCandidates: Int = 400_000
     /// Largest estimated work of one polygon covering, in units of about one edge test: each candidate
     /// cell costs 30 + e units, e = `S2Polygon.edgesPerQuery` (the edges its shape-index query meets).

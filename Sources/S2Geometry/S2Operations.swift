@@ -49,9 +49,12 @@ public enum S2Operations {
             throw S2Error.tooExpensive(field: "minLevel",
                 message: "about \(est.outputCells) cells at minLevel \(r.minLevel) exceed the limit of \(limits.maxOutputCells); lower minLevel")
         }
-        if est.candidateCells > limits.maxCandidates {
+        // The exterior estimate is an upper bound (S2CoveringEstimate), so it may use the whole running
+        // budget; the interior ones are not (up to 12× under for rectangles at levelMod 1) and keep half.
+        let candidateLimit = r.interior ? limits.maxCandidates : 2 * limits.maxCandidates
+        if est.candidateCells > candidateLimit {
             throw S2Error.tooExpensive(field: r.interior ? "maxLevel" : "maxCells",
-                message: "the covering would examine about \(est.candidateCells) cells (limit \(limits.maxCandidates)); lower maxLevel, minLevel or maxCells")
+                message: "the covering would examine about \(est.candidateCells) cells (limit \(candidateLimit)); lower maxLevel, minLevel or maxCells")
         }
         if est.polygonWork > limits.maxPolygonWork {
             throw S2Error.tooExpensive(field: "region.polygon",

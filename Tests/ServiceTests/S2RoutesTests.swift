@@ -157,6 +157,21 @@ import Testing
         #expect(small.status == 200)
     }
 
+    @Test func levelMod3CoveringBound() throws {
+        let h = try ServiceHarness()
+        // Exterior at levelMod 3, maxCells 10,000: estimated at most (4³ + 4)·10,000 + 64 = 680,064
+        // candidates, within the 800,000 running budget (measured 87,000 created, 0.02 s release): 200.
+        let cap: [String: Any] = ["cap": ["center": ["lat": 10, "lng": 20], "radiusMeters": 10_000]]
+        let ok = try h.post("/v1/s2/coverings", json: ["region": cap, "levelMod": 3, "maxCells": 10_000])
+        let cells = try ok.json()["cells"] as? [Any]
+        #expect(ok.status == 200 && (cells?.count ?? 0) > 5_000 && (cells?.count ?? 0) <= 10_000)
+        // Pathological: the interior covering of a 0.0001° × 10° strip at levelMod 3 (over 3,000,000
+        // candidates, 2.6 s in release): 422 naming maxLevel before any work.
+        let strip: [String: Any] = ["rect": ["lo": ["lat": 10, "lng": 20], "hi": ["lat": 10.0001, "lng": 30]]]
+        let bad = try h.post("/v1/s2/coverings", json: ["region": strip, "levelMod": 3, "maxCells": 10_000, "interior": true])
+        #expect(bad.status == 422 && bad.problemFields() == ["maxLevel"])
+    }
+
     @Test func cellUnions() throws {
         let h = try ServiceHarness()
         let kids = ["89c4", "89cc", "89d4", "89dc"]   // the four children of 89d

@@ -108,6 +108,57 @@ if CommandLine.arguments.count > 6 && CommandLine.arguments[1] == "one" {
     print("e \(plan.region.edgesPerQuery) estimate \(plan.estimate) refused \(refused) created \(run.created) time \(Date().timeIntervalSince(t1)) s")
     exit(0)
 }
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "regions" {
+    // Est regions [filter]: rectangles, caps and a few polygons at levelMod 1–3, maxCells 1,000 and
+    // 10,000, levels 0–30 / 0–16 / 10–30, exterior and interior: estimate against created candidates
+    // and time (same columns as the polygon table; the weighted column is 0 for rect and cap).
+    let f = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : ""
+    var regions: [(String, S2CoveringRegion)] = []
+    for d in [0.001, 0.1, 1.0, 10.0, 60.0] {
+        regions.append(("rect \(d)deg", .rect(lo: .init(lat: 10, lng: 20), hi: .init(lat: 10 + d, lng: 20 + d))))
+    }
+    regions.append(("rect thin 0.0001x10deg", .rect(lo: .init(lat: 10, lng: 20), hi: .init(lat: 10.0001, lng: 30))))
+    regions.append(("rect pole cap 80-90", .rect(lo: .init(lat: 80, lng: -180), hi: .init(lat: 90, lng: 180))))
+    regions.append(("rect antimeridian 5deg", .rect(lo: .init(lat: -2, lng: 178), hi: .init(lat: 3, lng: -177))))
+    regions.append(("rect full", .rect(lo: .init(lat: -90, lng: -180), hi: .init(lat: 90, lng: 180))))
+    for m in [100.0, 10_000, 1_000_000, 5_000_000, 15_000_000] {
+        regions.append(("cap \(Int(m))m", .cap(center: .init(lat: 10, lng: 20), radiusMeters: m)))
+    }
+    regions.append(("cap corner 500km", .cap(center: .init(lat: 35.26438968, lng: 45), radiusMeters: 500_000)))
+    for s in shapes where ["star n=1000 r=1deg jag=0.0", "star n=1000 r=1deg jag=0.4", "star n=10000 r=20deg jag=0.4", "multi 1000x8", "fan n=1000 r=20.0"].contains(s.name) {
+        regions.append((s.name, .polygon(s.geo)))
+    }
+    func run<R: S2Region>(_ r: R, _ o: S2RegionCoverer.Options, _ interior: Bool) -> (Int, Int, Double) {
+        let t1 = Date()
+        var run = S2RegionCoverer.Run(options: o, region: r, interior: interior, budget: 3_000_000, isCancelled: { Date().timeIntervalSince(t1) > 10 })
+        var created = -1
+        do { try run.coveringInternal(); created = run.created } catch S2Error.cancelled { created = -3 } catch { created = -2 }
+        return (run.result.count, created, Date().timeIntervalSince(t1))
+    }
+    print("shape\tE\tweighted\tmaxK\tidxCells\tbuild_s\tminL\tmaxL\tlm\tmaxCells\tint\tcells\tcreated\testCand\testEdge\trefused\tcover_s")
+    for (name, region) in regions where f.isEmpty || name.contains(f) {
+        for maxCells in [1000, 10_000] {
+            for (minL, maxL) in [(0, 30), (0, 16), (10, 30)] {
+                for lm in [1, 2, 3] {
+                    for interior in [false, true] {
+                        let req = S2CoveringRequest(region: region, minLevel: minL, maxLevel: maxL, levelMod: lm, maxCells: maxCells, interior: interior)
+                        guard let plan = try? S2Operations.plan(req, limits: big) else { continue }
+                        let est = plan.estimate
+                        if est.outputCells > 100_000 || est.trivial { continue }
+                        var refused = "-"
+                        do { _ = try S2Operations.plan(req) } catch let e as S2Error { refused = e.field } catch {}
+                        let (cells, created, t): (Int, Int, Double)
+                        if let r = plan.region.rect { (cells, created, t) = run(r, plan.options, interior) }
+                        else if let c = plan.region.cap { (cells, created, t) = run(c, plan.options, interior) }
+                        else { (cells, created, t) = run(plan.region.polygon!, plan.options, interior) }
+                        print("\(name)\t\(plan.region.edges)\t\(String(format: "%.1f", plan.region.edgesPerQuery))\t0\t0\t0\t\(minL)\t\(maxL)\t\(lm)\t\(maxCells)\t\(interior)\t\(cells)\t\(created)\t\(est.candidateCells)\t\(est.polygonWork)\t\(refused)\t\(String(format: "%.4f", t))")
+                    }
+                }
+            }
+        }
+    }
+    exit(0)
+}
 print("shape\tE\tweighted\tmaxK\tidxCells\tbuild_s\tminL\tmaxL\tlm\tmaxCells\tint\tcells\tcreated\testCand\testEdge\trefused\tcover_s")
 for s in shapes where filter.isEmpty || s.name.contains(filter) {
     let t0 = Date()
@@ -131,6 +182,11 @@ for s in shapes where filter.isEmpty || s.name.contains(filter) {
                     var refused = "-"
                     do { _ = try S2Operations.plan(req) } catch let e as S2Error { refused = e.field } catch {}
                     if est.trivial { continue }
+                    if ProcessInfo.processInfo.environment["EST_ONLY"] != nil {
+                        // Estimates only (to re-judge a saved table after changing the model).
+                        print("\(s.name)\t\(poly.numEdges)\t\(String(format: "%.1f", weighted))\t\(maxK)\t\(poly.index.cells.count)\t0\t\(minL)\t\(maxL)\t\(lm)\t\(maxCells)\t\(interior)\t-\t-\t\(est.candidateCells)\t\(est.polygonWork)\t\(refused)\t-")
+                        continue
+                    }
                     let t1 = Date()
                     var run = S2RegionCoverer.Run(options: plan.options, region: poly, interior: interior, budget: 1_000_000, isCancelled: { Date().timeIntervalSince(t1) > 20 })
                     var created = -1
