@@ -16,6 +16,7 @@
 
 The docker compose block is not run (it needs a Docker engine). Exits non-zero on any failure.
 """
+import json
 import os
 import re
 import shutil
@@ -151,7 +152,6 @@ kill $(jobs -p) 2>/dev/null; wait
     out = p.stdout.decode(errors="replace")
     final = re.search(r"^FINAL (.*)$", out, re.M)
     failures = []
-    import json
     try:
         state = json.loads(final.group(1)) if final else {}
     except ValueError:

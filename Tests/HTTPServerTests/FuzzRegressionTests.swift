@@ -6,15 +6,9 @@ import TestSupport
 /// through the same harness on every test run, without the fuzzing instrumentation.
 @Suite struct FuzzRegressionTests {
     @Test func httpParserCorpusReplaysCleanly() throws {
-        let p = Process()
-        p.executableURL = ServerProcess.builtProduct("HTTPParserFuzzer")
-        p.arguments = ["Fuzz/corpus/http-parser", "Fuzz/regressions/http-parser"]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (status, text) = try ServerProcess.runProduct(
+            "HTTPParserFuzzer", arguments: ["Fuzz/corpus/http-parser", "Fuzz/regressions/http-parser"])
+        #expect(status == 0)
         #expect(text.contains("without a crash"))
         #expect(!text.contains("replayed 0 inputs"))
     }

@@ -10,15 +10,9 @@ import TestSupport
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: SimilarityFuzzReplayTests.fuzzer.path)))
     func peerMessageCorpusReplaysCleanly() throws {
-        let p = Process()
-        p.executableURL = Self.fuzzer
-        p.arguments = ["Fuzz/corpus/peer-message", "Fuzz/regressions/peer-message"]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (status, text) = try ServerProcess.runProduct(
+            "PeerMessageFuzzer", arguments: ["Fuzz/corpus/peer-message", "Fuzz/regressions/peer-message"])
+        #expect(status == 0)
         #expect(text.contains("without a crash"))
         #expect(!text.contains("replayed 0 inputs"))
     }

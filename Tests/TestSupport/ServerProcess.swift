@@ -23,6 +23,19 @@ public final class ServerProcess: @unchecked Sendable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
     }
 
+    /// Runs an executable product of this package to completion: its exit status and standard output.
+    public static func runProduct(_ name: String, arguments: [String]) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = builtProduct(name)
+        p.arguments = arguments
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     public init(arguments: [String] = [], environment: [String: String] = [:], dataDirectory: URL? = nil) throws {
         port = try ServerProcess.freePort()
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("incognita-test-\(UUID().uuidString)")
