@@ -2,7 +2,7 @@
 # Both install what they need on a fresh Debian 12 machine with Swift (apt and pip packages included).
 
 APT_PACKAGES := zlib1g-dev libgmp-dev libmpfr-dev libsodium-dev libcurl4-openssl-dev wrk curl jq python3-pip
-PIP_PACKAGES := pyyaml openapi-spec-validator schemathesis
+PIP_PACKAGES := pyyaml openapi-spec-validator schemathesis==4.32.5
 PORT ?= 8080
 FUZZ_SECONDS ?= 30
 SWIFT ?= swift
