@@ -73,4 +73,20 @@ enum TestData {
         try SimilaritySession.runInProcess(initiator: &i, responder: &r) { log.append(($0, $1)) }
         return (i, r, log)
     }
+
+    /// An initiator with p and a responder with q random unit vectors of dimension n (drawn in that order from
+    /// `seed`), on one session id; `responderParameters` makes the responder disagree.
+    static func parties(
+        p: Int = 2, q: Int = 1, n: Int = 16, f: Int = 16, ring: RingMode = .compact, context: [UInt8] = [],
+        responderParameters: SimilarityParameters? = nil, limits: SimilarityLimits = .standard, seed: UInt64 = 1
+    ) throws -> (SimilarityParty, SimilarityParty, [[Double]], [[Double]]) {
+        var rng = SplitMix64(seed: seed)
+        let a = TestData.unitVectors(p, n, &rng), b = TestData.unitVectors(q, n, &rng)
+        let params = try SimilarityParameters(dimension: n, fractionBits: f, ring: ring, context: context)
+        let sid = SessionID.random()
+        let i = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: a, limits: limits)
+        let r = try SimilarityParty(role: .responder, sessionID: sid, parameters: responderParameters ?? params,
+                                    vectors: b, limits: limits)
+        return (i, r, a, b)
+    }
 }

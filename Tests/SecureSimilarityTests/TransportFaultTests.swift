@@ -19,13 +19,8 @@ import Testing
     /// its abort reaches the initiator, even for the final message.
     @Test(arguments: 0..<4)
     func corruptionFailsBothEnds(_ target: Int) throws {
-        var rng = SplitMix64(seed: 9)
-        let params = try SimilarityParameters(dimension: 20)
-        let sid = SessionID.random()
-        var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params,
-                                            vectors: TestData.unitVectors(3, 20, &rng))
-        let pair = InMemoryTransportPair.serving(try SimilarityParty(
-            role: .responder, sessionID: sid, parameters: params, vectors: TestData.unitVectors(2, 20, &rng)))
+        var (initiator, responder, _, _) = try TestData.parties(p: 3, q: 2, n: 20, seed: 9)
+        let pair = InMemoryTransportPair.serving(responder)
         var transport = Corrupting(inner: pair.end, target: target)
         #expect(throws: SimilarityError.self) {
             _ = try SimilaritySession.run(&initiator, over: &transport)

@@ -6,13 +6,8 @@ import Testing
 /// responder served on a second thread through `InMemoryTransportPair`.
 @Suite struct TransportTests {
     @Test func sessionRunsOnTwoThreadsWithProgress() throws {
-        var rng = SplitMix64(seed: 21)
-        let n = 300
-        let a = TestData.unitVectors(1, n, &rng), b = TestData.unitVectors(3, n, &rng)
-        let params = try SimilarityParameters(dimension: n)
-        let sid = SessionID.random()
-        var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: a)
-        let pair = InMemoryTransportPair.serving(try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: b))
+        var (initiator, responder, a, b) = try TestData.parties(p: 1, q: 3, n: 300, seed: 21)
+        let pair = InMemoryTransportPair.serving(responder)
         var transport = pair.end
         var reports: [(Int, Int)] = []
         let result = try SimilaritySession.run(&initiator, over: &transport, progress: { reports.append(($0, $1)) })
@@ -33,14 +28,8 @@ import Testing
 
     /// The in-process transport of the `loopback` peer carries the same conversation.
     @Test func loopbackTransportMatchesTheTwoThreadRun() throws {
-        var rng = SplitMix64(seed: 22)
-        let n = 64
-        let a = TestData.unitVectors(2, n, &rng), b = TestData.unitVectors(2, n, &rng)
-        let params = try SimilarityParameters(dimension: n)
-        let sid = SessionID.random()
-        var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: a)
-        var transport = LoopbackTransport(
-            responder: try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: b), recording: true)
+        var (initiator, responder, a, b) = try TestData.parties(p: 2, q: 2, n: 64, seed: 22)
+        var transport = LoopbackTransport(responder: responder, recording: true)
         let result = try SimilaritySession.run(&initiator, over: &transport)
         #expect(result.fixedPoint == TestData.plaintext(a, b, f: 16))
         #expect(transport.responder.phase == .done && transport.responder.result == result.transposed())
@@ -49,13 +38,8 @@ import Testing
     }
 
     @Test func cancellationFailsBothEnds() throws {
-        var rng = SplitMix64(seed: 2)
-        let params = try SimilarityParameters(dimension: 600)
-        let sid = SessionID.random()
-        var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params,
-                                            vectors: TestData.unitVectors(2, 600, &rng))
-        let pair = InMemoryTransportPair.serving(try SimilarityParty(
-            role: .responder, sessionID: sid, parameters: params, vectors: TestData.unitVectors(1, 600, &rng)))
+        var (initiator, responder, _, _) = try TestData.parties(p: 2, q: 1, n: 600, seed: 2)
+        let pair = InMemoryTransportPair.serving(responder)
         var transport = pair.end
         var calls = 0
         #expect {
@@ -103,13 +87,8 @@ import Testing
 
     /// A peer slower than the transport's deadline fails the session instead of hanging it.
     @Test func slowPeerFailsAtTheDeadline() throws {
-        var rng = SplitMix64(seed: 5)
-        let params = try SimilarityParameters(dimension: 8)
-        let sid = SessionID.random()
-        var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: TestData.unitVectors(1, 8, &rng))
-        let pair = InMemoryTransportPair.serving(
-            try SimilarityParty(role: .responder, sessionID: sid, parameters: params, vectors: TestData.unitVectors(1, 8, &rng)),
-            timeout: 0.2, delay: 1)
+        var (initiator, responder, _, _) = try TestData.parties(p: 1, q: 1, n: 8, seed: 5)
+        let pair = InMemoryTransportPair.serving(responder, timeout: 0.2, delay: 1)
         var transport = pair.end
         let started = Date()
         #expect {
@@ -132,13 +111,9 @@ import Testing
     }
 
     @Test func responderMismatchReachesTheInitiator() throws {
-        var rng = SplitMix64(seed: 4)
-        let sid = SessionID.random()
-        var initiator = try SimilarityParty(role: .initiator, sessionID: sid, parameters: try SimilarityParameters(dimension: 8),
-                                            vectors: TestData.unitVectors(1, 8, &rng))
-        let pair = InMemoryTransportPair.serving(try SimilarityParty(
-            role: .responder, sessionID: sid, parameters: try SimilarityParameters(dimension: 8, fractionBits: 12),
-            vectors: TestData.unitVectors(1, 8, &rng)))
+        var (initiator, responder, _, _) = try TestData.parties(
+            p: 1, q: 1, n: 8, responderParameters: try SimilarityParameters(dimension: 8, fractionBits: 12), seed: 4)
+        let pair = InMemoryTransportPair.serving(responder)
         var transport = pair.end
         #expect {
             _ = try SimilaritySession.run(&initiator, over: &transport)

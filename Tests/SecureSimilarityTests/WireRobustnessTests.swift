@@ -3,20 +3,6 @@ import Testing
 @testable import SecureSimilarity
 
 @Suite struct WireRobustnessTests {
-    static func parties(
-        p: Int = 2, q: Int = 1, n: Int = 16, f: Int = 16, ring: RingMode = .compact, context: [UInt8] = [],
-        responderParameters: SimilarityParameters? = nil, limits: SimilarityLimits = .standard, seed: UInt64 = 1
-    ) throws -> (SimilarityParty, SimilarityParty, [[Double]], [[Double]]) {
-        var rng = SplitMix64(seed: seed)
-        let a = TestData.unitVectors(p, n, &rng), b = TestData.unitVectors(q, n, &rng)
-        let params = try SimilarityParameters(dimension: n, fractionBits: f, ring: ring, context: context)
-        let sid = SessionID.random()
-        let i = try SimilarityParty(role: .initiator, sessionID: sid, parameters: params, vectors: a, limits: limits)
-        let r = try SimilarityParty(role: .responder, sessionID: sid, parameters: responderParameters ?? params,
-                                    vectors: b, limits: limits)
-        return (i, r, a, b)
-    }
-
     /// Runs a conversation, letting `mutate` alter message number k before delivery.
     static func run(
         _ i: inout SimilarityParty, _ r: inout SimilarityParty, mutateAt k: Int, _ mutate: ([UInt8]) -> [UInt8]
@@ -114,7 +100,7 @@ import Testing
         var rng = SplitMix64(seed: 12)
         for messageIndex in 0..<7 {
             for trial in 0..<5 {
-                var (i, r, a, b) = try Self.parties(p: 2, q: 1, n: 12, seed: UInt64(trial))
+                var (i, r, a, b) = try TestData.parties(p: 2, q: 1, n: 12, seed: UInt64(trial))
                 let pick = rng.next()
                 let error = Self.run(&i, &r, mutateAt: messageIndex) { m in
                     var m = m
@@ -140,7 +126,7 @@ import Testing
     @Test func randomGarbageIsRejectedCleanly() throws {
         var rng = SplitMix64(seed: 5)
         for len in [0, 1, 27, 28, 29, 100, 5000] {
-            var (_, r, _, _) = try Self.parties()
+            var (_, r, _, _) = try TestData.parties()
             let garbage = (0..<len).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             #expect(throws: SimilarityError.self) { try r.receive(garbage) }
             #expect(r.phase == .failed)
@@ -149,7 +135,7 @@ import Testing
     }
 
     @Test func replayedOutOfOrderAndForeignMessagesAreRejected() throws {
-        var (i, r, _, _) = try Self.parties()
+        var (i, r, _, _) = try TestData.parties()
         let m0 = try i.start()
         let m1 = try #require(try r.receive(m0))
         // replay of the hello
@@ -204,7 +190,7 @@ import Testing
     }
 
     @Test func oversizedMessagesAreRejected() throws {
-        var (i, r, _, _) = try Self.parties(limits: SimilarityLimits(maxMessageBytes: 1 << 20))
+        var (i, r, _, _) = try TestData.parties(limits: SimilarityLimits(maxMessageBytes: 1 << 20))
         let m0 = try i.start()
         let huge = m0 + [UInt8](repeating: 0, count: 1 << 20)
         #expect { try r.receive(huge) } throws: {
@@ -270,11 +256,11 @@ import Testing
     }
 
     @Test func onlyAnIdleInitiatorStarts() throws {
-        var (i, r, _, _) = try Self.parties()
+        var (i, r, _, _) = try TestData.parties()
         #expect(throws: SimilarityError.self) { try r.start() }
         _ = try i.start()
         #expect(throws: SimilarityError.self) { try i.start() }
-        var (i2, _, _, _) = try Self.parties()
+        var (i2, _, _, _) = try TestData.parties()
         #expect(throws: SimilarityError.self) { try i2.receive([1, 2, 3]) }
     }
 }
