@@ -110,9 +110,11 @@ final class RecordingProxy: @unchecked Sendable {
 
     deinit { close() }
 
+    /// Wakes the accept loop, which closes the listener itself: closing it here could close a descriptor number
+    /// another thread has been given meanwhile, while the loop still accepts on it.
     func close() {
-        lock.lock(); let was = closed; closed = true; lock.unlock()
-        if !was { shutdown(listener, Int32(SHUT_RDWR)); Glibc.close(listener) }
+        lock.lock(); defer { lock.unlock() }
+        if !closed { closed = true; shutdown(listener, Int32(SHUT_RDWR)) }
     }
 
     var bytes: [UInt8] { lock.lock(); defer { lock.unlock() }; return captured }
@@ -121,9 +123,10 @@ final class RecordingProxy: @unchecked Sendable {
     func release() { lock.lock(); holdLimit = Int.max; lock.unlock() }
 
     private func acceptLoop() {
+        defer { lock.lock(); closed = true; Glibc.close(listener); lock.unlock() }
         while true {
             let client = accept(listener, nil, nil)
-            if client < 0 { return }
+            if client < 0 { if errno == EINTR { continue }; return }
             let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var addr = sockaddr_in()
             addr.sin_family = sa_family_t(AF_INET)
@@ -131,8 +134,22 @@ final class RecordingProxy: @unchecked Sendable {
             inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
             let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
             if rc != 0 { Glibc.close(upstream); Glibc.close(client); continue }
-            Thread.detachNewThread { [self] in pump(from: client, to: upstream, countRequests: true) }
-            Thread.detachNewThread { [self] in pump(from: upstream, to: client, countRequests: false) }
+            let both = ClosedByLastPump(client, upstream)
+            Thread.detachNewThread { [self] in pump(from: client, to: upstream, countRequests: true); both.pumpEnded() }
+            Thread.detachNewThread { [self] in pump(from: upstream, to: client, countRequests: false); both.pumpEnded() }
+        }
+    }
+
+    /// The two descriptors of one proxied connection, closed once both directions have ended (each pump only
+    /// shuts them down, so neither can close a descriptor the other is still using).
+    private final class ClosedByLastPump: @unchecked Sendable {
+        let a: Int32, b: Int32
+        private let lock = NSLock()
+        private var running = 2
+        init(_ a: Int32, _ b: Int32) { self.a = a; self.b = b }
+        func pumpEnded() {
+            lock.lock(); running -= 1; let last = running == 0; lock.unlock()
+            if last { Glibc.close(a); Glibc.close(b) }
         }
     }
 

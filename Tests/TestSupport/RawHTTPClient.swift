@@ -11,9 +11,11 @@ public final class RawHTTPClient {
         public init(description: String) { self.description = description }
     }
 
+    /// The socket is kept in a local until it is connected: once `self.fd` is set, a throwing init runs `deinit`,
+    /// which would close the descriptor a second time — by then possibly another thread's new socket.
     public init(port: Int, host: String = "127.0.0.1", timeout: Double = 5) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket failed") }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket failed: errno \(errno)") }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -22,7 +24,8 @@ public final class RawHTTPClient {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, host, &addr.sin_addr)
         let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard rc == 0 else { Glibc.close(fd); throw Failure(description: "connect to \(port) failed: errno \(errno)") }
+        guard rc == 0 else { let e = errno; Glibc.close(fd); throw Failure(description: "connect to \(port) failed: errno \(e)") }
+        self.fd = fd
     }
 
     deinit { Glibc.close(fd) }
