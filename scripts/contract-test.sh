@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Contract test: schemathesis drives every operation of openapi.yaml against the live server (the debug
-# binary built by `swift build`, inline computations stopped after 10 s so no request outlives the client timeout),
+# Contract test: schemathesis drives every operation of openapi.yaml against the live server (the release
+# binary the test suite builds, inline computations stopped after 10 s so no request outlives the client timeout),
 # with a bounded number of examples per operation, on one worker: CPython 3.11's ast.parse is not thread-safe
 # (gh-106905, "AST constructor recursion depth mismatch"), and hypothesis parses its filter lambdas while
 # generating, so two worker threads failed a CI run with a SystemError in the client. It fails on any 5xx,
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 examples="${CONTRACT_EXAMPLES:-15}"
-binary="${INCOGNITA_BINARY:-.build/debug/incognita}"
+binary="${INCOGNITA_BINARY:-.build/release/incognita}"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 data=$(mktemp -d)
 "$binary" --host 127.0.0.1 --port "$port" --data-dir "$data" --access-log false --compute-timeout 10 >"$data/server.log" 2>&1 &

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the curl examples of README.md against the real binary, so the README stays runnable.
 
-  python3 scripts/readme-examples.py [BINARY]        (default .build/debug/incognita)
+  python3 scripts/readme-examples.py [BINARY]        (default .build/release/incognita)
 
 1. Every ```sh block that talks to localhost:8080 ("Try it" and the domain sections) runs against one
    server started on a free port with a fresh data directory. Each logical command (backslash
@@ -167,7 +167,7 @@ kill $(jobs -p) 2>/dev/null; wait
 
 
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/debug/incognita")
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/release/incognita")
     if not os.path.exists(binary):
         sys.exit(f"no binary at {binary}: build first")
     if shutil.which("jq") is None:

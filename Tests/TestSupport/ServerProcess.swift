@@ -19,7 +19,7 @@ public final class ServerProcess: @unchecked Sendable {
     public static func builtProduct(_ name: String) -> URL {
         let bundle = Bundle.main.bundleURL
         let candidates = [bundle.appendingPathComponent(name), bundle.deletingLastPathComponent().appendingPathComponent(name),
-                          URL(fileURLWithPath: ".build/debug/\(name)")]
+                          URL(fileURLWithPath: ".build/release/\(name)"), URL(fileURLWithPath: ".build/debug/\(name)")]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
     }
 
