@@ -25,9 +25,12 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
 
+        // Strict JSON decoding of request bodies (unknown members, exact numbers, positions of syntax errors).
+        .target(name: "StrictJSON"),
+
         // The domains: each knows nothing about HTTP.
         .target(name: "S2Geometry"),
-        .target(name: "Bounds"),
+        .target(name: "Bounds", dependencies: ["StrictJSON"]),
         .target(name: "Primes", dependencies: ["CGMP", "CMPFR"]),
         .target(name: "Geodesics"),
         .target(name: "SecureSimilarity", dependencies: ["CSodium"]),
@@ -35,6 +38,7 @@ let package = Package(
         // Binds the domains to routes: validation, problem+json, jobs, metrics, configuration.
         .target(name: "Service", dependencies: [
             "HTTPServer",
+            "StrictJSON",
             "Primes",
             "S2Geometry",
             "Bounds",
@@ -59,6 +63,7 @@ let package = Package(
         // Raw-socket client and a launcher for the real executable, shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "TestSupport"]),
         .testTarget(name: "S2GeometryTests", dependencies: ["S2Geometry"], exclude: ["Fixtures", "Scripts"]),
         .testTarget(name: "BoundsTests", dependencies: ["Bounds"], exclude: ["Fixtures", "Scripts"]),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite, as `make test` and CI run it: the contract file, every Swift test target (unit,
 # differential against the references, end to end over HTTP, faults), the schemathesis contract test
-# against the live server, the README's curl examples, and the fuzzers for a bounded time. Ends with one summary line.
+# against the live server, every JSON request example made strict (scripts/strict-bodies.py), the README's curl
+# examples, and the fuzzers for a bounded time. Ends with one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 swift="${SWIFT:-swift}"
@@ -23,6 +24,7 @@ failed=${issues:-0}
 passed=$(( ${total:-0} - failed ))
 [ "$status" -eq 0 ] || { failed=$(( failed > 0 ? failed : 1 )); fail "swift test failed"; }
 INCOGNITA_BINARY=.build/release/incognita bash scripts/contract-test.sh || { failed=1; fail "the contract test failed"; }
+python3 scripts/strict-bodies.py .build/release/incognita || { failed=1; fail "a request body was not strict"; }
 python3 scripts/readme-examples.py .build/release/incognita || { failed=1; fail "a README example failed"; }
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash Fuzz/run.sh || { failed=1; fail "a fuzzer failed"; }
 echo "tests: $passed passed, 0 failed"

@@ -1,13 +1,15 @@
 import Foundation
+import StrictJSON
 
 /// A decimal number exactly as written (significand × 10^exponent), for the sample-size formulas
 /// whose value can be an exact integer that binary floating point misses (σ² = 0.09, ε = 0.01,
 /// δ = 0.03 gives exactly 30000; in doubles 30000.000000000004 and a ceiling of 30001).
 ///
-/// Decodes from a JSON string ("0.09") or number. For numbers, Foundation `Decimal` decoding (which
-/// keeps the written digits) is used; a `Double` is read through its shortest round-trip text, which
-/// equals the written text for up to 15 significant digits.
-public struct ExactDecimal: Sendable, Equatable, Codable, CustomStringConvertible {
+/// Decodes from a JSON string ("0.09") or number. A number is its literal exactly as written
+/// (`JSONNumberText`, under the service's strict decoder); elsewhere Foundation `Decimal` decoding,
+/// then a `Double` read through its shortest round-trip text, which equals the written text for up
+/// to 15 significant digits.
+public struct ExactDecimal: Sendable, Equatable, Codable, CustomStringConvertible, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral {
     /// The decimal digits of |value| without leading zeros ("0" for zero).
     public let digits: String
     public let exponent: Int
@@ -52,11 +54,25 @@ public struct ExactDecimal: Sendable, Equatable, Codable, CustomStringConvertibl
         self.init(decimal.description)!
     }
 
+    public init(integerLiteral value: Int) { self.init(String(value))! }
+
+    /// A literal in code means the decimal it prints as (0.3 is 0.3).
+    public init(floatLiteral value: Double) { self.init(value) }
+
+    /// The shortest round-trip text of a finite double (0.3 is 0.3); non-finite doubles give 0.
     public init(_ double: Double) {
-        self.init("\(double)")!
+        self = double.isFinite ? ExactDecimal("\(double)") ?? ExactDecimal("0")! : ExactDecimal("0")!
     }
 
     public init(from decoder: Decoder) throws {
+        if let literal = try? JSONNumberText(from: decoder) {
+            guard let v = ExactDecimal(literal.text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                    debugDescription: "must be a decimal number of at most 40 significant digits and exponent ±10000, got \(literal.text.prefix(40))"))
+            }
+            self = v
+            return
+        }
         let c = try decoder.singleValueContainer()
         if let s = try? c.decode(String.self) {
             guard let v = ExactDecimal(s) else {

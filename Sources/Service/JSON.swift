@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import HTTPTypes
+import StrictJSON
 
 /// JSON in and out, with decoding failures turned into problem details that name the field.
 public enum JSON {
@@ -11,7 +12,10 @@ public enum JSON {
         return e
     }()
 
-    /// Decodes a request body. Malformed JSON is 400; a missing or mistyped field is 422 naming the field.
+    /// Decodes a request body strictly (`StrictJSONDecoder`): malformed JSON is 400 with its line and
+    /// column; a missing or mistyped field, a number the field cannot hold and every member the type
+    /// does not have are 422, each naming the field by its full path. Every JSON body of the service
+    /// comes through here (`RequestContext.decode`), so a new request type is strict without any work.
     public static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], contentType: String?) throws -> T {
         if let contentType {
             let mediaType = contentType.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
@@ -20,17 +24,33 @@ public enum JSON {
             }
         }
         guard !body.isEmpty else { throw APIError.badRequest("a JSON request body is required") }
-        let decoder = JSONDecoder()
         do {
-            return try decoder.decode(T.self, from: Data(body))
-        } catch let error as DecodingError {
-            throw describe(error)
-        } catch let error as APIError {
-            throw error
-        } catch let error as APIErrorConvertible {
-            throw error.apiError
+            return try StrictJSONDecoder().decode(T.self, from: body)
         } catch {
-            throw APIError.badRequest("the request body could not be read: \(error)")
+            throw apiError(error)
+        }
+    }
+
+    /// The HTTP form of a decoding failure.
+    static func apiError(_ error: any Error) -> APIError {
+        switch error {
+        case let syntax as JSONSyntaxError:
+            return .badRequest("malformed JSON at \(syntax)")
+        case let unknown as UnknownFieldsError:
+            var errors = unknown.paths.map { FieldError(field: $0, message: "is not a field of this request") }
+            if let underlying = unknown.underlying {
+                let api = apiError(underlying)
+                if api.status == .unprocessableContent { errors += api.errors }
+            }
+            return .invalid(errors)
+        case let decoding as DecodingError:
+            return describe(decoding)
+        case let api as APIError:
+            return api
+        case let convertible as APIErrorConvertible:
+            return convertible.apiError
+        default:
+            return .badRequest("the request body could not be read: \(error)")
         }
     }
 
@@ -43,10 +63,6 @@ public enum JSON {
         case .keyNotFound(let key, let context):
             return .invalid(path(context.codingPath + [key]), "is required")
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty {
-                let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-                return .badRequest("malformed JSON: \(underlying ?? context.debugDescription)")
-            }
             if let api = context.underlyingError as? APIError { return api }
             if let convertible = context.underlyingError as? APIErrorConvertible { return convertible.apiError }
             return .invalid(path(context.codingPath), context.debugDescription)
@@ -55,17 +71,8 @@ public enum JSON {
         }
     }
 
-    /// `points[3].lat` style paths.
-    static func path(_ keys: [CodingKey]) -> String {
-        var out = ""
-        for key in keys {
-            if let i = key.intValue { out += "[\(i)]" } else {
-                if !out.isEmpty { out += "." }
-                out += key.stringValue
-            }
-        }
-        return out.isEmpty ? "body" : out
-    }
+    /// `points[3].lat` style paths ("body" for the body itself).
+    static func path(_ keys: [CodingKey]) -> String { JSONPath.string(keys) }
 
     static func typeName(_ type: Any.Type) -> String {
         switch type {

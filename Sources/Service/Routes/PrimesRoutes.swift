@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import HTTPTypes
+import StrictJSON
 import Primes
 
 /// Mersenne primes, power digits, Lucas–Lehmer, primality and Benford (issue 5) over the `Primes` domain.
@@ -220,18 +221,19 @@ struct PrimesBenfordRequest: Decodable {
     }
 }
 
-/// A JSON number or string; anything else (null, booleans, objects) is kept as an ignored value.
+/// A JSON number (its digits exactly as written, so 1e400 and 30-digit integers count by their leading
+/// digits) or string; anything else (null, booleans, objects) is kept as an ignored value.
 struct PrimesBenfordValue: Decodable {
     let value: BenfordValue
 
     init(from decoder: Decoder) throws {
+        if let number = try? JSONNumberText(from: decoder) {
+            value = .text(number.text)
+            return
+        }
         let c = try decoder.singleValueContainer()
         if let s = try? c.decode(String.self) {
             value = .text(s)
-        } else if let d = try? c.decode(Double.self) {
-            value = .number(d)
-        } else if let d = try? c.decode(Decimal.self) {
-            value = .text(d.description)
         } else {
             value = .text("")
         }
