@@ -90,16 +90,21 @@ struct BoundModel: Sendable {
     /// Every bound whose formula can be applied to the event (valid ones, plus simplified Chernoff
     /// forms outside their range, marked invalid). `threshold` is the deviation for `twoSided`.
     func evaluate(_ tail: Tail, _ threshold: Double) -> [Evaluation] {
-        var out: [Evaluation] = []
-        func add(_ name: String, _ form: String? = nil, _ raw: Double, _ statement: String,
-                 valid: Bool = true, reason: String? = nil) {
-            out.append(Evaluation(name: name, form: form, raw: raw, valid: valid, statement: statement, reason: reason))
-        }
         let t: Double
         switch tail {
         case .upper: t = threshold - mean
         case .lower: t = mean - threshold
         case .twoSided: t = threshold
+        }
+        return evaluate(tail, threshold: threshold, deviation: t)
+    }
+
+    /// The same with the deviation t given (computed exactly by the caller).
+    func evaluate(_ tail: Tail, threshold: Double, deviation t: Double) -> [Evaluation] {
+        var out: [Evaluation] = []
+        func add(_ name: String, _ form: String? = nil, _ raw: Double, _ statement: String,
+                 valid: Bool = true, reason: String? = nil) {
+            out.append(Evaluation(name: name, form: form, raw: raw, valid: valid, statement: statement, reason: reason))
         }
         if nonNegative && tail == .upper && threshold > 0 {
             add("markov", nil, BoundFormula.markov(mean: mean, threshold: threshold), Markov.statement.text)

@@ -4,9 +4,12 @@ import Foundation
 ///
 /// Conventions (mirrored exactly by the fixture generator):
 /// - `upper`: P(X ≥ x); `lower`: P(X ≤ x); `twoSided`: P(|X − mean| ≥ d) = P(X ≥ mean + d) + P(X ≤ mean − d),
-///   evaluated from d directly (see `twoSidedTail`), with mean the double n·p, λ, μ, 1/rate, a/2 + b/2.
-/// - Discrete laws round thresholds to the integer grid exactly: P(X ≥ x) = P(X ≥ ⌈x⌉); for the mean
-///   of n binomial or Poisson variables, P(X̄ ≥ x) = P(S ≥ ⌈n·x⌉) with n·x taken exactly (fma).
+///   evaluated from d directly (see `twoSidedTail`) for continuous laws.
+/// - Discrete laws meet thresholds on their lattice in exact decimal arithmetic (`latticeEvent`): the
+///   threshold is the decimal written (a double stands for its shortest round-trip text), and so are
+///   p and λ: P(X ≥ x) = P(X ≥ ⌈x⌉); for the mean of n binomial or Poisson variables,
+///   P(X̄ ≥ x) = P(S ≥ ⌈n·x⌉), P(X̄ ≤ x) = P(S ≤ ⌊n·x⌋), and P(|X̄ − μ| ≥ d) counts S ≥ ⌈n(μ + d)⌉
+///   and S ≤ ⌊n(μ − d)⌋ with μ = m·p or λ exactly.
 /// - Sample means: binomial(m, p) → S ~ Binomial(n·m, p); Poisson(λ) → S ~ Poisson(n·λ);
 ///   normal → Normal(μ, σ/√n); exponential(rate) → Gamma(n, n·rate); uniform → Bates, through the
 ///   Irwin–Hall law of n·(X̄ − lower)/(upper − lower).
@@ -104,27 +107,128 @@ public indirect enum Distribution: Sendable, Equatable {
         }
     }
 
-    /// The exact probability of the event; `threshold` is the deviation d for `twoSided`.
+    /// The exact probability of the event; `threshold` is the deviation d for `twoSided`. A double
+    /// threshold means the decimal it prints as (its shortest round-trip text, what a caller wrote).
     public func probability(_ tail: Tail, _ threshold: Double) -> Double {
+        if latticeScale != nil { return threshold.isFinite ? probability(tail, ExactDecimal(threshold)) : .nan }
         switch tail {
         case .upper: return upperTail(threshold)
         case .lower: return lowerTail(threshold)
-        case .twoSided:
-            return min(1, twoSidedTail(threshold))
+        case .twoSided: return min(1, twoSidedTail(threshold))
         }
     }
 
-    /// P(|X − mean| ≥ d), d > 0, without rounding mean ± d where it matters: closed forms in d for
-    /// continuous laws; exact integer cut-offs ⌈mean + d⌉, ⌊mean − d⌋ (TwoSum) for discrete ones.
-    public func twoSidedTail(_ d: Double) -> Double {
-        let m = mean
+    /// The exact probability of the event at a threshold (deviation for `twoSided`) taken as the exact
+    /// decimal it is: on the lattice of a discrete law the cut-offs are exact integers
+    /// (`latticeEvent`); continuous laws use the nearest double.
+    public func probability(_ tail: Tail, _ threshold: ExactDecimal) -> Double {
+        guard latticeScale != nil else { return probability(tail, threshold.doubleValue) }
+        guard let event = latticeEvent(tail, threshold) else { return .nan }
+        let up = event.atLeast.map { sumAtLeast(Double($0)) } ?? 0
+        let low = event.atMost.map { sumAtMost(Double($0)) } ?? 0
+        return min(1, up + low)
+    }
+
+    /// For a discrete law, X = S / scale with S integer-valued: the law itself (scale 1) or the mean of
+    /// `scale` binomial or Poisson draws. nil for continuous laws.
+    public var latticeScale: Int? {
         switch self {
-        case .binomial(let n, let p):
-            let (hi, lo) = Self.integerCutoffs(1, m, d)
-            return Self.binomialAtLeast(hi, n: Double(n), p: p) + Self.binomialAtMost(lo, n: Double(n), p: p)
-        case .poisson(let lambda):
-            let (hi, lo) = Self.integerCutoffs(1, m, d)
-            return Self.poissonAtLeast(hi, lambda: lambda) + Self.poissonAtMost(lo, lambda: lambda)
+        case .binomial, .poisson: return 1
+        case .sampleMean(.binomial, let n), .sampleMean(.poisson, let n): return n
+        default: return nil
+        }
+    }
+
+    /// The mean as an exact decimal, from the parameters read as decimals (their shortest round-trip
+    /// text: 0.3 is 0.3, not the binary double below it): n·p, λ, μ, (a + b)/2. nil for the
+    /// exponential law, whose mean 1/rate need not be a decimal.
+    var exactMean: DecimalValue? {
+        func dec(_ x: Double) -> DecimalValue? { x.isFinite ? DecimalValue(ExactDecimal(x)) : nil }
+        switch self {
+        case .binomial(let n, let p): return dec(p)?.times(n)
+        case .poisson(let lambda): return dec(lambda)
+        case .normal(let mean, _): return dec(mean)
+        case .uniform(let a, let b):
+            guard let a = dec(a), let b = dec(b) else { return nil }
+            return (a + b).half
+        case .exponential: return nil
+        case .sampleMean(let base, _): return base.exactMean
+        }
+    }
+
+    /// The deviation t of the event from the mean (threshold − mean for upper, mean − threshold for
+    /// lower, the threshold itself for twoSided), computed exactly where the mean is a decimal and
+    /// rounded once.
+    public func deviation(_ tail: Tail, _ threshold: ExactDecimal) -> Double {
+        if tail == .twoSided { return threshold.doubleValue }
+        guard let mu = exactMean else {
+            return tail == .upper ? threshold.doubleValue - mean : mean - threshold.doubleValue
+        }
+        let x = DecimalValue(threshold)
+        return (tail == .upper ? x - mu : mu - x).doubleValue
+    }
+
+    /// The event on the integer lattice of a discrete law: P(S ≥ atLeast) + P(S ≤ atMost) with
+    /// S = scale · X. Upper: S ≥ ⌈scale·x⌉; lower: S ≤ ⌊scale·x⌋; twoSided: S ≥ ⌈scale·(μ + d)⌉ or
+    /// S ≤ ⌊scale·(μ − d)⌋, all in exact decimal arithmetic. A side that cannot happen is nil.
+    public func latticeEvent(_ tail: Tail, _ threshold: ExactDecimal) -> LatticeEvent? {
+        guard let scale = latticeScale else { return nil }
+        let x = DecimalValue(threshold)
+        var atLeast: Int64?, atMost: Int64?
+        switch tail {
+        case .upper: atLeast = x.times(scale).ceiling
+        case .lower: atMost = x.times(scale).floor
+        case .twoSided:
+            guard let mu = exactMean else { return nil }
+            atLeast = (mu + x).times(scale).ceiling
+            atMost = (mu - x).times(scale).floor
+        }
+        // Clip to the support 0…N (Poisson: unbounded above); an empty side is nil.
+        let top = sumSupportTop
+        if let k = atLeast {
+            if let top, k > top { atLeast = nil } else { atLeast = max(0, k) }
+        }
+        if let k = atMost {
+            if k < 0 { atMost = nil } else if let top { atMost = min(k, top) }
+        }
+        let variable = scale == 1 ? "X" : "S = \(scale)·X̄"
+        return LatticeEvent(variable: variable, atLeast: atLeast.map(Int.init), atMost: atMost.map(Int.init))
+    }
+
+    /// The largest value of the sum S (binomial: all trials), nil when unbounded (Poisson).
+    private var sumSupportTop: Int64? {
+        switch self {
+        case .binomial(let n, _): return Int64(n)
+        case .sampleMean(.binomial(let m, _), let n): return Int64(m) * Int64(n)
+        default: return nil
+        }
+    }
+
+    /// P(S ≥ k) for the integer-valued S behind a discrete law.
+    func sumAtLeast(_ k: Double) -> Double {
+        switch self {
+        case .binomial(let n, let p): return Self.binomialAtLeast(k, n: Double(n), p: p)
+        case .poisson(let lambda): return Self.poissonAtLeast(k, lambda: lambda)
+        case .sampleMean(.binomial(let m, let p), let n): return Self.binomialAtLeast(k, n: Double(n) * Double(m), p: p)
+        case .sampleMean(.poisson(let lambda), let n): return Self.poissonAtLeast(k, lambda: Double(n) * lambda)
+        default: return .nan
+        }
+    }
+
+    /// P(S ≤ k) for the integer-valued S behind a discrete law.
+    func sumAtMost(_ k: Double) -> Double {
+        switch self {
+        case .binomial(let n, let p): return Self.binomialAtMost(k, n: Double(n), p: p)
+        case .poisson(let lambda): return Self.poissonAtMost(k, lambda: lambda)
+        case .sampleMean(.binomial(let m, let p), let n): return Self.binomialAtMost(k, n: Double(n) * Double(m), p: p)
+        case .sampleMean(.poisson(let lambda), let n): return Self.poissonAtMost(k, lambda: Double(n) * lambda)
+        default: return .nan
+        }
+    }
+
+    /// P(|X − mean| ≥ d), d > 0, for continuous laws, from closed forms in d.
+    func twoSidedTail(_ d: Double) -> Double {
+        switch self {
         case .normal(_, let sd):
             return exp(ErrorFunction.logErfc((d / sd) * 0.70710678118654752440))
         case .exponential(let rate):
@@ -135,13 +239,6 @@ public indirect enum Distribution: Sendable, Equatable {
         case .sampleMean(let base, let n):
             let nd = Double(n)
             switch base {
-            case .binomial(let trials, let p):
-                let (hi, lo) = Self.integerCutoffs(nd, m, d)
-                let total = nd * Double(trials)
-                return Self.binomialAtLeast(hi, n: total, p: p) + Self.binomialAtMost(lo, n: total, p: p)
-            case .poisson(let lambda):
-                let (hi, lo) = Self.integerCutoffs(nd, m, d)
-                return Self.poissonAtLeast(hi, lambda: nd * lambda) + Self.poissonAtMost(lo, lambda: nd * lambda)
             case .normal(_, let sd):
                 return exp(ErrorFunction.logErfc((d / (sd / nd.squareRoot())) * 0.70710678118654752440))
             case .exponential(let rate):
@@ -150,36 +247,17 @@ public indirect enum Distribution: Sendable, Equatable {
             case .uniform(let a, let b):
                 let h = nd * d / (b - a)
                 return IrwinHall.survival(n: n, x: nd / 2 + h) + IrwinHall.cdf(n: n, x: nd / 2 - h)
-            case .sampleMean:
-                return .nan
+            default:
+                return probability(.twoSided, ExactDecimal(d))
             }
+        default:
+            return probability(.twoSided, ExactDecimal(d))
         }
     }
 
-    /// (⌈n·(m + d)⌉, ⌊n·(m − d)⌋) for the exact sums m ± d (TwoSum error terms e; a product n·s that
-    /// is an exact integer moves by one when e pushes past it).
-    static func integerCutoffs(_ n: Double, _ m: Double, _ d: Double) -> (Double, Double) {
-        func twoSum(_ a: Double, _ b: Double) -> (Double, Double) {
-            let s = a + b
-            let bb = s - a
-            return (s, (a - (s - bb)) + (b - bb))
-        }
-        let (sHi, eHi) = twoSum(m, d)
-        var hi = ceiling(n, sHi)
-        if eHi > 0 && fma(n, sHi, -hi) == 0 { hi += 1 }
-        let (sLo, eLo) = twoSum(m, -d)
-        var lo = floor(n, sLo)
-        if eLo < 0 && fma(n, sLo, -lo) == 0 { lo -= 1 }
-        return (hi, lo)
-    }
-
-    /// P(X ≥ x).
-    public func upperTail(_ x: Double) -> Double {
+    /// P(X ≥ x) for continuous laws.
+    func upperTail(_ x: Double) -> Double {
         switch self {
-        case .binomial(let n, let p):
-            return Self.binomialAtLeast(Self.ceiling(1, x), n: Double(n), p: p)
-        case .poisson(let lambda):
-            return Self.poissonAtLeast(Self.ceiling(1, x), lambda: lambda)
         case .normal(let mu, let sd):
             return exp(ErrorFunction.logNormalUpperTail((x - mu) / sd))
         case .exponential(let rate):
@@ -191,29 +269,23 @@ public indirect enum Distribution: Sendable, Equatable {
         case .sampleMean(let base, let n):
             let nd = Double(n)
             switch base {
-            case .binomial(let m, let p):
-                return Self.binomialAtLeast(Self.ceiling(nd, x), n: nd * Double(m), p: p)
-            case .poisson(let lambda):
-                return Self.poissonAtLeast(Self.ceiling(nd, x), lambda: nd * lambda)
             case .normal(let mu, let sd):
                 return exp(ErrorFunction.logNormalUpperTail((x - mu) / (sd / nd.squareRoot())))
             case .exponential(let rate):
                 return x <= 0 ? 1 : IncompleteGamma.upper(a: nd, x: nd * rate * x)
             case .uniform(let a, let b):
                 return IrwinHall.survival(n: n, x: nd * (x - a) / (b - a))
-            case .sampleMean:
-                return .nan
+            default:
+                return probability(.upper, ExactDecimal(x))
             }
+        default:
+            return probability(.upper, ExactDecimal(x))
         }
     }
 
-    /// P(X ≤ x).
-    public func lowerTail(_ x: Double) -> Double {
+    /// P(X ≤ x) for continuous laws.
+    func lowerTail(_ x: Double) -> Double {
         switch self {
-        case .binomial(let n, let p):
-            return Self.binomialAtMost(Self.floor(1, x), n: Double(n), p: p)
-        case .poisson(let lambda):
-            return Self.poissonAtMost(Self.floor(1, x), lambda: lambda)
         case .normal(let mu, let sd):
             return exp(ErrorFunction.logNormalUpperTail(-(x - mu) / sd))
         case .exponential(let rate):
@@ -225,36 +297,18 @@ public indirect enum Distribution: Sendable, Equatable {
         case .sampleMean(let base, let n):
             let nd = Double(n)
             switch base {
-            case .binomial(let m, let p):
-                return Self.binomialAtMost(Self.floor(nd, x), n: nd * Double(m), p: p)
-            case .poisson(let lambda):
-                return Self.poissonAtMost(Self.floor(nd, x), lambda: nd * lambda)
             case .normal(let mu, let sd):
                 return exp(ErrorFunction.logNormalUpperTail(-(x - mu) / (sd / nd.squareRoot())))
             case .exponential(let rate):
                 return x <= 0 ? 0 : IncompleteGamma.lower(a: nd, x: nd * rate * x)
             case .uniform(let a, let b):
                 return IrwinHall.cdf(n: n, x: nd * (x - a) / (b - a))
-            case .sampleMean:
-                return .nan
+            default:
+                return probability(.lower, ExactDecimal(x))
             }
+        default:
+            return probability(.lower, ExactDecimal(x))
         }
-    }
-
-    /// ⌈n·x⌉ for the exact product (n a positive integer-valued double).
-    static func ceiling(_ n: Double, _ x: Double) -> Double {
-        let c = (n * x).rounded(.up)
-        if fma(n, x, -c) > 0 { return c + 1 }
-        if fma(n, x, -(c - 1)) <= 0 { return c - 1 }
-        return c
-    }
-
-    /// ⌊n·x⌋ for the exact product.
-    static func floor(_ n: Double, _ x: Double) -> Double {
-        let f = (n * x).rounded(.down)
-        if fma(n, x, -f) < 0 { return f - 1 }
-        if fma(n, x, -(f + 1)) >= 0 { return f + 1 }
-        return f
     }
 
     /// P(Bin(n, p) ≥ k) = I_p(k, n − k + 1).

@@ -13,7 +13,9 @@ import Foundation
 /// Inputs are decimals as written (`ExactDecimal`). For Chebyshev the candidate ⌈σ²/(ε²δ)⌉ is
 /// checked in exact integer arithmetic (n·ε²·δ ≥ σ²) and moved to the smallest n that satisfies
 /// it: σ² = 0.09, ε = 0.01, δ = 0.03 gives 30000 (floating point gives 30001). The logarithmic
-/// formulas are irrational, and n − 1 is still re-checked against the bound in log space.
+/// formulas are irrational, and n − 1 is still re-checked against the bound in log space. `value`, the
+/// formula before the ceiling, is for Chebyshev the exact quotient rounded once to the nearest double
+/// (30000 stays 30000); for the logarithmic formulas it is their double-precision evaluation.
 ///
 /// ```swift
 /// let r = try SampleSize(method: "chebyshev", variance: ExactDecimal("0.09"),
@@ -101,13 +103,14 @@ public struct SampleSize: Sendable, Equatable, Codable {
         let eps = try Self.decimal(epsilon, "epsilon")
         let d = try Self.unitInterval(delta, "delta")
         let (v, e, dd) = (s2.doubleValue, eps.doubleValue, d.doubleValue)
-        let value = v / (e * e * dd)
         // holds(n) ⇔ n·ε²·δ ≥ σ², all in integers: n·B²·C·10^(2β+γ) ≥ A·10^α.
         let left = eps.significand * eps.significand * d.significand
         let right = s2.significand
         let e1 = 2 * eps.exponent + d.exponent, e2 = s2.exponent
         let m = min(e1, e2)
         let l = left.timesPowerOfTen(e1 - m), r = right.timesPowerOfTen(e2 - m)
+        // σ²/(ε²δ) = r/l exactly, rounded once: an exact integer such as 30000 is shown as 30000.
+        let value = ExactInteger.nearestDouble(r, over: l)
         let n = try Self.smallest(candidate: value, field: "epsilon") { n in
             ExactInteger(UInt64(n)) * l >= r
         }

@@ -5,7 +5,8 @@ public struct SampleSizeResult: Sendable, Equatable, Codable {
     public let n: Int
     /// The bound's value at n (≤ delta).
     public let bound: Double
-    /// The formula's unrounded value (n = ⌈value⌉, up to the exact check).
+    /// The formula's value before the ceiling (n = ⌈value⌉, up to the exact check): for Chebyshev the
+    /// exact rational σ²/(ε²δ) rounded once to the nearest double, so an integer is shown exactly.
     public let value: Double
     public let statement: Statement
     public let assumptions: [String]

@@ -30,7 +30,7 @@ import Testing
         for spec in Self.specs {
             for tail in Tail.allCases {
                 for threshold in Self.thresholds where tail != .twoSided || threshold > 0 {
-                    let c = Comparison(distribution: spec, event: EventSpec(tail: tail.rawValue, threshold: threshold))
+                    let c = Comparison(distribution: spec, event: EventSpec(tail: tail.rawValue, threshold: ExactDecimal(threshold)))
                     let r = try c.evaluate()
                     #expect(r.exact >= 0 && r.exact <= 1, "\(spec) \(tail) \(threshold): exact \(r.exact)")
                     for b in r.bounds {

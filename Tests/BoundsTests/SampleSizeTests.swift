@@ -77,3 +77,29 @@ import Testing
         }
     }
 }
+
+/// `value` is the exact quotient rounded once: no 29999.999999999996 beside n = 30000.
+@Suite struct SampleSizeValueTests {
+    func value(_ variance: String, _ epsilon: String, _ delta: String) throws -> SampleSizeResult {
+        try SampleSize(method: "chebyshev", variance: ExactDecimal(variance), epsilon: ExactDecimal(epsilon),
+                       delta: ExactDecimal(delta)).evaluate()
+    }
+
+    @Test func integerValuesAreShownExactly() throws {
+        let r = try value("0.09", "0.01", "0.03")
+        #expect(r.n == 30000 && r.value == 30000)
+        let s = try value("0.07", "0.001", "0.01")
+        #expect(s.n == 7_000_000 && s.value == 7_000_000)
+    }
+
+    /// Against IEEE division of exactly representable integers (itself correctly rounded):
+    /// variance p, ε = 1, δ = q/1000 gives 1000p/q.
+    @Test func otherValuesAreCorrectlyRounded() throws {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let p = UInt64.random(in: 1...1_000_000_000, using: &rng), q = UInt64.random(in: 1...999, using: &rng)
+            let r = try value(String(p), "1", "0.\(String(repeating: "0", count: 3 - String(q).count))\(q)")
+            #expect(r.value == Double(1000 * p) / Double(q), "\(p) / \(q)")
+        }
+    }
+}
