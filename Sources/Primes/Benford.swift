@@ -88,6 +88,9 @@ public struct BenfordResult: Sendable, Equatable, Codable {
     public let count: Int
     /// Values ignored: zero, negative, non-numeric or non-finite.
     public let ignored: Int
+    /// Positive values below 10 left out of a second-digit or first-two-digits test: they have no second
+    /// digit of their own (Nigrini's convention, and benford_py's); 0 for the first-digit test.
+    public let belowTen: Int
     public let observed: [BenfordObservedBin]
     public let expected: [BenfordExpectedBin]
     /// Σ (O − E)² / E.
@@ -116,20 +119,27 @@ public enum Benford {
     /// Analyses the values (field "values"; each entry "values[i]" is either a number or a numeric
     /// string such as "1.5e300"). Zero, negative, non-numeric and non-finite values are ignored and
     /// counted. Only the significant digits matter, so strings of any magnitude are exact.
-    /// A single significant digit d counts as first-two digits d0 (its significand is d.0).
+    /// The second-digit and first-two-digits tests leave out values below 10 and count them in
+    /// `belowTen` (Nigrini's convention: 2 has no second digit, and is not "20").
     public static func analyze(_ values: [BenfordValue], test: BenfordTest) throws(PrimesError) -> BenfordResult {
         guard values.count <= maxValues else {
             throw .invalid(field: "values", message: "at most \(maxValues) values, got \(values.count)")
         }
         var firstTwo: [Int] = []
         firstTwo.reserveCapacity(values.count)
+        var ignored = 0, belowTen = 0
         for value in values {
-            if let v = firstTwoSignificantDigits(value) { firstTwo.append(v) }
+            guard let v = significantDigits(value) else { ignored += 1; continue }
+            if test != .firstDigit && v.exponent < 1 { belowTen += 1; continue }
+            firstTwo.append(v.firstTwo)
         }
         guard !firstTwo.isEmpty else {
+            if belowTen > 0 {
+                throw .invalid(field: "values", message: "no value of at least 10 to analyse: the \(test.rawValue) test leaves out the \(belowTen) values below 10")
+            }
             throw .invalid(field: "values", message: "no positive numeric value to analyse (\(values.count) given, all ignored)")
         }
-        return analyze(firstTwoDigits: firstTwo, ignored: values.count - firstTwo.count, test: test)
+        return analyze(firstTwoDigits: firstTwo, ignored: ignored, belowTen: belowTen, test: test)
     }
 
     /// Leading digits of base^1, …, base^count (fields "base" ≥ 2 up to 10^18, "count" 1…100,000).
@@ -141,8 +151,18 @@ public enum Benford {
     public static func powers(base: UInt64, count: Int, test: BenfordTest = .firstDigit) throws(PrimesError) -> BenfordResult {
         try PrimesValidation.check(base, field: "base", range: 2...PowerDigits.maxBase)
         try PrimesValidation.check(count, field: "count", range: 1...maxPowers)
-        let firstTwo = try powerFirstTwoDigits(base: base, count: count)
-        return analyze(firstTwoDigits: firstTwo, ignored: 0, test: test)
+        var firstTwo = try powerFirstTwoDigits(base: base, count: count)
+        var belowTen = 0
+        if test != .firstDigit {
+            // base^n < 10 for the first few n only: they have no second digit (2, 4, 8 for base 2).
+            var power: UInt64 = 1
+            while belowTen < count, power * base < 10 { power *= base; belowTen += 1 }
+            firstTwo.removeFirst(belowTen)
+        }
+        guard !firstTwo.isEmpty else {
+            throw .invalid(field: "count", message: "every power is below 10, which the \(test.rawValue) test leaves out")
+        }
+        return analyze(firstTwoDigits: firstTwo, ignored: 0, belowTen: belowTen, test: test)
     }
 
     /// The first two significant digits (10…99) of base^n for n = 1…count.
@@ -176,19 +196,26 @@ public enum Benford {
     }
 
     /// First two significant digits of one value, nil when it is ignored.
-    static func firstTwoSignificantDigits(_ value: BenfordValue) -> Int? {
+    static func firstTwoSignificantDigits(_ value: BenfordValue) -> Int? { significantDigits(value)?.firstTwo }
+
+    /// First two significant digits (10…99, a single digit d as d0) and the decimal exponent e of a
+    /// positive value (10^e ≤ value < 10^(e+1)), nil when it is ignored.
+    static func significantDigits(_ value: BenfordValue) -> (firstTwo: Int, exponent: Int)? {
         switch value {
         case .number(let x):
             guard x.isFinite, x > 0 else { return nil }
-            return firstTwoSignificantDigits(text: "\(x)")   // shortest round-trip decimal
+            return significantDigits(text: "\(x)")   // shortest round-trip decimal
         case .text(let s):
-            return firstTwoSignificantDigits(text: s)
+            return significantDigits(text: s)
         }
     }
 
+    static func firstTwoSignificantDigits(text: String) -> Int? { significantDigits(text: text)?.firstTwo }
+
     /// Parses [+]digits[.digits][(e|E)[±]digits] (surrounding spaces allowed) and returns the first two
-    /// significant digits of a positive value, nil for zero, negatives and anything else.
-    static func firstTwoSignificantDigits(text: String) -> Int? {
+    /// significant digits and the decimal exponent of a positive value, nil for zero, negatives and
+    /// anything else. Exponents saturate at ±10^12 (only their sign relative to 1 matters here).
+    static func significantDigits(text: String) -> (firstTwo: Int, exponent: Int)? {
         var bytes = Array(text.utf8)
         while let f = bytes.first, f == 32 || f == 9 { bytes.removeFirst() }
         while let l = bytes.last, l == 32 || l == 9 || l == 10 || l == 13 { bytes.removeLast() }
@@ -196,11 +223,16 @@ public enum Benford {
         if i < bytes.count && bytes[i] == UInt8(ascii: "+") { i += 1 }
         var significant: [Int] = []
         var sawDigit = false, sawPoint = false
+        // Position of the first significant digit: digits before the point after it, or zeros after the point before it.
+        var integerDigits = 0, leadingFractionZeros = 0
         while i < bytes.count {
             let c = bytes[i]
             if c >= 48 && c <= 57 {
                 sawDigit = true
-                if significant.count < 2 && (c != 48 || !significant.isEmpty) { significant.append(Int(c - 48)) }
+                let leading = significant.isEmpty && c == 48
+                if significant.count < 2 && !leading { significant.append(Int(c - 48)) }
+                if !sawPoint && !(leading) { integerDigits += 1 }
+                if sawPoint && leading && integerDigits == 0 { leadingFractionZeros += 1 }
             } else if c == UInt8(ascii: ".") && !sawPoint {
                 sawPoint = true
             } else {
@@ -209,22 +241,30 @@ public enum Benford {
             i += 1
         }
         guard sawDigit else { return nil }
+        var written = 0
         if i < bytes.count {
             guard bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") else { return nil }
             i += 1
-            if i < bytes.count && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
+            var negative = false
+            if i < bytes.count && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) {
+                negative = bytes[i] == UInt8(ascii: "-")
+                i += 1
+            }
             guard i < bytes.count else { return nil }
             while i < bytes.count {
                 guard bytes[i] >= 48 && bytes[i] <= 57 else { return nil }
+                if written < 1_000_000_000_000 { written = written * 10 + Int(bytes[i] - 48) }
                 i += 1
             }
+            if negative { written = -written }
         }
         guard let first = significant.first else { return nil }   // zero
-        return 10 * first + (significant.count > 1 ? significant[1] : 0)
+        let exponent = (integerDigits > 0 ? integerDigits - 1 : -(leadingFractionZeros + 1)) + written
+        return (10 * first + (significant.count > 1 ? significant[1] : 0), exponent)
     }
 
     /// The statistics of `firstTwo` (each 10…99) under `test`.
-    static func analyze(firstTwoDigits firstTwo: [Int], ignored: Int, test: BenfordTest) -> BenfordResult {
+    static func analyze(firstTwoDigits firstTwo: [Int], ignored: Int, belowTen: Int, test: BenfordTest) -> BenfordResult {
         let digits = Array(test.digits)
         let lowest = digits[0]
         var counts = [Int](repeating: 0, count: digits.count)
@@ -251,7 +291,7 @@ public enum Benford {
         let conformity = mad <= t.close ? "close" : mad <= t.acceptable ? "acceptable" : mad <= t.marginal ? "marginal" : "nonconformity"
         let df = digits.count - 1
         let root = n.squareRoot()
-        return BenfordResult(test: test, count: firstTwo.count, ignored: ignored, observed: observed, expected: expected,
+        return BenfordResult(test: test, count: firstTwo.count, ignored: ignored, belowTen: belowTen, observed: observed, expected: expected,
                              chiSquare: chi, degreesOfFreedom: df, pValue: ChiSquare.survival(chi, degreesOfFreedom: df),
                              mad: mad, conformity: conformity, zScores: zs,
                              ks: BenfordKS(statistic: ks, critical95: 1.358 / root, critical99: 1.628 / root,

@@ -1,13 +1,18 @@
-/// Primality of one integer and the next prime after it.
+/// Primality of one integer and the next prime after it, with what is certain and why.
 public struct PrimalityResult: Sendable, Equatable, Codable {
     /// The input, normalised (no sign, no leading zeros), as a decimal string.
     public let n: String
     public let isPrime: Bool
-    /// "deterministic" for n < 2^64 (Miller–Rabin with the first 12 prime bases, proven exact below
-    /// 3.3·10^24); "probable" (Baillie–PSW, no counterexample known) beyond.
+    /// "certain" when the answer is a proof: every answer below 2^64 (Miller–Rabin to the first 12 prime
+    /// bases is exact there), and every composite (a factor, or a failed Baillie–PSW test, is a witness).
+    /// "probable" for a prime ≥ 2^64 that passed Baillie–PSW (no counterexample known, but no proof).
     public let certainty: String
+    /// Why: the divisor found, the test failed, or the test passed and what that proves.
+    public let reason: String
     /// The smallest prime > n, decided with the same test.
     public let nextPrime: String
+    /// "certain" when `nextPrime` < 2^64, "probable" (Baillie–PSW) beyond.
+    public let nextPrimeCertainty: String
 }
 
 /// Primality tests: deterministic for 64-bit integers, Baillie–PSW (through GMP ≥ 6.2's
@@ -35,21 +40,47 @@ public enum Primality {
             throw .invalid(field: "n", message: "must be a non-negative decimal integer")
         }
         if let small = big.uint64Value { return check(small) }
-        return PrimalityResult(n: big.decimalString(), isPrime: isProbablePrime(big), certainty: "probable",
-                               nextPrime: nextProbablePrime(after: big).decimalString())
+        let next = nextProbablePrime(after: big).decimalString()
+        if let p = sievePrimes.prefix(while: { $0 < 1000 }).first(where: { big.remainder(dividingBy: $0) == 0 }) {
+            return PrimalityResult(n: big.decimalString(), isPrime: false, certainty: "certain",
+                                   reason: "divisible by \(p)", nextPrime: next, nextPrimeCertainty: "probable")
+        }
+        if big.baillieGMPTest() == 0 {
+            return PrimalityResult(n: big.decimalString(), isPrime: false, certainty: "certain",
+                                   reason: "fails the Baillie–PSW test (strong base-2 Miller–Rabin, strong Lucas): a failed test proves n composite",
+                                   nextPrime: next, nextPrimeCertainty: "probable")
+        }
+        return PrimalityResult(n: big.decimalString(), isPrime: true, certainty: "probable",
+                               reason: "passes the Baillie–PSW test; no composite is known to pass it, but at or above 2^64 that is not a proof",
+                               nextPrime: next, nextPrimeCertainty: "probable")
     }
 
     /// Deterministic answer for a 64-bit n; the next prime may exceed 2^64 (then it is BPSW-probable).
     public static func check(_ n: UInt64) -> PrimalityResult {
         let next: String
+        let nextCertainty: String
         if n < 18_446_744_073_709_551_557 {      // the largest prime below 2^64
             var candidate = n + 1
             while !isPrime(candidate) { candidate += 1 }
             next = String(candidate)
+            nextCertainty = "certain"
         } else {
             next = nextProbablePrime(after: BigInt(n)).decimalString()
+            nextCertainty = "probable"
         }
-        return PrimalityResult(n: String(n), isPrime: isPrime(n), certainty: "deterministic", nextPrime: next)
+        let prime = isPrime(n)
+        let reason: String
+        if n < 2 {
+            reason = "primes are integers ≥ 2"
+        } else if !prime, let p = sievePrimes.prefix(while: { $0 < 1000 }).first(where: { n % $0 == 0 && n != $0 }) {
+            reason = "divisible by \(p)"
+        } else if prime && n < 1000 {
+            reason = "no prime below its square root divides it"
+        } else {
+            reason = (prime ? "passes" : "fails") + " strong Miller–Rabin to the bases 2, 3, 5, …, 37, which decides primality exactly below 3.3·10^24"
+        }
+        return PrimalityResult(n: String(n), isPrime: prime, certainty: "certain", reason: reason,
+                               nextPrime: next, nextPrimeCertainty: nextCertainty)
     }
 
     /// Deterministic primality for 64-bit n: trial division by small primes, then strong

@@ -7,7 +7,7 @@ import Testing
 
 struct BenfordFixture: Decodable {
     struct Stats: Decodable {
-        let count: Int, ignored: Int, counts: [Int], chiSquare: Double, pValue: Double, mad: Double
+        let count: Int, ignored: Int, belowTen: Int, counts: [Int], chiSquare: Double, pValue: Double, mad: Double
         let conformity: String, zScores: [Double], ks: Double
     }
     struct DataSet: Decodable {
@@ -35,7 +35,7 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool {
     let fixture: BenfordFixture = try! Fixture.load("benford.json")
 
     func check(_ r: BenfordResult, _ ref: BenfordFixture.Stats, _ label: String) {
-        #expect(r.count == ref.count && r.ignored == ref.ignored, "\(label)")
+        #expect(r.count == ref.count && r.ignored == ref.ignored && r.belowTen == ref.belowTen, "\(label)")
         #expect(r.observed.map(\.count) == ref.counts, "\(label)")
         #expect(close(r.chiSquare, ref.chiSquare), "\(label) chi² \(r.chiSquare) vs \(ref.chiSquare)")
         // p-values from scipy.stats.chi2.sf; absolute tolerance for the tiny ones
@@ -57,6 +57,26 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool {
                 #expect(close(r.expected.reduce(0) { $0 + $1.proportion }, 1, 1e-12))
             }
         }
+    }
+
+    /// Numbers below 10 have no second digit: the second-digit and first-two-digits tests leave them out
+    /// (Nigrini; benford_py agrees on the fixture's integer sets) and say how many.
+    @Test func valuesBelowTenAreLeftOutOfTheTwoDigitTests() throws {
+        for test in [BenfordTest.firstTwoDigits, .secondDigit] {
+            let r = try Benford.powers(base: "2", count: 100, test: test)
+            #expect(r.count == 97 && r.belowTen == 3, "\(test)")
+            let values = (1...100).map { n in BenfordValue.text(String(describing: (0..<n).reduce(Decimal(1)) { v, _ in v * 2 })) }
+            let direct = try Benford.analyze(values, test: test)
+            #expect(direct.count == 97 && direct.belowTen == 3 && direct.observed == r.observed, "\(test)")
+        }
+        #expect(try Benford.powers(base: "2", count: 100, test: .firstDigit).count == 100)
+        // Below 10 in any notation; 10 itself and above stay.
+        let mixed: [BenfordValue] = [.text("9.99"), .text("0.5"), .text("1e0"), .text("0.099e2"), .number(9.5),
+                                     .text("10"), .text("1e1"), .text("0.1e2"), .number(25), .text("1e400")]
+        let r = try Benford.analyze(mixed, test: .firstTwoDigits)
+        #expect(r.belowTen == 5 && r.count == 5 && r.ignored == 0)
+        #expect(r.observed.first { $0.digit == 10 }?.count == 4)
+        #expect(throws: PrimesError.self) { try Benford.analyze([.text("2"), .text("3")], test: .secondDigit) }
     }
 
     /// Leading digits of base^n (certified running interval) against gmpy2's exact powers.
