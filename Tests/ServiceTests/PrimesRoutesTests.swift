@@ -159,6 +159,7 @@ import Testing
         #expect(cancelled.status == 200)
         let final = try h.waitForJob(longID, timeout: 30)
         #expect(final["status"] as? String == "cancelled")
+        #expect((final["progress"] as? [String: Any])?["etaSeconds"] == nil)
     }
 
     /// A shutdown stops the job at a checkpoint; a new instance on the same data directory resumes it
@@ -200,6 +201,16 @@ import Testing
         #expect(big["isPrime"] as? Bool == false && big["nextPrime"] as? String == "18446744073709551629")
         let m127 = try h.get("/v1/primes/170141183460469231731687303715884105727").json()
         #expect(m127["isPrime"] as? Bool == true && m127["certainty"] as? String == "probable")
+        #expect((m127["reason"] as? String)?.contains("not a proof") == true)
+        // A composite is certain whichever way it was found: a factor, or a failed Baillie–PSW test
+        // (2^64 + 1 = 274177 · 67280421310721 has no factor below 1000).
+        let even = try h.get("/v1/primes/18446744073709551618").json()
+        #expect(even["isPrime"] as? Bool == false && even["certainty"] as? String == "certain" && even["reason"] as? String == "divisible by 2")
+        let fermat = try h.get("/v1/primes/18446744073709551617").json()
+        #expect(fermat["isPrime"] as? Bool == false && fermat["certainty"] as? String == "certain")
+        #expect((fermat["reason"] as? String)?.contains("Baillie–PSW") == true)
+        #expect(p["certainty"] as? String == "certain" && p["nextPrimeCertainty"] as? String == "certain")
+        #expect(big["certainty"] as? String == "certain" && big["nextPrimeCertainty"] as? String == "probable")
         for bad in ["-1", "abc", "1.5", String(repeating: "7", count: 1001)] {
             let r = try h.get("/v1/primes/\(bad)")
             #expect(r.status == 422 && r.problemFields() == ["n"], "\(bad.prefix(10))")

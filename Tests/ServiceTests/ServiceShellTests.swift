@@ -110,6 +110,7 @@ import TestSupport
         #expect(done["status"] as? String == "succeeded")
         #expect((done["result"] as? [String: Any])?["counted"] as? Int == 10)
         #expect((done["progress"] as? [String: Any])?["fraction"] as? Double == 1)
+        #expect((done["progress"] as? [String: Any])?["etaSeconds"] == nil, "no time left to estimate once succeeded")
         #expect(try h.get("/v1/jobs/0123456789abcdef0123456789abcdef").status == 404)
         #expect(try h.delete("/v1/jobs/\(id)").status == 409, "a finished job cannot be cancelled")
     }
@@ -120,6 +121,7 @@ import TestSupport
         let done = try h.waitForJob(id)
         #expect(done["status"] as? String == "failed")
         #expect((done["error"] as? [String: Any])?["status"] as? Int == 422)
+        #expect((done["progress"] as? [String: Any])?["etaSeconds"] == nil, "no time left to estimate once failed")
     }
 
     @Test func jobCancellation() throws {
@@ -129,7 +131,12 @@ import TestSupport
         let r = try h.delete("/v1/jobs/\(id)")
         #expect(r.status == 200)
         #expect(try r.json()["status"] as? String == "cancelled")
-        #expect(try h.waitForJob(id)["status"] as? String == "cancelled")
+        #expect((try r.json()["progress"] as? [String: Any])?["etaSeconds"] == nil)
+        // The worker may still report progress before it notices; the job stays without an estimate.
+        usleep(300_000)
+        let final = try h.waitForJob(id)
+        #expect(final["status"] as? String == "cancelled")
+        #expect((final["progress"] as? [String: Any])?["etaSeconds"] == nil, "a cancelled job has no time left: \(final)")
     }
 
     @Test func jobEventsStreamProgressThenResult() throws {

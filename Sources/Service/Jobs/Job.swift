@@ -40,6 +40,9 @@ final class Job: @unchecked Sendable {
     func mutate(_ change: (inout JobSnapshot) -> Void) {
         condition.lock()
         change(&snapshot)
+        // An estimate of time left means nothing once the job has ended (succeeded, failed or cancelled),
+        // also when a worker reports progress after a cancellation.
+        if snapshot.status.isFinished { snapshot.progress.etaSeconds = nil }
         version += 1
         condition.broadcast()
         condition.unlock()
@@ -67,6 +70,7 @@ final class Job: @unchecked Sendable {
         cancelled = true
         snapshot.status = .cancelled
         snapshot.finishedAt = Date()
+        snapshot.progress.etaSeconds = nil
         version += 1
         condition.broadcast()
         return true

@@ -180,7 +180,6 @@ public final class JobManager: @unchecked Sendable {
                 s.resultJSON = json
                 s.progress.fraction = 1
                 s.progress.done = max(s.progress.done, s.progress.total)
-                s.progress.etaSeconds = 0
             case .failure(let error):
                 if error is JobCancelled {
                     s.status = .cancelled

@@ -7,7 +7,8 @@ public enum JobStatus: String, Codable, Sendable, CaseIterable {
     public var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
 }
 
-/// How far a job has come. `etaSeconds` is extrapolated from the rate so far.
+/// How far a job has come. `etaSeconds` is extrapolated from the rate so far, and present only while
+/// the job is queued or running.
 public struct JobProgress: Codable, Sendable, Equatable {
     public var done: Int
     public var total: Int
