@@ -6,13 +6,14 @@
 1. Every ```sh block that talks to localhost:8080 ("Try it" and the domain sections) runs against one
    server started on a free port with a fresh data directory. Each logical command (backslash
    continuations joined) runs in bash exactly as written, except for the port; curl reports each
-   response's status through a .curlrc `write-out` to stderr. Every status must be 2xx — except the
-   example that demonstrates an error (/v1/nothing → 404) — and every file a command writes with `>`
-   must be non-empty.
+   response's status through a .curlrc `write-out` to stderr. Every command must exit 0 (bash with
+   pipefail, so a failing `jq` after a `curl` counts), every status must be 2xx — except the example that
+   demonstrates an error (/v1/nothing → 404) — and every file a command writes with `>` must be non-empty.
 2. The similarity walkthrough ("A whole session with curl": all sh blocks from there up to the docker
    section) runs as one bash script, as written, with `incognita` on PATH and ports 8081/8082 moved to
-   free ones. It must end with the session `succeeded` at Alice's instance and a 2×1
-   similarity matrix whose first entry is the larger, as the README says.
+   free ones, under `set -eE -o pipefail`: every command must succeed (the first that fails is named). It
+   must end with the session `succeeded` at Alice's instance and a 2×1 similarity matrix whose first entry
+   is the larger, as the README says.
 
 The docker compose block is not run (it needs a Docker engine). Exits non-zero on any failure.
 """
@@ -109,11 +110,14 @@ def run_single_instance(binary, blocks, work):
                     continue
                 count += 1
                 runnable = command.replace("localhost:8080", f"127.0.0.1:{port}")
-                p = subprocess.run(["bash", "-c", runnable], cwd=work, env=env, capture_output=True, timeout=120)
+                p = subprocess.run(["bash", "-o", "pipefail", "-c", runnable], cwd=work, env=env, capture_output=True, timeout=120)
                 statuses = re.findall(r"HTTPSTATUS (\d{3})", p.stderr.decode(errors="replace"))
                 first = command.splitlines()[0][:90]
                 expected_error = "/v1/nothing" in command
-                ok = bool(statuses) and all((s == "404") if expected_error else s.startswith("2") for s in statuses)
+                ok = p.returncode == 0 and bool(statuses) \
+                    and all((s == "404") if expected_error else s.startswith("2") for s in statuses)
+                if p.returncode != 0:
+                    statuses.append(f"exit {p.returncode}: {p.stderr.decode(errors='replace').strip().splitlines()[-1][:200]}")
                 target = re.search(r">\s*([\w.-]+\.\w+)\s*(#.*)?$", command)
                 if ok and target:
                     path = os.path.join(work, target.group(1))
@@ -142,6 +146,9 @@ def run_walkthrough(binary, blocks, work):
     os.chmod(wrapper, 0o755)
     script = "\n".join(code for _, code in blocks)
     script = script.replace("8081", str(p1)).replace("8082", str(p2))
+    # Every command must succeed: the first that fails stops the script and is named.
+    script = ("set -eE -o pipefail\n"
+              "trap 'echo \"FAILED (exit $?): $BASH_COMMAND\" >&2; kill $(jobs -p) 2>/dev/null' ERR\n") + script
     # After the last block, show the final state so the harness can check it.
     script += f"""
 echo "FINAL $(curl -s -H "$A" localhost:{p1}/v1/similarity/sessions/$ID | jq -c '{{state, result}}')"
@@ -157,8 +164,11 @@ kill $(jobs -p) 2>/dev/null; wait
     except ValueError:
         state = {}
     sims = (state.get("result") or {}).get("similarities")
-    ok = state.get("state") == "succeeded" and isinstance(sims, list) and len(sims) == 2 \
-        and all(len(r) == 1 for r in sims) and sims[0][0] > sims[1][0]
+    failed = re.search(r"^FAILED .*$", p.stderr.decode(errors="replace"), re.M)
+    ok = p.returncode == 0 and not failed and state.get("state") == "succeeded" and isinstance(sims, list) \
+        and len(sims) == 2 and all(len(r) == 1 for r in sims) and sims[0][0] > sims[1][0]
+    if failed:
+        print(f"FAIL [similarity walkthrough] {failed.group(0)}")
     print(f"{'ok  ' if ok else 'FAIL'} [similarity walkthrough] final state {state.get('state')}, similarities {sims}")
     if not ok:
         failures.append("similarity walkthrough")

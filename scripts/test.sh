@@ -10,6 +10,7 @@ log=$(mktemp)
 fail() { echo "$1"; echo "tests: ${passed:-0} passed, ${failed:-1} failed"; exit 1; }
 
 python3 scripts/build-openapi.py --check || fail "openapi.yaml is out of date or invalid"
+python3 scripts/check-setup.py || fail "make run / make test set-up does not match the README"
 # One optimised build serves every step: the numeric tests (differential fixtures, long Lucas–Lehmer runs)
 # need it to finish in minutes, and the contract test and README examples then exercise the binary users run.
 # -enable-testing lets the test targets use @testable imports in a release build.
