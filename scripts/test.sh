@@ -2,7 +2,7 @@
 # The whole suite, as `make test` and CI run it: the contract file, every Swift test target (unit,
 # differential against the references, end to end over HTTP, faults), the schemathesis contract test
 # against the live server, every JSON request example made strict (scripts/strict-bodies.py), the README's curl
-# examples, and the fuzzers for a bounded time. Ends with one summary line.
+# examples, the three pictures rendered to PNG with rsvg-convert (scripts/pictures.py), and the fuzzers for a bounded time. Ends with one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 swift="${SWIFT:-swift}"
@@ -27,5 +27,8 @@ passed=$(( ${total:-0} - failed ))
 INCOGNITA_BINARY=.build/release/incognita bash scripts/contract-test.sh || { failed=1; fail "the contract test failed"; }
 python3 scripts/strict-bodies.py .build/release/incognita || { failed=1; fail "a request body was not strict"; }
 python3 scripts/readme-examples.py .build/release/incognita || { failed=1; fail "a README example failed"; }
+pictures=$(mktemp -d)
+python3 scripts/pictures.py .build/release/incognita "$pictures" || { failed=1; fail "a picture did not render"; }
+echo "pictures rendered to PNG in $pictures (docs/pictures/ has committed examples; make pictures regenerates them)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash Fuzz/run.sh || { failed=1; fail "a fuzzer failed"; }
 echo "tests: $passed passed, 0 failed"

@@ -161,3 +161,66 @@ import Testing
         return r
     }
 }
+
+/// The bounds picture as a reader sees it: every curve visible, coincidences named, discrete tails as
+/// steps, ticks at round numbers.
+@Suite struct ComparisonPlotTests {
+    static func plot(_ spec: DistributionSpec, _ tail: String, _ threshold: ExactDecimal) throws -> String {
+        try Comparison(distribution: spec, event: EventSpec(tail: tail, threshold: threshold)).plot()
+    }
+
+    /// The `d` attributes of the curves (paths with a stroke-width), in drawing order.
+    static func curves(_ svg: String) -> [(d: String, attributes: String)] {
+        svg.components(separatedBy: "<path d=\"").dropFirst().compactMap { chunk in
+            guard let end = chunk.firstIndex(of: "\"") else { return nil }
+            let attributes = String(chunk[end...].prefix { $0 != ">" })
+            return attributes.contains("stroke-width=\"1.8\" ") || attributes.contains("stroke-width=\"2.5\"")
+                ? (String(chunk[..<end]), attributes) : nil
+        }
+    }
+
+    @Test func coincidingCurvesAreAllVisibleAndNamed() throws {
+        let svg = try Self.plot(DistributionSpec(family: "poisson", lambda: 40), "upper", 80)
+        // Bennett equals the exact Chernoff form for a Poisson law: the legend says so, both ways.
+        #expect(svg.contains(">same curve as chernoff (exact)</text>"))
+        #expect(svg.contains(">same curve as bennett</text>"))
+        #expect(svg.contains(">overlaps in part cantelli</text>") || svg.contains(">overlaps cantelli</text>"))
+        // Every bound curve has its own dash pattern; the exact tail is solid.
+        let dashes = Self.curves(svg).map { c in c.attributes.components(separatedBy: "stroke-dasharray=\"").dropFirst().first?.prefix { $0 != "\"" } }
+        let patterns = dashes.compactMap { $0.map(String.init) }
+        #expect(patterns.count == Set(patterns).count && patterns.count >= 6, "\(patterns)")
+        // …and markers of its own (circles, squares, triangles, diamonds, crosses, pluses).
+        #expect(svg.components(separatedBy: "<circle").count > 10 && svg.components(separatedBy: "<rect x=").count > 10)
+    }
+
+    @Test func discreteExactTailsAreSteps() throws {
+        for (spec, tail, x) in [(DistributionSpec(family: "poisson", lambda: 40), "upper", ExactDecimal(80)),
+                                (DistributionSpec(family: "binomial", n: 30, p: 0.3), "lower", ExactDecimal(5)),
+                                (DistributionSpec(family: "sampleMean", n: 40, of: DistributionSpec(family: "binomial", n: 1, p: 0.3)), "twoSided", 0.15)] {
+            let svg = try Self.plot(spec, tail, x)
+            let exact = try #require(Self.curves(svg).last { $0.attributes.contains("2.5") })
+            let points = exact.d.split(whereSeparator: { $0 == "M" || $0 == "L" }).map { $0.split(separator: " ").compactMap { Double($0) } }
+            #expect(points.count > 10)
+            // Only horizontal and vertical moves, and both kinds.
+            var horizontal = 0, vertical = 0
+            for (a, b) in zip(points, points.dropFirst()) where a.count == 2 && b.count == 2 {
+                if a[1] == b[1] { horizontal += 1 } else if a[0] == b[0] { vertical += 1 } else { Issue.record("diagonal \(a) → \(b) in \(tail)") }
+            }
+            #expect(horizontal > 5 && vertical > 5, "\(tail)")
+            #expect(svg.contains("steps: the law lives on a lattice"))
+        }
+        // A continuous law is a smooth line.
+        let normal = try Self.plot(DistributionSpec(family: "normal", mean: 0, sd: 1), "upper", 2)
+        #expect(!normal.contains("steps: the law lives on a lattice"))
+    }
+
+    @Test func ticksAreRoundNumbers() throws {
+        let svg = try Self.plot(DistributionSpec(family: "poisson", lambda: 40), "upper", 80)
+        for label in ["40", "60", "80", "100", "120"] {
+            #expect(svg.contains("text-anchor=\"middle\">\(label)</text>"), "no tick at \(label)")
+        }
+        #expect(ComparisonPlot.ticks(0, 0.3) == [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3])
+        #expect(ComparisonPlot.ticks(40, 120) == [40, 60, 80, 100, 120])
+        #expect(ComparisonPlot.ticks(-7.3, 12.9).allSatisfy { ($0 / 5).rounded() * 5 == $0 })
+    }
+}
