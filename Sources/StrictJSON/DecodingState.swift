@@ -8,7 +8,7 @@ final class DecodingState {
     /// Per node: a member value that some container read (or asked about with `decodeNil`).
     var used: [Bool]
     /// Objects that keyed containers were made for, with their paths and key types.
-    var visited: [(object: Int, path: [any CodingKey], accepts: (String) -> Bool)] = []
+    var visited: [(object: Int, path: [any CodingKey], keys: any CodingKey.Type)] = []
 
     init(tape: JSONTape) {
         self.tape = tape
@@ -144,10 +144,10 @@ final class DecodingState {
     /// Unknown members in document order: after a successful decode, members no container read; after
     /// a failed one, members whose names no key type at that place accepts.
     func unknownFields(decoded: Bool) -> [String] {
-        var byObject: [Int: (path: [any CodingKey], accepts: [(String) -> Bool])] = [:]
+        var byObject: [Int: (path: [any CodingKey], keys: [any CodingKey.Type])] = [:]
         for v in visited {
             if byObject[v.object] == nil { byObject[v.object] = (v.path, []) }
-            byObject[v.object]!.accepts.append(v.accepts)
+            byObject[v.object]!.keys.append(v.keys)
         }
         var out: [(member: Int, path: String)] = []
         for object in byObject.keys {
@@ -156,7 +156,7 @@ final class DecodingState {
             for _ in 0..<tape.count(object) {
                 let value = member + 1
                 let name = tape.string(member)
-                let unknown = decoded ? !used[value] : !entry.accepts.contains { $0(name) }
+                let unknown = decoded ? !used[value] : !entry.keys.contains { $0.init(stringValue: name) != nil }
                 if unknown { out.append((member, JSONPath.string(entry.path + [JSONCodingKey(stringValue: name)]))) }
                 member = tape.next(after: value)
             }

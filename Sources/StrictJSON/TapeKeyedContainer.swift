@@ -5,42 +5,59 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let state: DecodingState
     let object: Int
     let codingPath: [any CodingKey]
-    /// Member name → value node.
-    let members: [String: Int]
-    let names: [String]
+    /// Member names and value nodes in document order (searched linearly: request objects are small).
+    let members: [(name: String, value: Int)]
+    /// Name → value node, only for objects with many members.
+    let index: [String: Int]?
 
     init(state: DecodingState, object: Int, codingPath: [any CodingKey]) throws {
         self.state = state
         self.object = object
         self.codingPath = codingPath
-        var members: [String: Int] = [:]
-        var names: [String] = []
         let tape = state.tape
         let count = tape.count(object)
+        var members: [(name: String, value: Int)] = []
         members.reserveCapacity(count)
-        names.reserveCapacity(count)
         var member = object + 1
         for _ in 0..<count {
-            let name = tape.string(member)
-            if members.updateValue(member + 1, forKey: name) != nil {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [JSONCodingKey(stringValue: name)],
-                                                        debugDescription: "appears more than once in the object"))
-            }
-            names.append(name)
+            members.append((tape.string(member), member + 1))
             member = tape.next(after: member + 1)
         }
+        var index: [String: Int]?
+        if count > 16 {
+            var map: [String: Int] = [:]
+            map.reserveCapacity(count)
+            for m in members where map.updateValue(m.value, forKey: m.name) != nil {
+                throw Self.duplicate(m.name, codingPath)
+            }
+            index = map
+        } else {
+            for i in members.indices.dropFirst() where members[..<i].contains(where: { $0.name == members[i].name }) {
+                throw Self.duplicate(members[i].name, codingPath)
+            }
+        }
         self.members = members
-        self.names = names
-        state.visited.append((object, codingPath, { Key(stringValue: $0) != nil }))
+        self.index = index
+        state.visited.append((object, codingPath, Key.self))
     }
 
-    var allKeys: [Key] { names.compactMap { Key(stringValue: $0) } }
+    static func duplicate(_ name: String, _ codingPath: [any CodingKey]) -> DecodingError {
+        .dataCorrupted(.init(codingPath: codingPath + [JSONCodingKey(stringValue: name)], debugDescription: "appears more than once in the object"))
+    }
 
-    func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
+    func find(_ name: String) -> Int? {
+        if let index { return index[name] }
+        for m in members where m.name == name { return m.value }
+        return nil
+    }
+
+    var allKeys: [Key] { members.compactMap { Key(stringValue: $0.name) } }
+
+    func contains(_ key: Key) -> Bool { find(key.stringValue) != nil }
 
     /// The value node of `key`, marked used; keyNotFound when absent.
     private func value(_ key: Key) throws -> Int {
-        guard let index = members[key.stringValue] else {
+        guard let index = find(key.stringValue) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "is required"))
         }
         state.used[index] = true
@@ -55,7 +72,7 @@ struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        guard let index = members[key.stringValue] else { return nil }
+        guard let index = find(key.stringValue) else { return nil }
         state.used[index] = true
         if state.kind(index) == .null { return nil }
         return try state.decode(T.self, at: index, path: { codingPath + [key] })
