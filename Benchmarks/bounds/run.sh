@@ -8,6 +8,7 @@ root="$(cd "$here/../.." && pwd)"
 scratch="${1:-${TMPDIR:-/tmp}/bounds-bench}"
 mkdir -p "$scratch/pkg/Sources"
 ln -sfn "$root/Sources/Bounds" "$scratch/pkg/Sources/Bounds"
+ln -sfn "$root/Sources/StrictJSON" "$scratch/pkg/Sources/StrictJSON"
 ln -sfn "$here/Sources/BoundsBenchmark" "$scratch/pkg/Sources/BoundsBenchmark"
 cat > "$scratch/pkg/Package.swift" <<'PKG'
 // swift-tools-version:6.0
@@ -15,7 +16,8 @@ import PackageDescription
 let package = Package(
     name: "BoundsBench",
     targets: [
-        .target(name: "Bounds"),
+        .target(name: "StrictJSON"),
+        .target(name: "Bounds", dependencies: ["StrictJSON"]),
         .executableTarget(name: "BoundsBenchmark", dependencies: ["Bounds"]),
     ]
 )

@@ -110,7 +110,11 @@ public indirect enum Distribution: Sendable, Equatable {
     /// The exact probability of the event; `threshold` is the deviation d for `twoSided`. A double
     /// threshold means the decimal it prints as (its shortest round-trip text, what a caller wrote).
     public func probability(_ tail: Tail, _ threshold: Double) -> Double {
-        if latticeScale != nil { return threshold.isFinite ? probability(tail, ExactDecimal(threshold)) : .nan }
+        if let scale = latticeScale {
+            guard threshold.isFinite else { return .nan }
+            if let event = nearbyLatticeEvent(tail, threshold, scale) { return probability(of: event) }
+            return probability(tail, ExactDecimal(threshold))
+        }
         switch tail {
         case .upper: return upperTail(threshold)
         case .lower: return lowerTail(threshold)
@@ -124,9 +128,67 @@ public indirect enum Distribution: Sendable, Equatable {
     public func probability(_ tail: Tail, _ threshold: ExactDecimal) -> Double {
         guard latticeScale != nil else { return probability(tail, threshold.doubleValue) }
         guard let event = latticeEvent(tail, threshold) else { return .nan }
+        return probability(of: event)
+    }
+
+    /// P(S ≥ atLeast) + P(S ≤ atMost).
+    func probability(of event: LatticeEvent) -> Double {
         let up = event.atLeast.map { sumAtLeast(Double($0)) } ?? 0
         let low = event.atMost.map { sumAtMost(Double($0)) } ?? 0
         return min(1, up + low)
+    }
+
+    /// The lattice event of a double threshold when the double products already decide it: scale·x (and
+    /// scale·(mean ± d)) more than 10⁻⁶ relative away from every integer, where the exact decimal and the
+    /// double cannot fall on different sides of one. nil near lattice points: those take the exact path.
+    func nearbyLatticeEvent(_ tail: Tail, _ x: Double, _ scale: Int) -> LatticeEvent? {
+        let n = Double(scale)
+        // Rounding moves these products by a few 2^-52 of the magnitudes that formed them.
+        func decided(_ y: Double, _ magnitude: Double) -> Bool {
+            y.isFinite && magnitude < 0x1p52 && abs(y - y.rounded()) > 1e-6 * max(1, magnitude)
+        }
+        // Integer thresholds of a law on the integers (and integer means): the double is the decimal.
+        func integral(_ v: Double) -> Bool { abs(v) < 0x1p52 && v == v.rounded() }
+        if scale == 1 && integral(x) && (tail != .twoSided || integral(mean)) {
+            let k = Int64(x), m = Int64(mean)
+            switch tail {
+            case .upper: return clipped(scale: 1, atLeast: k, atMost: nil)
+            case .lower: return clipped(scale: 1, atLeast: nil, atMost: k)
+            case .twoSided: return clipped(scale: 1, atLeast: m + k, atMost: m - k)
+            }
+        }
+        var atLeast: Int64?, atMost: Int64?
+        switch tail {
+        case .upper:
+            let y = n * x
+            guard decided(y, abs(y)) else { return nil }
+            atLeast = Int64(y.rounded(.up))
+        case .lower:
+            let y = n * x
+            guard decided(y, abs(y)) else { return nil }
+            atMost = Int64(y.rounded(.down))
+        case .twoSided:
+            let hi = n * (mean + x), lo = n * (mean - x)
+            let magnitude = n * (abs(mean) + abs(x))
+            guard decided(hi, magnitude), decided(lo, magnitude) else { return nil }
+            atLeast = Int64(hi.rounded(.up))
+            atMost = Int64(lo.rounded(.down))
+        }
+        return clipped(scale: scale, atLeast: atLeast, atMost: atMost)
+    }
+
+    /// The event with its sides clipped to the support 0…N (Poisson: unbounded above); an empty side is nil.
+    func clipped(scale: Int, atLeast: Int64?, atMost: Int64?) -> LatticeEvent {
+        var atLeast = atLeast, atMost = atMost
+        let top = sumSupportTop
+        if let k = atLeast {
+            if let top, k > top { atLeast = nil } else { atLeast = max(0, k) }
+        }
+        if let k = atMost {
+            if k < 0 { atMost = nil } else if let top { atMost = min(k, top) }
+        }
+        let variable = scale == 1 ? "X" : "S = \(scale)·X̄"
+        return LatticeEvent(variable: variable, atLeast: atLeast.map(Int.init), atMost: atMost.map(Int.init))
     }
 
     /// For a discrete law, X = S / scale with S integer-valued: the law itself (scale 1) or the mean of
@@ -183,16 +245,7 @@ public indirect enum Distribution: Sendable, Equatable {
             atLeast = (mu + x).times(scale).ceiling
             atMost = (mu - x).times(scale).floor
         }
-        // Clip to the support 0…N (Poisson: unbounded above); an empty side is nil.
-        let top = sumSupportTop
-        if let k = atLeast {
-            if let top, k > top { atLeast = nil } else { atLeast = max(0, k) }
-        }
-        if let k = atMost {
-            if k < 0 { atMost = nil } else if let top { atMost = min(k, top) }
-        }
-        let variable = scale == 1 ? "X" : "S = \(scale)·X̄"
-        return LatticeEvent(variable: variable, atLeast: atLeast.map(Int.init), atMost: atMost.map(Int.init))
+        return clipped(scale: scale, atLeast: atLeast, atMost: atMost)
     }
 
     /// The largest value of the sum S (binomial: all trials), nil when unbounded (Poisson).
@@ -226,8 +279,8 @@ public indirect enum Distribution: Sendable, Equatable {
         }
     }
 
-    /// P(|X − mean| ≥ d), d > 0, for continuous laws, from closed forms in d.
-    func twoSidedTail(_ d: Double) -> Double {
+    /// P(|X − mean| ≥ d), d > 0: closed forms in d for continuous laws, the lattice for discrete ones.
+    public func twoSidedTail(_ d: Double) -> Double {
         switch self {
         case .normal(_, let sd):
             return exp(ErrorFunction.logErfc((d / sd) * 0.70710678118654752440))
@@ -248,15 +301,15 @@ public indirect enum Distribution: Sendable, Equatable {
                 let h = nd * d / (b - a)
                 return IrwinHall.survival(n: n, x: nd / 2 + h) + IrwinHall.cdf(n: n, x: nd / 2 - h)
             default:
-                return probability(.twoSided, ExactDecimal(d))
+                return probability(.twoSided, d)
             }
         default:
-            return probability(.twoSided, ExactDecimal(d))
+            return probability(.twoSided, d)
         }
     }
 
-    /// P(X ≥ x) for continuous laws.
-    func upperTail(_ x: Double) -> Double {
+    /// P(X ≥ x) (discrete laws on their lattice, x read as the decimal it prints as).
+    public func upperTail(_ x: Double) -> Double {
         switch self {
         case .normal(let mu, let sd):
             return exp(ErrorFunction.logNormalUpperTail((x - mu) / sd))
@@ -276,15 +329,15 @@ public indirect enum Distribution: Sendable, Equatable {
             case .uniform(let a, let b):
                 return IrwinHall.survival(n: n, x: nd * (x - a) / (b - a))
             default:
-                return probability(.upper, ExactDecimal(x))
+                return probability(.upper, x)
             }
         default:
-            return probability(.upper, ExactDecimal(x))
+            return probability(.upper, x)
         }
     }
 
-    /// P(X ≤ x) for continuous laws.
-    func lowerTail(_ x: Double) -> Double {
+    /// P(X ≤ x) (discrete laws on their lattice, x read as the decimal it prints as).
+    public func lowerTail(_ x: Double) -> Double {
         switch self {
         case .normal(let mu, let sd):
             return exp(ErrorFunction.logNormalUpperTail(-(x - mu) / sd))
@@ -304,10 +357,10 @@ public indirect enum Distribution: Sendable, Equatable {
             case .uniform(let a, let b):
                 return IrwinHall.cdf(n: n, x: nd * (x - a) / (b - a))
             default:
-                return probability(.lower, ExactDecimal(x))
+                return probability(.lower, x)
             }
         default:
-            return probability(.lower, ExactDecimal(x))
+            return probability(.lower, x)
         }
     }
 

@@ -60,3 +60,31 @@ import Testing
         #expect(abs(t.exact - 0.0017305360849763027) <= 1e-12 * t.exact)
     }
 }
+
+/// The double-threshold fast path decides exactly as the exact decimal path wherever it answers.
+@Suite struct LatticeFastPathTests {
+    @Test func fastPathAgreesWithTheExactPath() {
+        var rng = SystemRandomNumberGenerator()
+        var decidedFast = 0
+        for _ in 0..<20_000 {
+            let n = [1, 2, 3, 10, 200, 1000, 12345, 1_000_000].randomElement(using: &rng)!
+            let base: Distribution = Bool.random(using: &rng)
+                ? .binomial(n: Int.random(in: 1...50, using: &rng), p: [0.1, 0.3, 0.7, 0.5, 0.123, 0.6].randomElement(using: &rng)!)
+                : .poisson(lambda: [0.3, 2.5, 40, 0.05, 7].randomElement(using: &rng)!)
+            let d: Distribution = n == 1 ? base : .sampleMean(of: base, n: n)
+            let tail = Tail.allCases.randomElement(using: &rng)!
+            let sd = d.variance.squareRoot()
+            // Thresholds on lattice points, beside them, and anywhere.
+            let k = (d.mean + Double.random(in: -4...4, using: &rng) * sd) * Double(n)
+            var x = [k.rounded() / Double(n), (k.rounded() + 1e-9) / Double(n), k / Double(n), k.rounded()].randomElement(using: &rng)!
+            if tail == .twoSided { x = abs(x - d.mean) }
+            guard x > 0 || tail != .twoSided else { continue }
+            let exact = d.latticeEvent(tail, ExactDecimal(x))
+            if let fast = d.nearbyLatticeEvent(tail, x, n) {
+                decidedFast += 1
+                #expect(fast == exact, "\(d) \(tail) \(x)")
+            }
+        }
+        #expect(decidedFast > 5000)
+    }
+}
