@@ -21,8 +21,12 @@ public final class JobContext: @unchecked Sendable {
     /// True when the stop is for a shutdown (keep the checkpoint; the job resumes on restart).
     public var isShuttingDown: Bool { job.shutdownRequested }
 
-    /// Stores a checkpoint atomically; a restart passes it back through `checkpoint`.
-    public func saveCheckpoint(_ bytes: [UInt8]) throws { try store.saveCheckpoint(id: id, bytes) }
+    /// Stores a checkpoint atomically; a restart passes it back through `checkpoint`. The job record (with its
+    /// progress) is saved beside it, so that after a restart the job shows the progress it resumes from, not 0.
+    public func saveCheckpoint(_ bytes: [UInt8]) throws {
+        try store.saveCheckpoint(id: id, bytes)
+        try? store.save(job.current)
+    }
 
     /// The last checkpoint, if the job ran before.
     public var checkpoint: [UInt8]? { store.loadCheckpoint(id: id) }

@@ -73,6 +73,7 @@ public final class JobManager: @unchecked Sendable {
             } else {
                 snapshot.status = .failed
                 snapshot.finishedAt = Date()
+                snapshot.progress.etaSeconds = nil
                 snapshot.error = JobError(status: 500, detail: "the service restarted and this job cannot be resumed")
                 try? store.save(snapshot)
             }
