@@ -143,6 +143,9 @@ import TestSupport
         #expect([200, 202, 503, 507].contains(r.status), "a clear answer, got \(r.status): \(r.text.prefix(300))")
         try c.send("GET /v1/s2/cells?lat=1&lng=2&level=10 HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try c.readResponse().status == 200, "the rest of the service stays up")
+        // The log is read from the server's pipe in the background: give the reader a moment on a busy machine.
+        let deadline = Date().addingTimeInterval(10)
+        while !server.log.contains("data directory") && Date() < deadline { usleep(50_000) }
         #expect(server.log.contains("data directory") , "the problem is logged clearly: \(server.log.suffix(500))")
     }
 
