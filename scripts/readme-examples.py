@@ -15,78 +15,18 @@
    must end with the session `succeeded` at Alice's instance and a 2×1 similarity matrix whose first entry
    is the larger, as the README says.
 
-The docker compose block is not run (it needs a Docker engine). Exits non-zero on any failure.
+The container blocks ("Containers", "Two parties with docker compose") are run by scripts/container-test.py
+against the image. Exits non-zero on any failure.
 """
 import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_ready(port, timeout=20.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                if r.status == 200:
-                    return
-        except Exception:
-            time.sleep(0.1)
-    raise RuntimeError(f"server on port {port} did not become ready")
-
-
-def sh_blocks(text):
-    """(heading, code) for every ```sh block, heading = the nearest markdown heading above it."""
-    blocks, heading = [], ""
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.startswith("#"):
-            heading = line.lstrip("#").strip()
-        if line.strip() == "```sh":
-            body = []
-            i += 1
-            while i < len(lines) and lines[i].strip() != "```":
-                body.append(lines[i])
-                i += 1
-            blocks.append((heading, "\n".join(body)))
-        i += 1
-    return blocks
-
-
-def logical_commands(code):
-    """Joins backslash continuations and multi-line quoted -d '…' arguments into whole commands."""
-    commands, current = [], ""
-    for line in code.splitlines():
-        if not current and (not line.strip() or line.lstrip().startswith("#")):
-            continue
-        current = current + ("\n" if current else "") + line
-        if current.endswith("\\"):
-            continue
-        if current.count("'") % 2 == 1:  # inside a single-quoted JSON body
-            continue
-        commands.append(current)
-        current = ""
-    if current:
-        commands.append(current)
-    return commands
+from readme_blocks import ROOT, free_port, is_container_block, logical_commands, readme_blocks, wait_ready
 
 
 def run_single_instance(binary, blocks, work):
@@ -182,13 +122,12 @@ def main():
         sys.exit(f"no binary at {binary}: build first")
     if shutil.which("jq") is None:
         sys.exit("jq is needed by the README's similarity walkthrough (apt-get install -y jq)")
-    with open(os.path.join(ROOT, "README.md")) as f:
-        blocks = sh_blocks(f.read())
-    single = [b for b in blocks if "localhost:8080" in b[1]]
+    blocks = readme_blocks()
+    single = [b for b in blocks if "localhost:8080" in b[1] and not is_container_block(b)]
     start = next(i for i, b in enumerate(blocks) if "incognita --port" in b[1])
     walkthrough = []
     for b in blocks[start:]:
-        if "docker" in b[1] or "docker" in b[0].lower():
+        if is_container_block(b):
             break
         walkthrough.append(b)
     work = tempfile.mkdtemp(prefix="readme-examples-")
