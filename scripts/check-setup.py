@@ -4,7 +4,8 @@
 1. `make deps` waits for another apt instead of failing at once: run with stand-ins for dpkg and apt-get first
    on PATH (one package missing, `apt-get update` failing twice as it does while another apt holds the lock),
    it must retry the update, then install with DPkg::Lock::Timeout (which makes dpkg wait for its lock).
-2. The README's list of what `make run` and `make test` install is the Makefile's APT_PACKAGES and PIP_PACKAGES.
+2. The README's list of what `make run` and `make test` install is the Makefile's APT_PACKAGES and PIP_PACKAGES,
+   and its list of what `make test` adds for the container checks is TEST_APT_PACKAGES.
 3. `make run` builds only the service's executable (`--product incognita`), not fuzzers, benchmarks or test support.
 Usage: python3 scripts/check-setup.py"""
 import os, pathlib, re, stat, subprocess, sys, tempfile
@@ -20,7 +21,7 @@ def variable(name):
     return m.group(1).split() if m else []
 
 
-apt, pip = variable("APT_PACKAGES"), variable("PIP_PACKAGES")
+apt, pip, test_apt = variable("APT_PACKAGES"), variable("PIP_PACKAGES"), variable("TEST_APT_PACKAGES")
 
 # 1. waiting for the lock
 with tempfile.TemporaryDirectory() as tmp:
@@ -48,16 +49,23 @@ with tempfile.TemporaryDirectory() as tmp:
         problems.append(f"make deps did not install the missing package waiting for the dpkg lock: {installs}")
 
 # 2. the README's list
+def words(text):
+    return set(re.findall(r"[A-Za-z0-9][A-Za-z0-9.+=_-]*[A-Za-z0-9]", re.sub(r"\s+", " ", text).replace(" and ", " ")))
+
+
 said = re.search(r"`apt-get install -y` of (.*?)\(the\s+Makefile's `APT_PACKAGES`\), and `pip install` of (.*?)\s*\(`PIP_PACKAGES`\)",
                  readme, re.S)
 if not said:
     problems.append("the README no longer lists what make run and make test install")
 else:
-    words = lambda text: set(re.findall(r"[A-Za-z0-9][A-Za-z0-9.+=_-]*[A-Za-z0-9]", text.replace(" and ", " ")))
     if words(said.group(1)) != set(apt):
         problems.append(f"README apt list {sorted(words(said.group(1)))} is not the Makefile's {sorted(apt)}")
     if words(said.group(2)) != set(pip):
         problems.append(f"README pip list {sorted(words(said.group(2)))} is not the Makefile's {sorted(pip)}")
+test_said = re.search(r"`make test` also installs (.*?)\s*\(`TEST_APT_PACKAGES`", readme, re.S)
+if not test_said or words(test_said.group(1)) != set(test_apt):
+    problems.append(f"README's list of the container checks' packages "
+                    f"{sorted(words(test_said.group(1))) if test_said else 'is missing'}; the Makefile's {sorted(test_apt)}")
 
 # 3. make run builds the executable only
 dry = subprocess.run(["make", "-n", "-C", str(root), "run"], capture_output=True, text=True).stdout
@@ -68,5 +76,5 @@ if not builds or any("--product incognita" not in line for line in builds):
 if problems:
     print("set-up:\n  " + "\n  ".join(problems))
     sys.exit(1)
-print(f"set-up: make deps waits for apt's locks, the README lists the {len(apt)} apt and {len(pip)} pip packages the "
-      "Makefile installs, make run builds the incognita product only")
+print(f"set-up: make deps waits for apt's locks, the README lists the {len(apt)} apt, {len(pip)} pip and "
+      f"{len(test_apt)} container-check packages the Makefile installs, make run builds the incognita product only")

@@ -2,7 +2,9 @@
 # The whole suite, as `make test` and CI run it: the contract file, every Swift test target (unit,
 # differential against the references, end to end over HTTP, faults), the schemathesis contract test
 # against the live server, every JSON request example made strict (scripts/strict-bodies.py), the README's curl
-# examples, the three pictures rendered to PNG with rsvg-convert (scripts/pictures.py), and the fuzzers for a bounded time. Ends with one summary line.
+# examples, the three pictures rendered to PNG with rsvg-convert (scripts/pictures.py), the container image and the
+# README's container commands (scripts/container-test.py, on podman), and the fuzzers for a bounded time. Ends with
+# one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 swift="${SWIFT:-swift}"
@@ -11,6 +13,11 @@ fail() { echo "$1"; echo "tests: ${passed:-0} passed, ${failed:-1} failed"; exit
 
 python3 scripts/build-openapi.py --check || fail "openapi.yaml is out of date or invalid"
 python3 scripts/check-setup.py || fail "make run / make test set-up does not match the README"
+# The container checks' Debian base (debootstrap: mostly downloads) is made while Swift builds and tests.
+base_log=$(mktemp)
+python3 scripts/container-test.py --prepare-base >"$base_log" 2>&1 &
+base_pid=$!
+trap 'kill "$base_pid" 2>/dev/null; wait "$base_pid" 2>/dev/null; rm -f "$base_log"' EXIT
 # One optimised build serves every step: the numeric tests (differential fixtures, long Lucas–Lehmer runs)
 # need it to finish in minutes, and the contract test and README examples then exercise the binary users run.
 # -enable-testing lets the test targets use @testable imports in a release build.
@@ -30,5 +37,7 @@ python3 scripts/readme-examples.py .build/release/incognita || { failed=1; fail 
 pictures=$(mktemp -d)
 python3 scripts/pictures.py .build/release/incognita "$pictures" || { failed=1; fail "a picture did not render"; }
 echo "pictures rendered to PNG in $pictures (docs/pictures/ has committed examples; make pictures regenerates them)"
+wait "$base_pid"; cat "$base_log"
+SWIFT="$swift" python3 scripts/container-test.py || { failed=1; fail "a container check failed"; }
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}" bash Fuzz/run.sh || { failed=1; fail "a fuzzer failed"; }
 echo "tests: $passed passed, 0 failed"
