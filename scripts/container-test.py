@@ -127,6 +127,7 @@ volume_path = "{self.dir}/volumes"
                         CONTAINERS_STORAGE_CONF=os.path.join(self.dir, "storage.conf"),
                         DOCKER_HOST=f"unix://{self.socket}", DOCKER_CONFIG=docker_config)
         self.service = None
+        self.pump = None
 
     def start(self):
         log_file = open(os.path.join(self.dir, "service.log"), "w")
@@ -174,10 +175,30 @@ exec docker-compose "$@"
     def docker(self, *args, check=True, timeout=600):
         return run(["docker", *args], env=self.env, check=check, timeout=timeout)
 
+    def pump_healthchecks(self):
+        """Runs the HEALTHCHECK of every container still `starting`, every second, as Docker (or podman's
+        systemd timers) would: podman without systemd never runs them by itself, so compose's
+        `depends_on: condition: service_healthy` would wait for ever. For the checks that need it."""
+        if self.pump:
+            return
+        stop = threading.Event()
+
+        def loop():
+            while not stop.wait(1):
+                starting = self.podman("ps", "--filter", "health=starting", "--quiet", check=False, timeout=60)
+                for cid in starting.stdout.split():
+                    self.podman("healthcheck", "run", cid, check=False, timeout=60)
+        thread = threading.Thread(target=loop, daemon=True)
+        thread.start()
+        self.pump = (stop, thread)
+
     def remove_everything(self):
         remove_podman_objects(self.env)
 
     def stop(self):
+        if self.pump:
+            self.pump[0].set()
+            self.pump[1].join(timeout=60)
         self.remove_everything()  # images go with the folder (faster than podman's own removal)
         if self.service and self.service.poll() is None:
             os.killpg(self.service.pid, signal.SIGTERM)
@@ -430,6 +451,62 @@ def runtime_context(workdir, binary):
 
 # ------------------------------------------------------------------------------------------ harness --
 
+# Images that compose files name but that no registry serves here, built from the debootstrapped base with
+# the part of the official images' behaviour a compose file relies on. A check asks for one with
+# h.stand_in(tag); nothing is built unless a check needs it. (Checked by hand: postgres comes up, answers
+# pg_isready and a password login from another container; nginx serves docker/nginx/*.conf round-robin.)
+STAND_INS = {
+    "postgres:15-bookworm": {
+        "Dockerfile": """FROM debian:bookworm-slim
+RUN apt-get update \\
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-15 \\
+ && apt-get clean && rm -rf /var/lib/apt/lists/* \\
+ && mkdir -p /var/lib/postgresql/data /var/run/postgresql \\
+ && chown -R postgres:postgres /var/lib/postgresql /var/run/postgresql
+ENV PATH=/usr/lib/postgresql/15/bin:$PATH PGDATA=/var/lib/postgresql/data
+COPY entrypoint.sh /usr/local/bin/entrypoint.sh
+USER postgres
+STOPSIGNAL SIGINT
+ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]
+CMD ["postgres"]
+""",
+        "entrypoint.sh": """#!/bin/sh
+# The official image's contract, in brief: POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB make the
+# cluster on the first start; any host may then connect with the password.
+set -e
+if [ "$1" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
+  echo "$POSTGRES_PASSWORD" > /tmp/pwfile
+  initdb --username="${POSTGRES_USER:-postgres}" --pwfile=/tmp/pwfile --auth-local=trust \\
+         --auth-host=scram-sha-256 >/dev/null
+  rm -f /tmp/pwfile
+  echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
+  if [ -n "$POSTGRES_DB" ] && [ "$POSTGRES_DB" != postgres ]; then
+    pg_ctl -w -o "-c listen_addresses=''" start >/dev/null
+    createdb --username="${POSTGRES_USER:-postgres}" "$POSTGRES_DB"
+    pg_ctl -w stop >/dev/null
+  fi
+fi
+if [ "$1" = postgres ]; then
+  shift
+  exec postgres -c listen_addresses='*' "$@"
+fi
+exec "$@"
+""",
+    },
+    "nginx:1.22": {
+        "Dockerfile": """FROM debian:bookworm-slim
+RUN apt-get update \\
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx-light \\
+ && apt-get clean && rm -rf /var/lib/apt/lists/* \\
+ && rm -f /etc/nginx/sites-enabled/default \\
+ && ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log
+STOPSIGNAL SIGQUIT
+CMD ["nginx", "-g", "daemon off;"]
+""",
+    },
+}
+
+
 class Harness:
     """What the checks use: the engine, HTTP, and the README's own commands."""
 
@@ -500,6 +577,30 @@ class Harness:
                 last = e
             time.sleep(interval)
         raise CheckFailed(f"{what}: not within {timeout} s (last: {str(last)[:300]})")
+
+    def project(self, name):
+        """A copy of the repository's docker/ folder (without any .env) under the run's folder, to run compose
+        files from as the README does (from the repository root, `-f docker/…`). Returns the copy's root."""
+        root = os.path.join(self.workdir, name)
+        shutil.copytree(os.path.join(ROOT, "docker"), os.path.join(root, "docker"), ignore=shutil.ignore_patterns(".env"))
+        return root
+
+    def stand_in(self, tag):
+        """Builds STAND_INS[tag] (once) and tags it as Docker Hub's name, so that a compose file naming that
+        image finds it locally."""
+        reference = tag if "/" in tag else f"docker.io/library/{tag}"
+        if self.podman("image", "exists", reference, check=False).returncode == 0:
+            return
+        context = os.path.join(self.workdir, "stand-ins", re.sub(r"[^\w.-]", "_", tag))
+        os.makedirs(context)
+        for name, text in STAND_INS[tag].items():
+            with open(os.path.join(context, name), "w") as f:
+                f.write(text)
+            os.chmod(os.path.join(context, name), 0o755)
+        build = self.podman("build", "--format", "docker", "--network", "host", "--tag", reference, context,
+                            check=False, timeout=900)
+        if build.returncode != 0:
+            raise CheckFailed(f"building the stand-in for {tag} failed:\n{(build.stdout + build.stderr)[-2000:]}")
 
     def readme_script(self, blocks, replacements, cwd, env=None, timeout=300):
         """Runs README blocks as one bash script, as written but for `replacements` (old → new strings) and
@@ -684,17 +785,15 @@ def check_container(h):
     h.docker("stop", name)
 
 
-def compose(h, project_dir, *args, check=True):
-    """docker compose on the demo's file, from a copy of the repository's docker/ folder."""
-    return run(["docker", "compose", "-f", "docker/compose.yaml", "--env-file", "docker/.env", *args],
-               env=h.engine.env, cwd=project_dir, check=check)
+def compose(h, project, file, *args, check=True):
+    """`docker compose -f docker/FILE --env-file docker/.env ARGS` in a folder made by h.project()."""
+    return run(["docker", "compose", "-f", f"docker/{file}", "--env-file", "docker/.env", *args],
+               env=h.engine.env, cwd=project, check=check)
 
 
 def check_compose_demo(h):
     """The README's two-party compose demo as written, then its documented session between the containers."""
-    project = os.path.join(h.workdir, "demo")
-    shutil.copytree(os.path.join(ROOT, "docker"), os.path.join(project, "docker"),
-                    ignore=shutil.ignore_patterns(".env"))
+    project = h.project("demo")
     pairing, teardown = section_blocks("Two parties with docker compose")[:2]
     session = [code for code in section_blocks("A whole session with curl") if "incognita --port" not in code]
     p1, p2 = free_port(), free_port()
@@ -719,12 +818,12 @@ def check_compose_demo(h):
             raise CheckFailed(f"{me}'s key {current[:16]}… is not the one pinned in {peers}: {settings[peers]}")
         if h.http("GET", f"http://127.0.0.1:{port}/v1/similarity/identity")[0] != 401:
             raise CheckFailed(f"{me} answers /v1/similarity/identity without its token")
-    ids = compose(h, project, "ps", "-q").stdout.split()
+    ids = compose(h, project, "compose.yaml", "ps", "-q").stdout.split()
     if len(ids) != 2:
         raise CheckFailed(f"expected the two containers alice and bob, found {ids}")
     for cid in ids:
         c = json.loads(h.docker("inspect", cid).stdout)[0]
-        if not c["HostConfig"]["ReadonlyRootfs"] or c["Config"]["User"] != "10001:10001" and c["Config"]["User"]:
+        if not c["HostConfig"]["ReadonlyRootfs"] or c["Config"]["User"] != "10001:10001":
             raise CheckFailed(f"{c['Name']}: read-only {c['HostConfig']['ReadonlyRootfs']}, user {c['Config']['User']}")
     waiter, wait_out, wait_err = h.follow("wait", *ids)
     h.readme_script([teardown], moved, cwd=project, env=env)
