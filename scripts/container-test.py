@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The container image and the README's container commands, checked end to end (part of `make test`).
 
-  python3 scripts/container-test.py [--only NAME[,NAME…]] [--keep]
+  python3 scripts/container-test.py [--only NAME[,NAME…]] [--keep] [--prepare-base]
 
 Runs on a machine with no Docker engine and no container registry: podman (Debian's, with runc and netavark)
 serves the Docker API on a socket of its own, and the `docker` CLI and `docker compose` drive it exactly as
@@ -10,7 +10,8 @@ the socket) and is removed on exit, also when a check fails or the run is interr
 
 1. The base: `debian:bookworm-slim` made with debootstrap (minbase, slimmed the way the official image is),
    imported under that name so that the Dockerfile's `FROM` resolves locally. Cached for a week in
-   .build/containers/ (INCOGNITA_CONTAINER_CACHE=off to rebuild).
+   .build/containers/ (INCOGNITA_CONTAINER_CACHE=off to rebuild); scripts/test.sh makes it with
+   --prepare-base in the background while Swift builds and tests.
 2. The binary: the suite's own release build, with the Swift runtime linked statically as the Dockerfile's
    build stage does it (`--static-swift-stdlib`): the main module is compiled again with -static-stdlib and
    linked from the build's own objects, in seconds, without touching .build/release/incognita. Stripped.
@@ -29,8 +30,11 @@ the socket) and is removed on exit, also when a check fails or the run is interr
      blocks of "A whole session with curl" against the two containers: the session must succeed with the
      documented ranking, each instance must still have the key the other pinned, and `down` must stop both
      with exit code 0.
-   A new check is one function taking the Harness and one line in CHECKS (see the compose-demo check for
-   compose helpers).
+   A new check is one function taking the Harness and one line in CHECKS. For a compose file: h.project()
+   copies docker/, compose(h, project, FILE, …) runs it, h.readme_script() runs README blocks as written;
+   h.stand_in(TAG) builds an image a compose file names that no registry serves here (STAND_INS: postgres,
+   nginx), and h.engine.pump_healthchecks() runs HEALTHCHECKs, which podman without systemd never does by
+   itself (compose's `depends_on: condition: service_healthy` needs them).
 
 Prints one line per check and ends with "containers: N passed, M failed"; exits non-zero on any failure.
 """
@@ -42,7 +46,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -92,14 +95,18 @@ class PrivatePodman:
 
     The settings that make it work on these machines: runc (crun cannot run under the hybrid cgroups here),
     explicit rlimits (podman's default nofile=1048576 needs CAP_SYS_RESOURCE, which the machine lacks),
-    netavark + aardvark-dns (service names resolve between containers), cgroupfs (no systemd), and a default
-    network on a /24 no route of the host uses."""
+    netavark + aardvark-dns (service names resolve between containers), cgroupfs (no systemd). Names that
+    podman would share with any other podman on the machine are made unique to the run: the default network
+    (podman's own is always the bridge podman0 on 10.88.0.0/16, so two instances would mix their containers
+    on one bridge) gets its own name, bridge and a /24 no route of the host uses, and compose projects get
+    their own name (aardvark-dns keeps one record file per network name for the whole machine)."""
 
     def __init__(self, workdir):
         self.dir = os.path.join(workdir, "podman")
         os.makedirs(self.dir)
         self.socket = os.path.join(self.dir, "podman.sock")
         hard = int(subprocess.run(["sh", "-c", "ulimit -Hn"], capture_output=True, text=True).stdout.strip() or 1024)
+        self.network = "incognita" + os.urandom(3).hex()  # also the bridge's name: at most 15 characters
         with open(os.path.join(self.dir, "containers.conf"), "w") as f:
             f.write(f"""[containers]
 default_ulimits = ["nofile={hard}:{hard}", "nproc=32768:32768"]
@@ -108,7 +115,7 @@ log_driver = "k8s-file"
 [network]
 network_backend = "netavark"
 network_config_dir = "{self.dir}/networks"
-default_subnet = "{free_subnet()}"
+default_network = "{self.network}"
 
 [engine]
 runtime = "runc"
@@ -118,14 +125,27 @@ events_logfile_path = "{self.dir}/events.log"
 tmp_dir = "{self.dir}/tmp"
 volume_path = "{self.dir}/volumes"
 """)
+        # The default network, written as podman writes network files (podman 4.3 cannot name a bridge).
+        subnet = free_subnet()
+        os.makedirs(os.path.join(self.dir, "networks"))
+        with open(os.path.join(self.dir, "networks", self.network + ".json"), "w") as f:
+            json.dump({"name": self.network, "id": os.urandom(32).hex(), "driver": "bridge",
+                       "network_interface": self.network,
+                       "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                       "subnets": [{"subnet": subnet, "gateway": subnet.rsplit(".", 1)[0] + ".1"}],
+                       "ipv6_enabled": False, "internal": False, "dns_enabled": False,
+                       "ipam_options": {"driver": "host-local"}}, f, indent=2)
         with open(os.path.join(self.dir, "storage.conf"), "w") as f:
             f.write(f'[storage]\ndriver = "overlay"\ngraphroot = "{self.dir}/storage"\nrunroot = "{self.dir}/run"\n')
-        docker_config = os.path.join(self.dir, "docker-config")
+        docker_config = os.path.join(self.dir, "docker-config")  # also where podman looks for registry logins
         os.makedirs(docker_config)
+        with open(os.path.join(docker_config, "config.json"), "w") as f:
+            f.write("{}\n")
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCKER_", "COMPOSE_", "CONTAINERS_"))}
         self.env.update(CONTAINERS_CONF=os.path.join(self.dir, "containers.conf"),
                         CONTAINERS_STORAGE_CONF=os.path.join(self.dir, "storage.conf"),
-                        DOCKER_HOST=f"unix://{self.socket}", DOCKER_CONFIG=docker_config)
+                        DOCKER_HOST=f"unix://{self.socket}", DOCKER_CONFIG=docker_config,
+                        COMPOSE_PROJECT_NAME=self.network)
         self.service = None
         self.pump = None
 
@@ -193,13 +213,13 @@ exec docker-compose "$@"
         self.pump = (stop, thread)
 
     def remove_everything(self):
-        remove_podman_objects(self.env)
+        remove_podman_objects(self.env, keep=self.network)
 
     def stop(self):
         if self.pump:
             self.pump[0].set()
             self.pump[1].join(timeout=60)
-        self.remove_everything()  # images go with the folder (faster than podman's own removal)
+        remove_podman_objects(self.env)  # images go with the folder (faster than podman's own removal)
         if self.service and self.service.poll() is None:
             os.killpg(self.service.pid, signal.SIGTERM)
             try:
@@ -209,16 +229,16 @@ exec docker-compose "$@"
                 self.service.wait()
 
 
-def remove_podman_objects(env):
-    """Containers (killed), pods, volumes, and networks other than the default, of the podman that `env`
-    configures; each step is tried even if one fails."""
+def remove_podman_objects(env, keep=None):
+    """Containers (killed), pods, volumes, and networks (but `keep`) of the podman that `env` configures;
+    each step is tried even if one fails."""
     def podman(*args):
         return subprocess.run(["podman", *args], env=env, capture_output=True, text=True, timeout=120)
     podman("rm", "--all", "--force", "--time", "0")
     podman("pod", "rm", "--all", "--force")
     podman("volume", "rm", "--all", "--force")
     for name in podman("network", "ls", "--format", "{{.Name}}").stdout.split():
-        if name != "podman":
+        if name not in ("podman", keep):
             podman("network", "rm", "--force", name)
 
 
@@ -782,7 +802,19 @@ def check_container(h):
     again = h.expect("GET", base + "/v1/similarity/identity")["publicKey"]
     if again != key:
         raise CheckFailed(f"a new container on the same volume has a new identity key ({key[:16]}… → {again[:16]}…)")
+
+    # The same blocks with podman's own CLI in place of docker's, as the README says they work.
     h.docker("stop", name)
+    h.docker("rm", name)
+    with_podman = dict(moved, **{"docker ": "podman "})
+    h.readme_script([start], with_podman, cwd=h.workdir)
+    if h.expect("GET", base + "/v1/similarity/identity")["publicKey"] != key:
+        raise CheckFailed("the container podman started on the same volume has another identity key")
+    waiter, wait_out, wait_err = h.follow("wait", name)
+    h.readme_script([operate], with_podman, cwd=h.workdir)
+    out, err = h.read_followed(waiter, wait_out, wait_err)
+    if out.strip() != "0":
+        raise CheckFailed(f"`podman stop` ended the container with {out.strip() or err.strip()!r}, not 0")
 
 
 def compose(h, project, file, *args, check=True):
