@@ -712,6 +712,32 @@ DOMAIN_REQUESTS = [
 ]
 
 
+def check_job(h, base, headers=None):
+    """A job at `base` (GMP, the job store, checkpoints in the data store): M20011 is composite, and its
+    Lucas–Lehmer residue is 0x13BD055BF739119F (gmpy2 agrees)."""
+    job = h.expect("POST", base + "/v1/primes/lucas-lehmer", 202, {"exponent": 20011}, headers)
+    finished = h.wait_for("Lucas–Lehmer job 20011", lambda: (lambda j: j if j["status"] in ("succeeded", "failed") else None)(
+        h.http("GET", f"{base}/v1/jobs/{job['id']}", headers=headers)[1]), timeout=120)
+    if finished.get("result", {}).get("residue64") != "13BD055BF739119F":
+        raise CheckFailed(f"Lucas–Lehmer 20011 at {base}: {finished}")
+
+
+def check_similarity_session(h, base, headers=None):
+    """A loopback similarity session at `base`, created, accepted and polled: the README's sentences, with
+    Bob's closer to Alice's first."""
+    sentences = {"a": ["my cat loves to walk over my keyboard", "I like to pet my cat"],
+                 "b": ["the cat is always walking over my keyboard"]}
+    session = h.expect("POST", base + "/v1/similarity/sessions", 201,
+                       {"peer": "loopback", "encoder": "hashing", "sentences": sentences["a"]}, headers)
+    h.expect("POST", f"{base}/v1/similarity/sessions/{session['id']}/accept", 202, {"sentences": sentences["b"]},
+             headers)
+    done = h.wait_for("loopback similarity session", lambda: (lambda s: s if s["state"] in ("succeeded", "failed") else None)(
+        h.http("GET", f"{base}/v1/similarity/sessions/{session['id']}", headers=headers)[1]))
+    sims = (done.get("result") or {}).get("similarities")
+    if done["state"] != "succeeded" or not (sims and sims[0][0] > sims[1][0]):
+        raise CheckFailed(f"similarity session at {base}: {done}")
+
+
 def check_container(h):
     """The README's "Containers" blocks as written, with every property of the running container between."""
     start, operate = section_blocks("Containers")[:2]
@@ -729,23 +755,8 @@ def check_container(h):
         answer = h.expect(method, base + path, 200, body)
         if not ok(answer):
             raise CheckFailed(f"{what}: unexpected answer {str(answer)[:400]}")
-    # A job (GMP, the job store and its checkpoints on the /data volume): M20011 is composite, and its
-    # Lucas–Lehmer residue is 0x13BD055BF739119F (gmpy2 agrees).
-    job = h.expect("POST", base + "/v1/primes/lucas-lehmer", 202, {"exponent": 20011})
-    finished = h.wait_for("Lucas–Lehmer job 20011", lambda: (lambda j: j if j["status"] in ("succeeded", "failed") else None)(
-        h.http("GET", f"{base}/v1/jobs/{job['id']}")[1]), timeout=120)
-    if finished.get("result", {}).get("residue64") != "13BD055BF739119F":
-        raise CheckFailed(f"Lucas–Lehmer 20011 in the container: {finished}")
-    sentences = {"a": ["my cat loves to walk over my keyboard", "I like to pet my cat"],
-                 "b": ["the cat is always walking over my keyboard"]}
-    session = h.expect("POST", base + "/v1/similarity/sessions", 201,
-                       {"peer": "loopback", "encoder": "hashing", "sentences": sentences["a"]})
-    h.expect("POST", f"{base}/v1/similarity/sessions/{session['id']}/accept", 202, {"sentences": sentences["b"]})
-    done = h.wait_for("loopback similarity session", lambda: (lambda s: s if s["state"] in ("succeeded", "failed") else None)(
-        h.http("GET", f"{base}/v1/similarity/sessions/{session['id']}")[1]))
-    sims = (done.get("result") or {}).get("similarities")
-    if done["state"] != "succeeded" or not (sims and sims[0][0] > sims[1][0]):
-        raise CheckFailed(f"similarity session in the container: {done}")
+    check_job(h, base)
+    check_similarity_session(h, base)
     with open(os.path.join(ROOT, "openapi.yaml")) as f:
         if h.expect("GET", base + "/openapi.yaml") != f.read():
             raise CheckFailed("GET /openapi.yaml does not serve the repository's openapi.yaml (/app/openapi.yaml)")
