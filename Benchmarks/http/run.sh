@@ -1,29 +1,37 @@
 #!/usr/bin/env bash
-# HTTP benchmark: incognita vs a Hummingbird 2 hello-world, GET /healthz, wrk side by side in one run.
+# HTTP benchmark: incognita beside nginx and a Hummingbird 2 hello-world, GET /healthz, wrk, one run.
 #
-# Builds both in release, then for each round starts each server fresh on 127.0.0.1 (a free port), warms it up,
-# runs `wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency`, reads the server's peak RSS (VmHWM in
-# /proc/PID/status) and stops it by its own PID. The order alternates per round so neither server always runs
-# first. Prints every round, then a table of medians (req/s, p50, p99) and the maximum peak RSS, and the ratio
-# incognita/hummingbird. The target (issue 2) is >= 1.5x the throughput with a p99 no worse.
-#
-# incognita runs with --access-log false (no JSON line per request on stdout), the baseline with its logger at
-# warning level: neither writes anything per request.
+# Servers (each started fresh on 127.0.0.1 on a free port for every round, warmed up, measured, stopped by its PID):
+#   incognita          the default configuration: access log on, its stdout to /dev/null
+#   incognita-nolog    --access-log false
+#   nginx-log          nginx, 2 workers, `return 200` with the same JSON body, a JSON access-log line per request
+#                      to a file (Benchmarks/http/nginx/nginx-log.conf)
+#   nginx-nolog        the same without the access log (nginx/nginx-nolog.conf)
+#   hummingbird        Hummingbird 2.28.1 answering the same body, logger at warning (baseline/)
+# Each round runs `wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency` against every server, in an order that
+# rotates per round, and reads the server's CPU time (user + system, all its processes) from /proc before and
+# after, and its peak RSS. Prints every round, then medians (req/s, p50, p99, CPU per request) and the ratios the
+# HTTP issue sets targets for: incognita / nginx-log >= 1.0, incognita / hummingbird >= 1.9, incognita's p99 no
+# worse than nginx-log's, incognita-nolog / nginx-nolog >= 1.0. The load average is printed before and after:
+# throughput ratios are only meaningful when it stays well under 1 (client and servers share the machine's cores);
+# CPU per request suffers least from other load.
 #
 # Environment (all optional):
-#   DURATION=10 ROUNDS=3 THREADS=2 CONNECTIONS=64 WARMUP=2   wrk settings (seconds, rounds, wrk threads, conns)
+#   DURATION=8 ROUNDS=3 THREADS=2 CONNECTIONS=64 WARMUP=2   wrk settings (seconds, rounds, wrk threads, conns)
+#   SERVERS="incognita incognita-nolog nginx-log nginx-nolog hummingbird"   which servers to run
 #   INCOGNITA_PACKAGE_DIR   package to build incognita from (default: the repository root)
 #   INCOGNITA_SCRATCH       its --scratch-path (default: <package>/.build)
 #   BASELINE_SCRATCH        the baseline's --scratch-path (default: <repo>/.build-hummingbird-baseline)
 #   INCOGNITA_BIN, BASELINE_BIN   use these binaries and skip the corresponding build
+#   NGINX=nginx             the nginx binary
 #   RESULTS_TSV             also append the per-round numbers to this file
 #   IDLE=0                  skip the idle keep-alive test (idle.sh) that runs after the wrk rounds
-# Needs: swift, wrk, curl, python3 (only to find a free port).
+# Needs: swift, wrk, curl, nginx, python3 (only to find a free port).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-DURATION="${DURATION:-10}"
+DURATION="${DURATION:-8}"
 ROUNDS="${ROUNDS:-3}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
@@ -32,9 +40,11 @@ INCOGNITA_PACKAGE_DIR="${INCOGNITA_PACKAGE_DIR:-$ROOT}"
 INCOGNITA_SCRATCH="${INCOGNITA_SCRATCH:-$INCOGNITA_PACKAGE_DIR/.build}"
 BASELINE_SCRATCH="${BASELINE_SCRATCH:-$ROOT/.build-hummingbird-baseline}"
 SWIFT="${SWIFT:-swift}"
+NGINX="${NGINX:-nginx}"
+SERVERS="${SERVERS:-incognita incognita-nolog nginx-log nginx-nolog hummingbird}"
 
-for tool in wrk curl python3; do
-    command -v "$tool" >/dev/null || { echo "run.sh: '$tool' not found (apt-get install -y wrk curl python3)" >&2; exit 1; }
+for tool in wrk curl python3 "$NGINX"; do
+    command -v "$tool" >/dev/null || { echo "run.sh: '$tool' not found (apt-get install -y wrk curl python3 nginx)" >&2; exit 1; }
 done
 
 WORK="$(mktemp -d /tmp/incognita-bench-http.XXXXXX)"
@@ -55,13 +65,13 @@ if [[ -z "${INCOGNITA_BIN:-}" ]]; then
     "$SWIFT" build -c release --product incognita --package-path "$INCOGNITA_PACKAGE_DIR" --scratch-path "$INCOGNITA_SCRATCH"
     INCOGNITA_BIN="$("$SWIFT" build -c release --package-path "$INCOGNITA_PACKAGE_DIR" --scratch-path "$INCOGNITA_SCRATCH" --show-bin-path)/incognita"
 fi
-if [[ -z "${BASELINE_BIN:-}" ]]; then
+if [[ -z "${BASELINE_BIN:-}" && " $SERVERS " == *" hummingbird "* ]]; then
     echo "== building the Hummingbird 2 baseline (release) into $BASELINE_SCRATCH"
     "$SWIFT" build -c release --package-path "$HERE/baseline" --scratch-path "$BASELINE_SCRATCH"
     BASELINE_BIN="$("$SWIFT" build -c release --package-path "$HERE/baseline" --scratch-path "$BASELINE_SCRATCH" --show-bin-path)/HummingbirdBaseline"
 fi
 [[ -x "$INCOGNITA_BIN" ]] || { echo "run.sh: no incognita binary at $INCOGNITA_BIN" >&2; exit 1; }
-[[ -x "$BASELINE_BIN" ]] || { echo "run.sh: no baseline binary at $BASELINE_BIN" >&2; exit 1; }
+[[ " $SERVERS " != *" hummingbird "* || -x "${BASELINE_BIN:-}" ]] || { echo "run.sh: no baseline binary at ${BASELINE_BIN:-}" >&2; exit 1; }
 
 # ---- helpers ----------------------------------------------------------------------------------------------
 free_port() {
@@ -72,10 +82,18 @@ free_port() {
 start_server() {
     local name="$1" port="$2"
     case "$name" in
-        incognita)
+        incognita|incognita-nolog)
+            local log=true
+            [[ "$name" == incognita-nolog ]] && log=false
             mkdir -p "$WORK/data-$port"
-            "$INCOGNITA_BIN" --host 127.0.0.1 --port "$port" --access-log false --data-dir "$WORK/data-$port" \
-                >"$WORK/$name-$port.log" 2>&1 &
+            "$INCOGNITA_BIN" --host 127.0.0.1 --port "$port" --access-log "$log" --data-dir "$WORK/data-$port" \
+                >/dev/null 2>"$WORK/$name-$port.log" &
+            ;;
+        nginx-log|nginx-nolog)
+            local dir="$WORK/$name-$port"
+            mkdir -p "$dir/tmp"
+            sed "s/__PORT__/$port/" "$HERE/nginx/$name.conf" >"$dir/nginx.conf"
+            "$NGINX" -p "$dir/" -c nginx.conf -e "$dir/error.log" -g 'daemon off;' >"$WORK/$name-$port.log" 2>&1 &
             ;;
         hummingbird)
             "$BASELINE_BIN" "$port" 127.0.0.1 >"$WORK/$name-$port.log" 2>&1 &
@@ -94,12 +112,18 @@ start_server() {
     exit 1
 }
 
-# Peak resident set size in KiB of the running server.
-peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status"; }
+# The server's processes: nginx's master and its workers, the others' single process.
+server_pids() {
+    echo "$SERVER_PID"
+    cat /proc/"$SERVER_PID"/task/*/children 2>/dev/null || true
+}
 
-# CPU time (user + system) the server has used so far, in clock ticks. The comm field may hold spaces,
-# so count fields after the closing parenthesis: utime and stime are fields 14 and 15 of /proc/PID/stat.
-cpu_ticks() { sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{ print $12 + $13 }'; }
+# Peak resident set size in KiB of the running server (summed over its processes).
+peak_rss_kib() { local p t=0; for p in $(server_pids); do t=$((t + $(awk '/^VmHWM:/ { print $2 }' "/proc/$p/status"))); done; echo "$t"; }
+
+# CPU time (user + system) the server's processes have used so far, in clock ticks. The comm field may hold
+# spaces, so count fields after the closing parenthesis: utime and stime are fields 14 and 15 of /proc/PID/stat.
+cpu_ticks() { local p t=0; for p in $(server_pids); do t=$((t + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }'))); done; echo "$t"; }
 CLK_TCK="$(getconf CLK_TCK)"
 
 stop_server() {
@@ -144,7 +168,7 @@ run_one() {
     requests="$(awk '/requests in/ { print $1 }' <<<"$out")"
     cpureq="$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.2f", (b - a) / hz * 1e6 / n }')"
     errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
-    printf '%-12s round %d  %8.0f req/s   p50 %8.1f us   p99 %8.1f us   peak RSS %6.1f MiB   CPU %6.2f us/req   errors %s\n' \
+    printf '%-15s round %d  %8.0f req/s   p50 %8.1f us   p99 %8.1f us   peak RSS %6.1f MiB   CPU %6.2f us/req   errors %s\n' \
         "$name" "$round" "$rps" "$p50" "$p99" "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" "$cpureq" "$errors"
     echo "$name $round $rps $p50 $p99 $rss $errors $cpureq" >>"$WORK/rows"
     if [[ -n "${RESULTS_TSV:-}" ]]; then
@@ -153,25 +177,36 @@ run_one() {
 }
 
 # ---- measure ----------------------------------------------------------------------------------------------
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+STARTED="$(date -u +'%Y-%m-%d %H:%M UTC')"
 echo
-echo "== GET /healthz, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency (warm-up ${WARMUP}s), $ROUNDS rounds each, alternating"
-echo "   machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "   incognita: $INCOGNITA_BIN --access-log false"
-echo "   hummingbird: $BASELINE_BIN (Hummingbird 2, logger at warning)"
-echo "   client and servers share the same cores over loopback: compare the ratio, not the absolute numbers"
+echo "== GET /healthz, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency (warm-up ${WARMUP}s), $ROUNDS rounds each, order rotating"
+echo "   machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load average before: $LOAD_BEFORE"
+echo "   incognita: $INCOGNITA_BIN (incognita: access log on, stdout to /dev/null; incognita-nolog: --access-log false)"
+echo "   nginx: $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), 2 workers, configs in $HERE/nginx"
+[[ " $SERVERS " == *" hummingbird "* ]] && echo "   hummingbird: $BASELINE_BIN (Hummingbird 2, logger at warning)"
+echo "   client and servers share the same cores over loopback: compare ratios in one run, not absolute numbers"
 echo
 : >"$WORK/rows"
+read -r -a names <<<"$SERVERS"
 for round in $(seq 1 "$ROUNDS"); do
-    if (( round % 2 == 1 )); then order="incognita hummingbird"; else order="hummingbird incognita"; fi
-    for name in $order; do run_one "$name" "$round"; done
+    n=${#names[@]}
+    for ((k = 0; k < n; k++)); do run_one "${names[$(((k + round - 1) % n))]}" "$round"; done
 done
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ---- summarise --------------------------------------------------------------------------------------------
 echo
-awk -v target=1.5 '
+echo "$STARTED, load average before: $LOAD_BEFORE, after: $LOAD_AFTER"
+awk -v servers="$SERVERS" -v before="${LOAD_BEFORE%% *}" -v after="${LOAD_AFTER%% *}" '
 function median(arr, n,    i, j, t) {
     for (i = 2; i <= n; i++) { t = arr[i]; for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]; arr[j + 1] = t }
     return (n % 2) ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+}
+function ratio(a, b) { return (a > 0 && b > 0) ? a / b : 0 }
+function check(label, value, target, higher) {
+    if (value == 0) { printf "%-48s   n/a\n", label; return }
+    printf "%-48s %6.2f× (target %s %.2f×): %s\n", label, value, higher ? ">=" : "<=", target, (higher ? value >= target : value <= target) ? "met" : "NOT met"
 }
 {
     k = $1; n[k]++
@@ -180,26 +215,33 @@ function median(arr, n,    i, j, t) {
     err[k] += $7
 }
 END {
-    split("incognita hummingbird", names, " ")
-    for (s = 1; s <= 2; s++) {
+    label["incognita"] = "incognita (default: access log on)"
+    label["incognita-nolog"] = "incognita --access-log false"
+    label["nginx-log"] = "nginx 2 workers, JSON access log to a file"
+    label["nginx-nolog"] = "nginx 2 workers, no access log"
+    label["hummingbird"] = "Hummingbird 2.28.1"
+    count = split(servers, names, " ")
+    for (s = 1; s <= count; s++) {
         k = names[s]; m = n[k]
         for (i = 1; i <= m; i++) { a[i] = rps[k, i] } ; R[k] = median(a, m)
         for (i = 1; i <= m; i++) { a[i] = p50[k, i] } ; P50[k] = median(a, m)
         for (i = 1; i <= m; i++) { a[i] = p99[k, i] } ; P99[k] = median(a, m)
         for (i = 1; i <= m; i++) { a[i] = cpu[k, i] } ; CPU[k] = median(a, m)
     }
-    printf "| server (median of %d rounds) | req/s | p50 | p99 | peak RSS | server CPU per request | errors |\n", n["incognita"]
+    printf "| server (median of %d rounds) | req/s | p50 | p99 | peak RSS | server CPU per request | errors |\n", n[names[1]]
     printf "|---|---:|---:|---:|---:|---:|---:|\n"
-    for (s = 1; s <= 2; s++) {
+    for (s = 1; s <= count; s++) {
         k = names[s]
-        printf "| %s | %.0f | %.0f µs | %.0f µs | %.1f MiB | %.1f µs | %d |\n", (k == "incognita" ? "incognita (--access-log false)" : "Hummingbird 2.28.1"), R[k], P50[k], P99[k], rss[k] / 1024, CPU[k], err[k]
+        printf "| %s | %.0f | %.0f µs | %.0f µs | %.1f MiB | %.2f µs | %d |\n", label[k], R[k], P50[k], P99[k], rss[k] / 1024, CPU[k], err[k]
     }
-    ratio = R["hummingbird"] > 0 ? R["incognita"] / R["hummingbird"] : 0
-    printf "| ratio incognita/hummingbird | %.2f× | %.2f× | %.2f× | %.2f× | %.2f× | |\n", ratio, P50["incognita"] / P50["hummingbird"], P99["incognita"] / P99["hummingbird"], rss["incognita"] / rss["hummingbird"], CPU["incognita"] / CPU["hummingbird"]
     printf "\n"
-    ok_t = ratio >= target; ok_p = P99["incognita"] <= P99["hummingbird"]
-    printf "throughput ratio %.2f× (target >= %.1f×): %s\n", ratio, target, ok_t ? "met" : "NOT met"
-    printf "p99 %.0f µs vs %.0f µs (target: no worse): %s\n", P99["incognita"], P99["hummingbird"], ok_p ? "met" : "NOT met"
+    check("incognita / nginx with its access log, req/s", ratio(R["incognita"], R["nginx-log"]), 1.0, 1)
+    check("incognita / Hummingbird, req/s", ratio(R["incognita"], R["hummingbird"]), 1.9, 1)
+    check("incognita p99 / nginx-with-log p99", ratio(P99["incognita"], P99["nginx-log"]), 1.0, 0)
+    check("incognita --access-log false / nginx without log", ratio(R["incognita-nolog"], R["nginx-nolog"]), 1.0, 1)
+    printf "CPU per request, incognita / nginx-log: %.2f×; incognita-nolog / nginx-nolog: %.2f×\n", ratio(CPU["incognita"], CPU["nginx-log"]), ratio(CPU["incognita-nolog"], CPU["nginx-nolog"])
+    quiet = (before + 0 < 1.0 && after + 0 < 4.0)
+    printf "machine %s (load average %s before, %s after)\n", quiet ? "quiet" : "NOT quiet: the req/s ratios are noise, compare CPU per request", before, after
 }' "$WORK/rows"
 
 # ---- idle keep-alive connections ---------------------------------------------------------------------------

@@ -176,16 +176,15 @@ final class Connection: @unchecked Sendable {
         let server = self.server
         let loop = self.loop
         let threshold = server.configuration.compressionThreshold
-        if server.responder.runsOnEventLoop(request) {
-            let response = server.responder.respond(to: request)
-            if case .bytes(let bytes) = response.body {
-                let prepared = ResponseEncoder.prepare(response, body: bytes, request: head, keepAlive: head.keepAlive && !server.isDraining && !peerClosed, threshold: threshold)
-                responseReady(prepared.bytes, keepAlive: prepared.keepAlive)
-                return
-            }
+        let inline = server.responder.respondInline(to: request)
+        if let inline, case .bytes(let bytes) = inline.body {
+            let prepared = ResponseEncoder.prepare(inline, body: bytes, request: head, keepAlive: head.keepAlive && !server.isDraining && !peerClosed, threshold: threshold)
+            responseReady(prepared.bytes, keepAlive: prepared.keepAlive)
+            return
         }
         server.workers.submit { [self] in
-            let response = server.responder.respond(to: request)
+            // An inline answer with a streamed body is produced on the worker like any other stream.
+            let response = inline ?? server.responder.respond(to: request)
             let keepAlive = head.keepAlive && !server.isDraining
             switch response.body {
             case .bytes(let bytes):

@@ -31,11 +31,12 @@ enum ResponseEncoder {
         }
         var keep = keepAlive
         if response.status.code == 400 || response.status.code == 413 || response.status.code == 408 { keep = false }
-        var out = statusLine(response.status)
-        out.reserveCapacity(256 + payload.count)
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + fields.count * 48 + payload.count)
+        appendStatusLine(response.status, to: &out)
         appendFields(fields, to: &out)
         if response.status.code != 204 && !(response.status.code < 200) {
-            append("Content-Length: \(payload.count)\r\n", to: &out)
+            appendContentLength(payload.count, to: &out)
         }
         appendConnection(keepAlive: keep, minorVersion: request.minorVersion, to: &out)
         out.append(13); out.append(10)
@@ -55,10 +56,12 @@ enum ResponseEncoder {
         }
         var keep = keepAlive
         var chunked = false
-        var out = statusLine(response.status)
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + fields.count * 48)
+        appendStatusLine(response.status, to: &out)
         appendFields(fields, to: &out)
         if let length, !gzip {
-            append("Content-Length: \(length)\r\n", to: &out)
+            appendContentLength(length, to: &out)
         } else if request.minorVersion >= 1 {
             chunked = true
             append("Transfer-Encoding: chunked\r\n", to: &out)
@@ -109,17 +112,53 @@ enum ResponseEncoder {
         }
     }
 
-    private static func statusLine(_ status: HTTPResponse.Status) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(512)
-        append("HTTP/1.1 \(status.code) \(status.reasonPhrase.isEmpty ? "Unknown" : status.reasonPhrase)\r\n", to: &out)
-        append("Date: \(HTTPDate.now())\r\n", to: &out)
-        return out
+    /// `HTTP/1.1 <code> <reason>\r\n` then the Date header. The lines of the registered codes are built once.
+    private static func appendStatusLine(_ status: HTTPResponse.Status, to out: inout [UInt8]) {
+        let code = status.code
+        if code >= 100 && code < 600, !statusLines[code - 100].isEmpty, status.reasonPhrase == standardReasons[code - 100] {
+            out.append(contentsOf: statusLines[code - 100])
+        } else {
+            append("HTTP/1.1 \(code) \(status.reasonPhrase.isEmpty ? "Unknown" : status.reasonPhrase)\r\n", to: &out)
+        }
+        HTTPDate.appendHeader(to: &out)
     }
 
-    private static func appendConnection(keepAlive: Bool, minorVersion: Int, to out: inout [UInt8]) {
-        if !keepAlive { append("Connection: close\r\n", to: &out) } else if minorVersion == 0 { append("Connection: keep-alive\r\n", to: &out) }
+    /// The reason phrase of each registered code 100–599 ("" for the others).
+    private static let standardReasons: [String] = {
+        var reasons = [String](repeating: "", count: 500)
+        let registered: [HTTPResponse.Status] = [
+            .`continue`, .switchingProtocols, .earlyHints, .ok, .created, .accepted, .nonAuthoritativeInformation,
+            .noContent, .resetContent, .partialContent, .multipleChoices, .movedPermanently, .found, .seeOther,
+            .notModified, .temporaryRedirect, .permanentRedirect, .badRequest, .unauthorized, .forbidden, .notFound,
+            .methodNotAllowed, .notAcceptable, .proxyAuthenticationRequired, .requestTimeout, .conflict, .gone,
+            .lengthRequired, .preconditionFailed, .contentTooLarge, .uriTooLong, .unsupportedMediaType,
+            .rangeNotSatisfiable, .expectationFailed, .misdirectedRequest, .unprocessableContent, .tooEarly,
+            .upgradeRequired, .preconditionRequired, .tooManyRequests, .requestHeaderFieldsTooLarge,
+            .unavailableForLegalReasons, .internalServerError, .notImplemented, .badGateway, .serviceUnavailable,
+            .gatewayTimeout, .httpVersionNotSupported, .networkAuthenticationRequired
+        ]
+        for status in registered { reasons[status.code - 100] = status.reasonPhrase }
+        return reasons
+    }()
+    private static let statusLines: [[UInt8]] = (100..<600).map { code in
+        let reason = standardReasons[code - 100]
+        return reason.isEmpty ? [] : Array("HTTP/1.1 \(code) \(reason)\r\n".utf8)
     }
+
+    private static func appendContentLength(_ length: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: contentLengthPrefix)
+        ByteText.appendDecimal(length, to: &out)
+        out.append(13); out.append(10)
+    }
+
+    private static let contentLengthPrefix = Array("Content-Length: ".utf8)
+
+    private static func appendConnection(keepAlive: Bool, minorVersion: Int, to out: inout [UInt8]) {
+        if !keepAlive { out.append(contentsOf: connectionClose) } else if minorVersion == 0 { out.append(contentsOf: connectionKeepAlive) }
+    }
+
+    private static let connectionClose = Array("Connection: close\r\n".utf8)
+    private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
 
     /// Writes the handler's fields, dropping any that the server owns and any CR, LF or NUL
     /// (so request data copied into a header can never split the response).
@@ -138,46 +177,4 @@ enum ResponseEncoder {
 
     @inline(__always)
     private static func append(_ s: String, to out: inout [UInt8]) { out.append(contentsOf: s.utf8) }
-}
-
-/// The IMF-fixdate for the Date header, formatted at most once a second.
-enum HTTPDate {
-    private static let cache = DateCache()
-
-    static func now() -> String { cache.current() }
-
-    final class DateCache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var second = -1
-        private var text = ""
-
-        func current() -> String {
-            let t = Int(Date().timeIntervalSince1970)
-            lock.lock(); defer { lock.unlock() }
-            if t != second {
-                second = t
-                text = HTTPDate.format(t)
-            }
-            return text
-        }
-    }
-
-    static func format(_ epochSeconds: Int) -> String {
-        let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let dayCount = epochSeconds / 86400
-        let secs = epochSeconds % 86400
-        // Civil-from-days (Howard Hinnant's algorithm).
-        let z = dayCount + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(days[dayCount % 7]), \(two(d)) \(months[m - 1]) \(y) \(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60)) GMT"
-    }
 }

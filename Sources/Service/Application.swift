@@ -7,7 +7,7 @@ import HTTPTypes
 public final class Application: HTTPResponder, @unchecked Sendable {
     public let configuration: ServiceConfiguration
     public let log: AccessLog
-    public let metrics = Metrics()
+    public let metrics: Metrics
     public let jobs: JobManager
     private(set) var router = Router<Route>()
     private let serverLock = NSLock()
@@ -16,12 +16,20 @@ public final class Application: HTTPResponder, @unchecked Sendable {
 
     public init(configuration: ServiceConfiguration) throws {
         self.configuration = configuration
-        self.log = AccessLog(enabled: configuration.accessLog)
+        self.log = AccessLog(enabled: configuration.accessLog, maxBufferedBytes: configuration.logBufferBytes)
+        let metrics = Metrics()
+        self.metrics = metrics
+        unmatchedMetrics = metrics.route("unmatched")
+        optionsMetrics = metrics.route("options")
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         self.jobs = JobManager(store: LocalJobStore(directory: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("jobs")),
                                maxConcurrent: configuration.maxConcurrentJobs, maxQueued: configuration.maxQueuedJobs, log: log)
         metrics.gauge("incognita_jobs", help: "Jobs known to this instance, by state.") { [jobs] in
             jobs.countsByStatus().map { (labels: "state=\"\($0.key)\"", value: Double($0.value)) }
+        }
+        metrics.counter("incognita_log_lines_dropped_total",
+                        help: "Log lines dropped because standard output did not keep up (the log never makes a request wait).") { [log] in
+            Double(log.droppedLines)
         }
         checkDataDirectory()
         registerSystemRoutes()
@@ -73,23 +81,26 @@ public final class Application: HTTPResponder, @unchecked Sendable {
 
     /// Registers a route. `inline` handlers run on the I/O thread: only for trivial, constant-time work.
     public func add(_ method: HTTPRequest.Method, _ pattern: String, inline: Bool = false, _ handler: @escaping RouteHandler) {
-        precondition(!inline || !pattern.contains("{"), "inline routes are literal paths")
-        router.add(method, pattern, Route(handler: handler))
-        if inline { inlineRoutes.insert("\(method.rawValue) \(pattern)") }
+        precondition(!inline || (!pattern.contains("{") && method == .get), "inline routes are GET on a literal path")
+        let route = Route(handler: handler, pattern: pattern, metricsID: metrics.route(pattern), inline: inline)
+        router.add(method, pattern, route)
+        if inline { inlineRoutes[pattern] = route }
     }
 
-    /// "METHOD path" of the inline routes: a set lookup decides the thread without a second routing.
-    private var inlineRoutes: Set<String> = []
+    /// The inline (GET) routes by path: one dictionary lookup decides the thread, without a second routing.
+    private var inlineRoutes: [String: Route] = [:]
+    private let unmatchedMetrics: Metrics.RouteID
+    private let optionsMetrics: Metrics.RouteID
 
     /// Every registered route, for documentation tests.
     public var routePatterns: [(method: HTTPRequest.Method, pattern: String)] { router.patterns }
 
     // MARK: HTTPResponder
 
-    public func runsOnEventLoop(_ request: HTTPServerRequest) -> Bool {
-        guard !inlineRoutes.isEmpty else { return false }
-        let method = request.method == .head ? "GET" : request.method.rawValue
-        return inlineRoutes.contains("\(method) \(request.path)")
+    public func respondInline(to request: HTTPServerRequest) -> HTTPServerResponse? {
+        guard request.method == .get || request.method == .head, let route = inlineRoutes[request.path] else { return nil }
+        let exchange = Exchange(request)
+        return finish(exchange, invoke(route, exchange, parameters: [:]), metricsID: route.metricsID)
     }
 
     public func didRefuse(_ error: HTTPParseError) {
@@ -98,62 +109,90 @@ public final class Application: HTTPResponder, @unchecked Sendable {
     }
 
     public func respond(to request: HTTPServerRequest) -> HTTPServerResponse {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let requestID = Self.requestID(from: request.headerFields)
-        var pattern = "unmatched"
-        var response: HTTPServerResponse
+        let exchange = Exchange(request)
+        let requestID = exchange.requestID
         switch router.match(request.method, request.path) {
-        case .matched(let route, let parameters, let matchedPattern):
-            pattern = matchedPattern
-            let context = RequestContext(request: request, parameters: parameters, requestID: requestID)
-            do {
-                response = try route.handler(context)
-            } catch let error as APIError {
-                response = ProblemDocument.response(error, instance: request.path, requestID: requestID)
-            } catch let error as APIErrorConvertible {
-                response = ProblemDocument.response(error.apiError, instance: request.path, requestID: requestID)
-            } catch {
-                log.event("handler failed", level: "error", [("path", request.path), ("requestId", requestID), ("error", String(describing: type(of: error)))])
-                response = ProblemDocument.response(.internalError("the request could not be completed"), instance: request.path, requestID: requestID)
-            }
+        case .matched(let route, let parameters, _):
+            return finish(exchange, invoke(route, exchange, parameters: parameters), metricsID: route.metricsID)
         case .methodNotAllowed(let allowed):
             let allow = (allowed + [.options]).map(\.rawValue).joined(separator: ", ")
             if request.method == .options {
-                response = HTTPServerResponse(status: .noContent)
+                var response = HTTPServerResponse(status: .noContent)
                 response.headerFields[.allow] = allow
-                pattern = "options"
-            } else {
-                response = ProblemDocument.response(APIError(status: .methodNotAllowed, slug: "method-not-allowed",
-                    detail: "\(request.method.rawValue) is not allowed on \(request.path); allowed: \(allow)", headers: [("Allow", allow)]),
-                    instance: request.path, requestID: requestID)
+                return finish(exchange, response, metricsID: optionsMetrics)
             }
+            return finish(exchange, ProblemDocument.response(APIError(status: .methodNotAllowed, slug: "method-not-allowed",
+                detail: "\(request.method.rawValue) is not allowed on \(request.path); allowed: \(allow)", headers: [("Allow", allow)]),
+                instance: request.path, requestID: requestID), metricsID: unmatchedMetrics)
         case .notFound:
             if request.method == .options && request.target == "*" {
-                response = HTTPServerResponse(status: .noContent)
+                var response = HTTPServerResponse(status: .noContent)
                 response.headerFields[.allow] = "GET, HEAD, POST, DELETE, OPTIONS"
-                pattern = "options"
-            } else {
-                response = ProblemDocument.response(.notFound("no resource at \(request.path)"), instance: request.path, requestID: requestID)
+                return finish(exchange, response, metricsID: optionsMetrics)
             }
+            return finish(exchange, ProblemDocument.response(.notFound("no resource at \(request.path)"), instance: request.path, requestID: requestID),
+                          metricsID: unmatchedMetrics)
         }
-        response.headerFields[Self.requestIDField] = requestID
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        metrics.record(method: request.method.rawValue, route: pattern, status: response.status.code, seconds: seconds)
+    }
+
+    /// Runs a handler (bound to the request's trace, so the events it logs carry it) and turns its errors into problems.
+    private func invoke(_ route: Route, _ exchange: Exchange, parameters: [String: String]) -> HTTPServerResponse {
+        let request = exchange.request
+        let context = RequestContext(request: request, parameters: parameters, requestID: exchange.requestID, trace: exchange.trace)
+        do {
+            // Inline handlers log nothing: they skip the binding, which costs an allocation.
+            return route.inline ? try route.handler(context) : try TraceContext.$current.withValue(exchange.trace) { try route.handler(context) }
+        } catch let error as APIError {
+            return ProblemDocument.response(error, instance: request.path, requestID: exchange.requestID)
+        } catch let error as APIErrorConvertible {
+            return ProblemDocument.response(error.apiError, instance: request.path, requestID: exchange.requestID)
+        } catch {
+            log.event("handler failed", level: "error", [("path", request.path), ("requestId", exchange.requestID), ("error", String(describing: type(of: error)))],
+                      trace: exchange.trace)
+            return ProblemDocument.response(.internalError("the request could not be completed"), instance: request.path, requestID: exchange.requestID)
+        }
+    }
+
+    /// What every request gets before its handler runs: its start time, request id and trace.
+    private struct Exchange {
+        let request: HTTPServerRequest
+        let start: UInt64
+        let requestID: String
+        let trace: TraceContext
+
+        init(_ request: HTTPServerRequest) {
+            self.request = request
+            start = DispatchTime.now().uptimeNanoseconds
+            let ids = RequestIDs.draw()
+            requestID = Application.requestID(from: request.headerFields, ids: ids)
+            trace = TraceContext(fields: request.headerFields, ids: ids)
+        }
+    }
+
+    /// Stamps `X-Request-ID` and `traceparent`, records the metrics and writes the access-log line.
+    private func finish(_ exchange: Exchange, _ response: HTTPServerResponse, metricsID: Metrics.RouteID) -> HTTPServerResponse {
+        var response = response
+        response.headerFields.append(HTTPField(name: Self.requestIDField, value: exchange.requestID))
+        response.headerFields.append(HTTPField(name: TraceContext.traceparentName, value: exchange.trace.traceparent))
+        let nanos = DispatchTime.now().uptimeNanoseconds &- exchange.start
+        let method = exchange.request.method.rawValue
+        metrics.record(route: metricsID, method: method, status: response.status.code, seconds: Double(nanos) / 1e9)
         if log.enabled {
             var bytes = -1
             if case .bytes(let b) = response.body { bytes = b.count }
-            log.request(method: request.method.rawValue, path: request.path, status: response.status.code, bytes: bytes, milliseconds: seconds * 1000, requestID: requestID)
+            log.request(method: method, path: exchange.request.path, status: response.status.code, bytes: bytes,
+                        microseconds: Int(nanos / 1000), requestID: exchange.requestID, trace: exchange.trace)
         }
         return response
     }
 
     /// The caller's `X-Request-ID` when it is a sane token (1–128 of `A–Z a–z 0–9 . _ - :`), else a new random one.
-    static func requestID(from fields: HTTPFields) -> String {
+    static func requestID(from fields: HTTPFields, ids: RequestIDs.Draw = RequestIDs.draw()) -> String {
         if let given = fields[requestIDField], !given.isEmpty, given.utf8.count <= 128,
            given.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 46 || $0 == 95 || $0 == 45 || $0 == 58 }) {
             return given
         }
-        return RequestIDs.next()
+        return ids.requestID
     }
 
     static let requestIDField = HTTPField.Name("X-Request-ID")!

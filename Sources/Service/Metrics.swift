@@ -1,9 +1,14 @@
 import Foundation
 
 /// Prometheus metrics: requests by route and status, a latency histogram per route, refused
-/// requests, and gauges read at scrape time (open connections, queued requests, jobs by state).
+/// requests, and gauges and counters read at scrape time (open connections, queued requests, jobs by state,
+/// dropped log lines).
+///
+/// Recording a request is one lock and integer work: a route is registered once (`route(_:)`) and its
+/// counts are kept under small integer keys, so no string is hashed per request.
 public final class Metrics: @unchecked Sendable {
-    struct Key: Hashable { let method: String; let route: String; let status: Int }
+    /// A registered route pattern.
+    public struct RouteID: Sendable, Hashable { let index: Int }
 
     static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
@@ -20,20 +25,45 @@ public final class Metrics: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var requests: [Key: Int] = [:]
-    private var latency: [String: Histogram] = [:]
+    private var routeNames: [String] = []
+    private var routeIndex: [String: Int] = [:]
+    private var methodNames: [String] = []
+    /// Request counts by `route << 24 | method << 12 | status`.
+    private var requests: [Int: Int] = [:]
+    private var latency: [Histogram] = []
     private var refused: [Int: Int] = [:]
-    private var gauges: [(name: String, help: String, read: @Sendable () -> [(labels: String, value: Double)])] = []
+    private var gauges: [(name: String, help: String, type: String, read: @Sendable () -> [(labels: String, value: Double)])] = []
     private let started = Date()
 
     public init() {}
 
-    public func record(method: String, route: String, status: Int, seconds: Double) {
+    /// The slot of a route pattern (registered on first use).
+    public func route(_ pattern: String) -> RouteID {
+        lock.lock(); defer { lock.unlock() }
+        return RouteID(index: routeSlot(pattern))
+    }
+
+    private func routeSlot(_ pattern: String) -> Int {
+        if let i = routeIndex[pattern] { return i }
+        routeNames.append(pattern)
+        latency.append(Histogram())
+        routeIndex[pattern] = routeNames.count - 1
+        return routeNames.count - 1
+    }
+
+    public func record(route: RouteID, method: String, status: Int, seconds: Double) {
         lock.lock()
-        requests[Key(method: method, route: route, status: status), default: 0] += 1
+        var m = 0
+        while m < methodNames.count && methodNames[m] != method { m += 1 }
+        if m == methodNames.count { methodNames.append(method) }
+        requests[route.index << 24 | m << 12 | (status & 0xFFF), default: 0] += 1
         // Mutated in place: copying the histogram out and back would copy its array on every request.
-        latency[route, default: Histogram()].observe(seconds)
+        latency[route.index].observe(seconds)
         lock.unlock()
+    }
+
+    public func record(method: String, route: String, status: Int, seconds: Double) {
+        record(route: self.route(route), method: method, status: status, seconds: seconds)
     }
 
     public func recordRefused(status: Int) {
@@ -45,23 +75,30 @@ public final class Metrics: @unchecked Sendable {
     /// A gauge whose samples are read at scrape time; `labels` is Prometheus label text like `state="running"`.
     public func gauge(_ name: String, help: String, _ read: @escaping @Sendable () -> [(labels: String, value: Double)]) {
         lock.lock()
-        gauges.append((name, help, read))
+        gauges.append((name, help, "gauge", read))
+        lock.unlock()
+    }
+
+    /// A counter whose value is read at scrape time.
+    public func counter(_ name: String, help: String, _ read: @escaping @Sendable () -> Double) {
+        lock.lock()
+        gauges.append((name, help, "counter", { [(labels: "", value: read())] }))
         lock.unlock()
     }
 
     /// The exposition in Prometheus text format 0.0.4.
     public func render() -> String {
         lock.lock()
-        let requests = self.requests
-        let latency = self.latency
+        let counts = requests.map { (route: routeNames[$0.key >> 24], method: methodNames[($0.key >> 12) & 0xFFF], status: $0.key & 0xFFF, value: $0.value) }
+        let latency = zip(routeNames, self.latency).filter { $0.1.count > 0 }.map { (key: $0.0, value: $0.1) }
         let refused = self.refused
         let gauges = self.gauges
         lock.unlock()
         var out = ""
         out += "# HELP incognita_http_requests_total HTTP requests answered, by method, route and status.\n"
         out += "# TYPE incognita_http_requests_total counter\n"
-        for (key, value) in requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
-            out += "incognita_http_requests_total{method=\"\(key.method)\",route=\"\(label(key.route))\",status=\"\(key.status)\"} \(value)\n"
+        for key in counts.sorted(by: { ($0.route, $0.method, $0.status) < ($1.route, $1.method, $1.status) }) {
+            out += "incognita_http_requests_total{method=\"\(key.method)\",route=\"\(label(key.route))\",status=\"\(key.status)\"} \(key.value)\n"
         }
         out += "# HELP incognita_http_request_duration_seconds Time to produce a response, by route.\n"
         out += "# TYPE incognita_http_request_duration_seconds histogram\n"
@@ -81,7 +118,7 @@ public final class Metrics: @unchecked Sendable {
             out += "incognita_http_refused_total{status=\"\(status)\"} \(value)\n"
         }
         for gauge in gauges {
-            out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n"
+            out += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) \(gauge.type)\n"
             for sample in gauge.read() {
                 out += sample.labels.isEmpty ? "\(gauge.name) \(sample.value)\n" : "\(gauge.name){\(sample.labels)} \(sample.value)\n"
             }

@@ -8,6 +8,8 @@ public struct RequestContext: Sendable {
     public let request: HTTPServerRequest
     public let parameters: [String: String]
     public let requestID: String
+    /// The request's trace (continued from the caller's `traceparent`, or started here).
+    public let trace: TraceContext
 
     /// Decodes the JSON body.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
@@ -76,4 +78,8 @@ public typealias RouteHandler = @Sendable (RequestContext) throws -> HTTPServerR
 /// A registered route.
 public struct Route: Sendable {
     public let handler: RouteHandler
+    public let pattern: String
+    let metricsID: Metrics.RouteID
+    /// Runs on the I/O thread (trivial, constant-time handlers only).
+    let inline: Bool
 }

@@ -8,6 +8,8 @@ public struct ServiceConfiguration: Sendable {
     public var dataDirectory: String = "./data"
     /// JSON access-log lines on standard output.
     public var accessLog: Bool = true
+    /// Most bytes of log lines waiting for standard output; past it lines are dropped and counted.
+    public var logBufferBytes: Int = 4 << 20
     /// Jobs that run at the same time; the rest wait in the queue.
     public var maxConcurrentJobs: Int = 2
     /// Jobs that may wait; past it a new job is refused with 503.

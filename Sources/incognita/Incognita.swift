@@ -29,6 +29,7 @@ struct Incognita: ParsableCommand {
     @Option(help: "Seconds in-flight requests get on shutdown (INCOGNITA_SHUTDOWN_GRACE).") var shutdownGrace: Double?
     @Option(help: "Data directory for checkpoints, caches, job records and keys (INCOGNITA_DATA_DIR).") var dataDir: String?
     @Option(help: "JSON access log on stdout: true or false (INCOGNITA_ACCESS_LOG).") var accessLog: Bool?
+    @Option(help: "Bytes of log lines that may wait for stdout; past it lines are dropped and counted, 16384–1073741824 (INCOGNITA_LOG_BUFFER_BYTES).") var logBufferBytes: Int?
     @Option(help: "Jobs running at once (INCOGNITA_MAX_JOBS).") var maxJobs: Int?
     @Option(help: "Seconds one request may compute inline before it is stopped with 503 (INCOGNITA_COMPUTE_TIMEOUT).") var computeTimeout: Double?
     @Option(help: "Seconds between checkpoints of resumable jobs, 0.1–30 (INCOGNITA_CHECKPOINT_SECONDS).") var checkpointSeconds: Double?
@@ -70,6 +71,7 @@ struct Incognita: ParsableCommand {
         if let v = try pick(shutdownGrace, "INCOGNITA_SHUTDOWN_GRACE", { Double($0) }) { c.server.shutdownGracePeriod = v }
         if let v = try pick(dataDir, "INCOGNITA_DATA_DIR", { $0 }) { c.dataDirectory = v }
         if let v = try pick(accessLog, "INCOGNITA_ACCESS_LOG", { Bool($0.lowercased()) }) { c.accessLog = v }
+        if let v = try pick(logBufferBytes, "INCOGNITA_LOG_BUFFER_BYTES", { Int($0) }) { c.logBufferBytes = v }
         if let v = try pick(maxJobs, "INCOGNITA_MAX_JOBS", { Int($0) }) { c.maxConcurrentJobs = v }
         if let v = try pick(computeTimeout, "INCOGNITA_COMPUTE_TIMEOUT", { Double($0) }) { c.computeTimeout = v }
         if let v = try pick(checkpointSeconds, "INCOGNITA_CHECKPOINT_SECONDS", { Double($0) }) { c.checkpointSeconds = v }
@@ -134,6 +136,7 @@ struct Incognita: ParsableCommand {
                           ("write-timeout", c.server.writeTimeout), ("shutdown-grace", c.server.shutdownGracePeriod)] {
             guard t > 0, t.isFinite else { throw ValidationError("\(name) must be a positive number of seconds") }
         }
+        guard (16384...(1 << 30)).contains(c.logBufferBytes) else { throw ValidationError("log-buffer-bytes must be 16384–1073741824") }
         guard c.computeTimeout >= 0.05, c.computeTimeout <= 3600 else { throw ValidationError("compute-timeout must be 0.05–3600 s") }
         guard c.checkpointSeconds >= 0.1, c.checkpointSeconds <= 30 else { throw ValidationError("checkpoint-seconds must be 0.1–30") }
         guard c.sessionTTL >= 10, c.sessionTTL <= 7 * 86400 else { throw ValidationError("session-ttl must be 10 s to 7 days") }

@@ -30,7 +30,7 @@ struct TestResponder: HTTPResponder {
         }
     }
 
-    func runsOnEventLoop(_ request: HTTPServerRequest) -> Bool { request.path == "/healthz" }
+    func respondInline(to request: HTTPServerRequest) -> HTTPServerResponse? { request.path == "/healthz" ? respond(to: request) : nil }
 }
 
 /// Starts an in-process server on a free port with small limits for the tests.

@@ -13,13 +13,13 @@ final class Job: @unchecked Sendable {
     private var shuttingDown = false
     private var lastPersist = Date.distantPast
 
-    init(id: String, kind: String, spec: String?, createdAt: Date, work: @escaping @Sendable (JobContext) throws -> String) {
+    init(id: String, kind: String, spec: String?, createdAt: Date, traceId: String?, work: @escaping @Sendable (JobContext) throws -> String) {
         self.id = id
         self.kind = kind
         self.spec = spec
         self.work = work
         snapshot = JobSnapshot(id: id, kind: kind, status: .queued, progress: JobProgress(done: 0, total: 0, fraction: 0, etaSeconds: nil),
-                               createdAt: createdAt, startedAt: nil, finishedAt: nil, error: nil, spec: spec, resultJSON: nil)
+                               createdAt: createdAt, startedAt: nil, finishedAt: nil, error: nil, spec: spec, resultJSON: nil, traceId: traceId)
     }
 
     var current: JobSnapshot {

@@ -58,18 +58,18 @@ public final class JobManager: @unchecked Sendable {
             let rebuild = resumers[snapshot.kind]
             condition.unlock()
             if snapshot.status.isFinished {
-                let job = Job(id: snapshot.id, kind: snapshot.kind, spec: snapshot.spec, createdAt: snapshot.createdAt) { _ in "" }
+                let job = Job(id: snapshot.id, kind: snapshot.kind, spec: snapshot.spec, createdAt: snapshot.createdAt, traceId: snapshot.traceId) { _ in "" }
                 job.mutate { $0 = snapshot }
                 condition.lock(); jobs[job.id] = job; condition.unlock()
             } else if let spec = snapshot.spec, let work = rebuild?(spec) {
-                let job = Job(id: snapshot.id, kind: snapshot.kind, spec: spec, createdAt: snapshot.createdAt, work: work)
+                let job = Job(id: snapshot.id, kind: snapshot.kind, spec: spec, createdAt: snapshot.createdAt, traceId: snapshot.traceId, work: work)
                 job.mutate { $0.progress = snapshot.progress }
                 condition.lock()
                 jobs[job.id] = job
                 queue.append(job)
                 condition.signal()
                 condition.unlock()
-                log.event("job resumed", [("id", job.id), ("kind", job.kind)])
+                log.event("job resumed", [("id", job.id), ("kind", job.kind)], trace: .resuming(traceID: snapshot.traceId))
             } else {
                 snapshot.status = .failed
                 snapshot.finishedAt = Date()
@@ -80,10 +80,11 @@ public final class JobManager: @unchecked Sendable {
         }
     }
 
-    /// Queues a job. Throws `QueueFull` when too many wait already.
+    /// Queues a job. Throws `QueueFull` when too many wait already. The job keeps the trace id of the request
+    /// submitting it (`TraceContext.current`), and its run logs in that trace.
     @discardableResult
     public func submit(kind: String, spec: String? = nil, work: @escaping @Sendable (JobContext) throws -> String) throws -> JobSnapshot {
-        let job = Job(id: RandomID.make(bytes: 16), kind: kind, spec: spec, createdAt: Date(), work: work)
+        let job = Job(id: RandomID.make(bytes: 16), kind: kind, spec: spec, createdAt: Date(), traceId: TraceContext.current?.traceID, work: work)
         condition.lock()
         guard queue.count < maxQueued, !stopping else { condition.unlock(); throw QueueFull() }
         jobs[job.id] = job
@@ -157,7 +158,12 @@ public final class JobManager: @unchecked Sendable {
         }
     }
 
+    /// Runs a job in its own span of the trace that created it, so the events it logs carry that trace.
     private func execute(_ job: Job) {
+        TraceContext.$current.withValue(.resuming(traceID: job.current.traceId)) { run(job) }
+    }
+
+    private func run(_ job: Job) {
         if job.current.status == .cancelled { return }
         job.mutate { s in
             s.status = .running

@@ -30,6 +30,8 @@ public struct JobSnapshot: Codable, Sendable {
     public var spec: String?
     /// The result document (raw JSON text), present once succeeded.
     public var resultJSON: String?
+    /// The W3C trace id of the request that created the job (nil in records from before traces were kept).
+    public var traceId: String?
 }
 
 /// Why a job failed: a problem summary.

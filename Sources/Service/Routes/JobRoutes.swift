@@ -54,11 +54,12 @@ extension Application {
             var startedAt: String?
             var finishedAt: String?
             var error: JobError?
+            var traceId: String?
         }
         let f = ISO8601DateFormatter()
         let view = View(id: snapshot.id, kind: snapshot.kind, status: snapshot.status, progress: snapshot.progress,
                         createdAt: f.string(from: snapshot.createdAt), startedAt: snapshot.startedAt.map(f.string(from:)),
-                        finishedAt: snapshot.finishedAt.map(f.string(from:)), error: snapshot.error)
+                        finishedAt: snapshot.finishedAt.map(f.string(from:)), error: snapshot.error, traceId: snapshot.traceId)
         var text = (try? JSON.encoder.encode(view)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         if let result = snapshot.resultJSON, snapshot.status == .succeeded, !result.isEmpty {
             text.removeLast()

@@ -39,13 +39,23 @@ final class SimilarityPeerClient: Sendable {
         var body: [UInt8]
     }
 
-    private func request(_ url: URL, _ body: [UInt8]) -> URLRequest {
+    private func request(_ url: URL, _ body: [UInt8], headers: [(String, String)]) -> URLRequest {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.httpBody = Data(body)
         request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
         request.setValue("application/octet-stream", forHTTPHeaderField: "Accept")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         return request
+    }
+
+    /// `traceparent` (with this instance's span as the parent) and `tracestate` of the trace the call is made
+    /// in, so the peer's log lines join the same trace.
+    static func traceHeaders(_ trace: TraceContext?) -> [(String, String)] {
+        guard let trace else { return [] }
+        var headers = [("traceparent", trace.traceparent)]
+        if let state = trace.state { headers.append(("tracestate", state)) }
+        return headers
     }
 
     /// Turns what URLSession delivered into a reply or a transport error.
@@ -84,11 +94,14 @@ final class SimilarityPeerClient: Sendable {
 
     /// One call from a handler or driver thread: waits at most `timeout` (plus a second of slack).
     /// Plain `http://` peers go through the socket client, `https://` through URLSession.
+    /// The call carries the trace of the thread's work (`TraceContext.current`).
     func postBlocking(_ url: URL, body: [UInt8]) throws(SimilarityError) -> Reply {
+        let headers = Self.traceHeaders(TraceContext.current)
         if url.scheme == "http" {
             let response: SimilaritySocketClient.Response
             do {
-                response = try SimilaritySocketClient.post(url, body: body, contentType: "application/octet-stream", timeout: timeout, maxReplyBytes: maxReplyBytes)
+                response = try SimilaritySocketClient.post(url, body: body, contentType: "application/octet-stream", headers: headers,
+                                                           timeout: timeout, maxReplyBytes: maxReplyBytes)
             } catch {
                 throw .transport(field: "peer", message: "the peer at \(url.host ?? "?"):\(url.port ?? 80) could not be reached: \(error.message)")
             }
@@ -99,7 +112,7 @@ final class SimilarityPeerClient: Sendable {
         }
         let box = ResultBox()
         let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request(url, body)) { [self] data, response, error in
+        let task = session.dataTask(with: request(url, body, headers: headers)) { [self] data, response, error in
             box.set(interpret(url, data, response, error))
             done.signal()
         }

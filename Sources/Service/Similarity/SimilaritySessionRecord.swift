@@ -47,6 +47,8 @@ final class SimilaritySessionRecord: @unchecked Sendable {
     let initiatorCount: Int
     let createdAt: Date
     let expiresAt: Date
+    /// The W3C trace id of the request that created the session here (the peer's invitation carries the creator's).
+    let traceId: String?
     let cancelled = SimilarityFlag()
 
     let stateLock = NSLock()
@@ -73,7 +75,7 @@ final class SimilaritySessionRecord: @unchecked Sendable {
 
     init(id: String, sid: SessionID, role: SimilaritySessionRole, peer: SimilarityPeer?, peerName: String, label: String?,
          encoder: EncoderDescriptor, fractionBits: Int, initiatorCount: Int, createdAt: Date, expiresAt: Date,
-         state: SimilaritySessionState) {
+         state: SimilaritySessionState, traceId: String? = nil) {
         self.id = id
         self.sid = sid
         self.role = role
@@ -86,6 +88,7 @@ final class SimilaritySessionRecord: @unchecked Sendable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.state = state
+        self.traceId = traceId
         self.lastActivity = createdAt
     }
 
@@ -165,7 +168,7 @@ final class SimilaritySessionRecord: @unchecked Sendable {
             result: nil,
             stats: .init(bytesSent: bytesSent, bytesReceived: bytesReceived, roundTrips: roundTrips,
                          durationMs: startedAt.map { Int(((finishedAt ?? Date()).timeIntervalSince($0) * 1000).rounded()) } ?? 0),
-            error: error)
+            error: error, traceId: traceId)
         if let result, state == .succeeded {
             let s = result.similarities
             doc.result = .init(similarities: s, best: result.bestMatches.map { .init(row: $0.row, column: $0.column, similarity: $0.similarity) })
@@ -197,4 +200,5 @@ struct SimilaritySessionDocument: Encodable, Sendable {
     var result: Result?
     var stats: Stats
     var error: FieldError?
+    var traceId: String?
 }

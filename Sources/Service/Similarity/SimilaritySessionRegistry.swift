@@ -142,7 +142,7 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
         let record = SimilaritySessionRecord(
             id: sid.hex, sid: sid, role: .initiator, peer: peer, peerName: request.peer, label: request.label,
             encoder: descriptor, fractionBits: fractionBits, initiatorCount: count,
-            createdAt: now, expiresAt: now.addingTimeInterval(limits.ttl), state: .invited)
+            createdAt: now, expiresAt: now.addingTimeInterval(limits.ttl), state: .invited, traceId: TraceContext.current?.traceID)
         record.party = party
         if let peer {
             record.inbound = try SealedChannel(identity: identity, peerPublicKey: peer.publicKey, sessionID: sid)
@@ -261,26 +261,29 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
 
     /// Runs the protocol initiator to the end on its own thread (never on a request handler or the
     /// shared concurrency pool, so a long session or a slow peer blocks nothing else) and records the outcome.
+    /// The run is a span of the session's trace (the one that created it), which its peer calls carry.
     private func drive<T: BlockingPeerTransport & Sendable>(_ r: SimilaritySessionRecord, party: SimilarityParty, transport: T) {
-        let thread = Thread { [self] in
-            var party = party
-            var transport = transport
-            do throws(SimilarityError) {
-                let result = try SimilaritySession.run(&party, over: &transport, progress: { r.progress($0, $1) },
-                                                       isCancelled: { r.cancelled.isSet || Date() > r.expiresAt })
-                if r.isLoopback { r.traffic(sent: party.bytesSent, received: party.bytesReceived, roundTrips: party.messagesSent) }
-                // Rows of the result are the local party's (the acceptor's): the contract wants the initiator's.
-                if r.finish(.succeeded, result: result.transposed()) { event("similarity session succeeded", r) }
-            } catch {
-                let state: SimilaritySessionState = r.cancelled.isSet ? .cancelled : (Date() > r.expiresAt ? .expired : .failed)
-                if r.finish(state, error: FieldError(field: error.field, message: error.message)) {
-                    event("similarity session ended", r, [("error", error.description)])
-                }
-            }
-            party.abandon(.cancelled(field: "session", message: "ended"))
-        }
+        let thread = Thread { [self] in TraceContext.$current.withValue(.resuming(traceID: r.traceId)) { run(r, party: party, transport: transport) } }
         thread.name = "similarity-session"
         thread.start()
+    }
+
+    private func run<T: BlockingPeerTransport & Sendable>(_ r: SimilaritySessionRecord, party: SimilarityParty, transport: T) {
+        var party = party
+        var transport = transport
+        do throws(SimilarityError) {
+            let result = try SimilaritySession.run(&party, over: &transport, progress: { r.progress($0, $1) },
+                                                   isCancelled: { r.cancelled.isSet || Date() > r.expiresAt })
+            if r.isLoopback { r.traffic(sent: party.bytesSent, received: party.bytesReceived, roundTrips: party.messagesSent) }
+            // Rows of the result are the local party's (the acceptor's): the contract wants the initiator's.
+            if r.finish(.succeeded, result: result.transposed()) { event("similarity session succeeded", r) }
+        } catch {
+            let state: SimilaritySessionState = r.cancelled.isSet ? .cancelled : (Date() > r.expiresAt ? .expired : .failed)
+            if r.finish(state, error: FieldError(field: error.field, message: error.message)) {
+                event("similarity session ended", r, [("error", error.description)])
+            }
+        }
+        party.abandon(.cancelled(field: "session", message: "ended"))
     }
 
     /// `POST …/{id}/decline`.
@@ -334,7 +337,8 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
             }
             r.outbound = channel
         }
-        if wait { send() } else { Thread.detachNewThread(send) }
+        let trace = TraceContext.current
+        if wait { send() } else { Thread.detachNewThread { TraceContext.$current.withValue(trace) { send() } } }
     }
 
     // MARK: - peer side
@@ -387,7 +391,7 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
         let record = SimilaritySessionRecord(
             id: invitation.id.lowercased(), sid: sid, role: .responder, peer: peer, peerName: peer.name, label: invitation.label,
             encoder: invitation.encoder, fractionBits: invitation.fractionBits, initiatorCount: invitation.vectors,
-            createdAt: invitation.createdAt, expiresAt: invitation.expiresAt, state: .incoming)
+            createdAt: invitation.createdAt, expiresAt: invitation.expiresAt, state: .incoming, traceId: TraceContext.current?.traceID)
         record.outbound = try SealedChannel(identity: identity, peerPublicKey: peer.publicKey, sessionID: sid)
         lock.lock()
         if sessions[record.id] != nil || tombstones[record.id] != nil {

@@ -17,8 +17,10 @@ enum SimilaritySocketClient {
         var body: [UInt8]
     }
 
-    /// POSTs `body` to `url` (http only) and returns the status and body.
-    static func post(_ url: URL, body: [UInt8], contentType: String, timeout: Double, maxReplyBytes: Int) throws(Failure) -> Response {
+    /// POSTs `body` to `url` (http only) with extra `headers` (names and values free of CR and LF) and returns
+    /// the status and body.
+    static func post(_ url: URL, body: [UInt8], contentType: String, headers: [(String, String)] = [], timeout: Double,
+                     maxReplyBytes: Int) throws(Failure) -> Response {
         guard let host = url.host else { throw Failure(message: "the peer URL has no host") }
         let port = url.port ?? 80
         let deadline = Date().addingTimeInterval(timeout)
@@ -32,8 +34,9 @@ enum SimilaritySocketClient {
         var path = url.path.isEmpty ? "/" : url.path
         if let q = url.query { path += "?" + q }
         let hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        let head = "POST \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nContent-Type: \(contentType)\r\nAccept: \(contentType)\r\n"
-            + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        var head = "POST \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nContent-Type: \(contentType)\r\nAccept: \(contentType)\r\n"
+        for (name, value) in headers where !(name + value).contains(where: { $0 == "\r" || $0 == "\n" }) { head += "\(name): \(value)\r\n" }
+        head += "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         try send(fd, Array(head.utf8), deadline: deadline)
         try send(fd, body, deadline: deadline)
         return try readResponse(fd, deadline: deadline, maxBytes: maxReplyBytes)
