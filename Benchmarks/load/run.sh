@@ -3,14 +3,18 @@
 # LOAD_SECONDS (default 60) against a release build of incognita. Reports per-endpoint req/s, p50/p99,
 # errors and unexpected statuses, and the server's RSS after warm-up and at the end (and its peak).
 #   LOAD_SECONDS=60 bash Benchmarks/load/run.sh
+#   INCOGNITA_BIN=/path/to/incognita bash Benchmarks/load/run.sh     (skips the build; compare two binaries)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${LOAD_SECONDS:-60}"
 command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
-swift build -c release --product incognita >/dev/null
+if [[ -z "${INCOGNITA_BIN:-}" ]]; then
+  swift build -c release --product incognita >/dev/null
+  INCOGNITA_BIN=.build/release/incognita
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 data=$(mktemp -d)
-.build/release/incognita --host 127.0.0.1 --port "$port" --data-dir "$data" --access-log false --max-connections 4096 >"$data/server.log" 2>&1 &
+"$INCOGNITA_BIN" --host 127.0.0.1 --port "$port" --data-dir "$data" --access-log false --max-connections 4096 >"$data/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done

@@ -8,7 +8,7 @@
 /// ByteText.appendJSONEscaped("a\"b", to: &out)          // a\"b
 /// ```
 public enum ByteText {
-    @usableFromInline static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// A non-negative integer in decimal (a negative one gets a leading `-`).
     public static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
@@ -17,8 +17,9 @@ public enum ByteText {
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         var n = value, count = 0
         withUnsafeMutableBytes(of: &digits) { raw in
-            while n > 0 { raw[23 - count] = UInt8(truncatingIfNeeded: 48 + n % 10); n /= 10; count += 1 }
-            out.append(contentsOf: raw[(24 - count)...])
+            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            while n > 0 { p[23 - count] = UInt8(truncatingIfNeeded: 48 + n % 10); n /= 10; count += 1 }
+            out.append(contentsOf: UnsafeBufferPointer(start: p + 24 - count, count: count))
         }
     }
 
@@ -35,13 +36,20 @@ public enum ByteText {
         }
     }
 
-    /// The low `digits` hex digits of `value`, most significant first, lowercase.
-    @inlinable
+    /// The low `digits` (1–16) hex digits of `value`, most significant first, lowercase.
     public static func appendHex(_ value: UInt64, digits: Int = 16, to out: inout [UInt8]) {
-        var shift = UInt64(4 * (digits - 1))
-        for _ in 0..<digits {
-            out.append(hexDigits[Int(truncatingIfNeeded: (value >> shift) & 15)])
-            shift &-= 4
+        var text: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &text) { raw in
+            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var v = value
+            var i = digits - 1
+            while i >= 0 {
+                let d = UInt8(truncatingIfNeeded: v & 15)
+                p[i] = d < 10 ? 48 &+ d : 87 &+ d
+                v >>= 4
+                i -= 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(start: p, count: digits))
         }
     }
 

@@ -261,9 +261,27 @@ final class Connection: @unchecked Sendable {
     private func enqueue(_ bytes: [UInt8]) {
         if bytes.isEmpty { return }
         if !hasPendingOutput {
-            output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
-            outputStart = 0
             lastWriteProgress = loop.now
+            // Most responses leave in one write, straight from their own buffer; only what the socket does not
+            // take at once is copied into `output` to wait for writability.
+            var written = 0
+            while written < bytes.count {
+                let result = bytes.withUnsafeBytes { Posix.write(fd, UnsafeRawBufferPointer(rebasing: $0[written...])) }
+                switch result {
+                case .wrote(let n):
+                    written += n
+                case .wouldBlock:
+                    output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
+                    outputStart = 0
+                    output.append(contentsOf: bytes[written...])
+                    flush()
+                    return
+                case .failed:
+                    close(); return
+                }
+            }
+            flush()
+            return
         }
         output.append(contentsOf: bytes)
         flush()

@@ -37,7 +37,7 @@ enum HTTPDate {
                 atomicMemoryFence(ordering: .acquiring)
                 if sequence.load(ordering: .relaxed) == before {
                     var bytes = (w0, w1, w2, w3)
-                    withUnsafeBytes(of: &bytes) { out.append(contentsOf: $0[0..<29]) }
+                    withUnsafeBytes(of: &bytes) { out.append(contentsOf: UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 29)) }
                     return
                 }
             }

@@ -16,6 +16,10 @@ public struct HTTPServerResponse: Sendable {
     public var body: Body
     /// False for bodies that must not be gzip-compressed (already compressed, or byte ranges).
     public var compressible: Bool = true
+    /// Header lines already formatted (`Name: value\r\n` each, no CR, LF or NUL inside), written after
+    /// `headerFields`: for the fields an application stamps on every response (request id, trace context),
+    /// where building `HTTPField`s would cost more than the fields. The caller vouches for their syntax.
+    public var preformattedFields: [UInt8] = []
 
     public init(status: HTTPResponse.Status, headerFields: HTTPFields = HTTPFields(), body: Body = .bytes([])) {
         self.status = status

@@ -31,31 +31,42 @@ public struct RequestHeadParser: Sendable {
     static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "QUERY"]
 
     /// Parses a head from the start of `bytes`. Never waits for more input once the bytes seen are already invalid.
+    ///
+    /// Two passes: the first finds the end of the head while refusing bare CR or LF, NUL and oversized lines;
+    /// the second reads the request line and the fields straight from the bytes (common field names map to
+    /// prebuilt names, framing and connection fields are read as bytes), so a small request costs a few
+    /// small strings and one array of fields.
     public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result {
         let cr: UInt8 = 13, lf: UInt8 = 10
-        var lines: [Range<Int>] = []
-        var lineStart = 0
         var i = 0
         // Up to a few empty lines before the request line are ignored (RFC 9112 §2.2).
         var skipped = 0
         while i + 1 < bytes.count && bytes[i] == cr && bytes[i + 1] == lf && skipped < 4 { i += 2; skipped += 1 }
-        lineStart = i
+        let requestLineStart = i
+        var requestLineEnd = -1
+        var lineStart = i
+        var lineCount = 0
         let headLimit = skipped * 2 + maxRequestLineBytes + 2 + maxHeaderBytes + 2
         while i < bytes.count {
             let b = bytes[i]
-            if b == lf {
+            if b > cr {
+                i += 1
+            } else if b == lf {
                 return .failure(HTTPParseError(.badRequest, "bare LF: lines must end with CRLF"))
             } else if b == cr {
                 guard i + 1 < bytes.count else { break }
                 guard bytes[i + 1] == lf else { return .failure(HTTPParseError(.badRequest, "bare CR in the request head")) }
-                if i == lineStart && !lines.isEmpty {
-                    return finish(bytes, lines: lines, consumed: i + 2)
+                if i == lineStart && lineCount > 0 {
+                    return finish(bytes, requestLine: requestLineStart..<requestLineEnd, fields: (requestLineEnd + 2)..<i, lineCount: lineCount, consumed: i + 2)
                 }
-                if lines.isEmpty && i - lineStart > maxRequestLineBytes {
-                    return .failure(HTTPParseError(.uriTooLong, "request line longer than \(maxRequestLineBytes) bytes"))
+                if lineCount == 0 {
+                    if i - lineStart > maxRequestLineBytes {
+                        return .failure(HTTPParseError(.uriTooLong, "request line longer than \(maxRequestLineBytes) bytes"))
+                    }
+                    requestLineEnd = i
                 }
-                lines.append(lineStart..<i)
-                if lines.count > maxHeaderCount + 1 {
+                lineCount += 1
+                if lineCount > maxHeaderCount + 1 {
                     return .failure(HTTPParseError(.requestHeaderFieldsTooLarge, "more than \(maxHeaderCount) header fields"))
                 }
                 i += 2
@@ -63,9 +74,10 @@ public struct RequestHeadParser: Sendable {
                 continue
             } else if b == 0 {
                 return .failure(HTTPParseError(.badRequest, "NUL byte in the request head"))
+            } else {
+                i += 1
             }
-            i += 1
-            if lines.isEmpty && i - lineStart > maxRequestLineBytes {
+            if lineCount == 0 && i - lineStart > maxRequestLineBytes {
                 return .failure(HTTPParseError(.uriTooLong, "request line longer than \(maxRequestLineBytes) bytes"))
             }
             if i > headLimit {
@@ -78,53 +90,73 @@ public struct RequestHeadParser: Sendable {
         return .incomplete
     }
 
-    private func finish(_ bytes: UnsafeBufferPointer<UInt8>, lines: [Range<Int>], consumed: Int) -> Result {
+    /// What the framing and connection rules need from the fields, gathered while they are read.
+    private struct Semantics {
+        var hosts = 0
+        var contentLengths: [Range<Int>] = []
+        var transferEncodings: [String] = []
+        var expectations: [Range<Int>] = []
+        var connections: [Range<Int>] = []
+    }
+
+    private func finish(_ bytes: UnsafeBufferPointer<UInt8>, requestLine: Range<Int>, fields fieldBytes: Range<Int>, lineCount: Int, consumed: Int) -> Result {
         // Request line: method SP request-target SP HTTP-version, single spaces only.
-        let line = bytes[lines[0]]
-        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+        let space = UInt8(ascii: " ")
+        var s1 = requestLine.lowerBound
+        while s1 < requestLine.upperBound && bytes[s1] != space { s1 += 1 }
+        var s2 = s1 + 1
+        while s2 < requestLine.upperBound && bytes[s2] != space { s2 += 1 }
+        var extra = s2 + 1
+        while extra < requestLine.upperBound && bytes[extra] != space { extra += 1 }
+        guard s2 < requestLine.upperBound, extra >= requestLine.upperBound, s1 > requestLine.lowerBound, s2 > s1 + 1 else {
             return .failure(HTTPParseError(.badRequest, "malformed request line"))
         }
-        guard parts[0].allSatisfy(Self.isTokenChar) else { return .failure(HTTPParseError(.badRequest, "invalid method")) }
-        let methodName = String(decoding: parts[0], as: UTF8.self)
-        guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+        let methodBytes = UnsafeBufferPointer(rebasing: bytes[requestLine.lowerBound..<s1])
+        guard methodBytes.allSatisfy(Self.isTokenChar) else { return .failure(HTTPParseError(.badRequest, "invalid method")) }
+        let targetBytes = UnsafeBufferPointer(rebasing: bytes[(s1 + 1)..<s2])
+        guard targetBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             return .failure(HTTPParseError(.badRequest, "invalid character in the request target"))
         }
-        let version = Array(parts[2])
-        let prefix = Array("HTTP/".utf8)
-        guard version.count == 8, Array(version[0..<5]) == prefix, Self.isDigit(version[5]), version[6] == UInt8(ascii: "."), Self.isDigit(version[7]) else {
+        let v = UnsafeBufferPointer(rebasing: bytes[(s2 + 1)..<requestLine.upperBound])
+        guard v.count == 8, v[0] == 72, v[1] == 84, v[2] == 84, v[3] == 80, v[4] == 47, // "HTTP/"
+              Self.isDigit(v[5]), v[6] == UInt8(ascii: "."), Self.isDigit(v[7]) else {
             return .failure(HTTPParseError(.badRequest, "malformed HTTP version"))
         }
-        guard version[5] == UInt8(ascii: "1"), version[7] == UInt8(ascii: "0") || version[7] == UInt8(ascii: "1") else {
+        guard v[5] == UInt8(ascii: "1"), v[7] == UInt8(ascii: "0") || v[7] == UInt8(ascii: "1") else {
             return .failure(HTTPParseError(.httpVersionNotSupported, "only HTTP/1.0 and HTTP/1.1 are supported"))
         }
-        let minor = Int(version[7] - UInt8(ascii: "0"))
+        let minor = Int(v[7] - UInt8(ascii: "0"))
 
-        // Header fields.
-        var fields = HTTPFields()
-        fields.reserveCapacity(lines.count - 1)
+        // Header fields, one per line.
+        var list: [HTTPField] = []
+        list.reserveCapacity(lineCount - 1)
+        var semantics = Semantics()
         var headerBytes = 0
-        for range in lines.dropFirst() {
-            let l = bytes[range]
-            headerBytes += l.count + 2
+        var lineStart = fieldBytes.lowerBound
+        while lineStart < fieldBytes.upperBound {
+            var lineEnd = lineStart
+            while bytes[lineEnd] != 13 { lineEnd += 1 } // the first pass saw every line end with CRLF
+            defer { lineStart = lineEnd + 2 }
+            headerBytes += lineEnd - lineStart + 2
             if headerBytes > maxHeaderBytes {
                 return .failure(HTTPParseError(.requestHeaderFieldsTooLarge, "header section larger than \(maxHeaderBytes) bytes"))
             }
-            guard let first = l.first else { continue }
+            if lineEnd == lineStart { continue }
+            let first = bytes[lineStart]
             if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
                 return .failure(HTTPParseError(.badRequest, "obsolete line folding is not accepted"))
             }
-            guard let colon = l.firstIndex(of: UInt8(ascii: ":")) else {
-                return .failure(HTTPParseError(.badRequest, "header line without a colon"))
-            }
-            let name = bytes[range.lowerBound..<colon]
+            var colon = lineStart
+            while colon < lineEnd && bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+            guard colon < lineEnd else { return .failure(HTTPParseError(.badRequest, "header line without a colon")) }
+            let name = UnsafeBufferPointer(rebasing: bytes[lineStart..<colon])
             if let last = name.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
                 return .failure(HTTPParseError(.badRequest, "whitespace between a field name and its colon"))
             }
             guard !name.isEmpty, name.allSatisfy(Self.isTokenChar) else {
                 return .failure(HTTPParseError(.badRequest, "invalid header field name"))
             }
-            var vs = colon + 1, ve = range.upperBound
+            var vs = colon + 1, ve = lineEnd
             while vs < ve && (bytes[vs] == 32 || bytes[vs] == 9) { vs += 1 }
             while ve > vs && (bytes[ve - 1] == 32 || bytes[ve - 1] == 9) { ve -= 1 }
             for j in vs..<ve {
@@ -133,90 +165,153 @@ public struct RequestHeadParser: Sendable {
                     return .failure(HTTPParseError(.badRequest, "control character in a header field value"))
                 }
             }
-            guard let fieldName = HTTPField.Name(String(decoding: name, as: UTF8.self)) else {
-                return .failure(HTTPParseError(.badRequest, "invalid header field name"))
+            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[vs..<ve]), as: UTF8.self)
+            let fieldName: HTTPField.Name
+            if let known = KnownField.match(name) {
+                fieldName = known.name
+                switch known.role {
+                case .host: semantics.hosts += 1
+                case .contentLength: semantics.contentLengths.append(vs..<ve)
+                case .transferEncoding: semantics.transferEncodings.append(value)
+                case .expect: semantics.expectations.append(vs..<ve)
+                case .connection: semantics.connections.append(vs..<ve)
+                case .other: break
+                }
+            } else {
+                guard let n = HTTPField.Name(String(decoding: name, as: UTF8.self)) else {
+                    return .failure(HTTPParseError(.badRequest, "invalid header field name"))
+                }
+                fieldName = n
             }
-            fields.append(HTTPField(name: fieldName, value: String(decoding: bytes[vs..<ve], as: UTF8.self)))
+            list.append(HTTPField(name: fieldName, value: value))
         }
-        if fields.count > maxHeaderCount {
+        if list.count > maxHeaderCount {
             return .failure(HTTPParseError(.requestHeaderFieldsTooLarge, "more than \(maxHeaderCount) header fields"))
         }
-        return semantics(methodName: methodName, target: String(decoding: parts[1], as: UTF8.self), minor: minor, fields: fields, consumed: consumed)
+        var fields = HTTPFields()
+        fields.reserveCapacity(list.count)
+        fields.append(contentsOf: list)
+        return resolve(bytes, method: methodBytes, target: targetBytes, minor: minor, fields: fields, semantics: semantics, consumed: consumed)
     }
 
-    private func semantics(methodName: String, target: String, minor: Int, fields: HTTPFields, consumed: Int) -> Result {
+    private func resolve(_ bytes: UnsafeBufferPointer<UInt8>, method methodBytes: UnsafeBufferPointer<UInt8>, target targetBytes: UnsafeBufferPointer<UInt8>,
+                         minor: Int, fields: HTTPFields, semantics: Semantics, consumed: Int) -> Result {
         // Host: exactly one in HTTP/1.1 (RFC 9112 §3.2), at most one in HTTP/1.0.
-        let hosts = fields[fields: Self.hostName].count
+        let hosts = semantics.hosts
         if minor == 1 && hosts != 1 {
             return .failure(HTTPParseError(.badRequest, hosts == 0 ? "missing Host header" : "more than one Host header"))
         }
         if minor == 0 && hosts > 1 { return .failure(HTTPParseError(.badRequest, "more than one Host header")) }
 
         // Framing.
-        let lengths = fields[fields: .contentLength]
-        let encodings = fields[fields: .transferEncoding]
         var framing = RequestHead.Framing.none
-        if !encodings.isEmpty {
-            if !lengths.isEmpty { return .failure(HTTPParseError(.badRequest, "Content-Length together with Transfer-Encoding")) }
+        if !semantics.transferEncodings.isEmpty {
+            if !semantics.contentLengths.isEmpty { return .failure(HTTPParseError(.badRequest, "Content-Length together with Transfer-Encoding")) }
             if minor == 0 { return .failure(HTTPParseError(.badRequest, "Transfer-Encoding in an HTTP/1.0 request")) }
-            let codings = encodings.flatMap { $0.value.split(separator: ",", omittingEmptySubsequences: false) }
+            let codings = semantics.transferEncodings.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
                 .map { $0.trimmingWhitespace().lowercased() }
             guard codings.last == "chunked", codings.filter({ $0 == "chunked" }).count == 1, !codings.contains("") else {
                 return .failure(HTTPParseError(.badRequest, "Transfer-Encoding must end with a single chunked coding"))
             }
             if codings.count > 1 { return .failure(HTTPParseError(.notImplemented, "transfer codings other than chunked are not supported")) }
             framing = .chunked
-        } else if !lengths.isEmpty {
-            if lengths.count > 1 { return .failure(HTTPParseError(.badRequest, "more than one Content-Length header")) }
-            let v = lengths[0].value
-            guard !v.isEmpty, v.utf8.allSatisfy(Self.isDigit) else {
+        } else if let length = semantics.contentLengths.first {
+            if semantics.contentLengths.count > 1 { return .failure(HTTPParseError(.badRequest, "more than one Content-Length header")) }
+            let digits = UnsafeBufferPointer(rebasing: bytes[length])
+            guard !digits.isEmpty, digits.allSatisfy(Self.isDigit) else {
                 return .failure(HTTPParseError(.badRequest, "Content-Length must be a plain decimal number"))
             }
-            let digits = v.drop { $0 == "0" }
-            guard digits.count <= 18, let n = Int(digits.isEmpty ? "0" : String(digits)) else {
-                return .failure(HTTPParseError(.badRequest, "Content-Length is too large to represent"))
-            }
+            let significant = digits.drop { $0 == UInt8(ascii: "0") }
+            guard significant.count <= 18 else { return .failure(HTTPParseError(.badRequest, "Content-Length is too large to represent")) }
+            let n = significant.reduce(0) { $0 * 10 + Int($1 - 48) }
             if n > maxBodyBytes { return .failure(HTTPParseError(.contentTooLarge, "request body larger than \(maxBodyBytes) bytes")) }
             framing = n > 0 ? .contentLength(n) : .none
         }
 
         // Expect.
         var expectsContinue = false
-        for e in fields[fields: .expect] {
-            if e.value.lowercased() == "100-continue" { expectsContinue = true } else {
+        for e in semantics.expectations {
+            if Self.equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[e]), "100-continue") { expectsContinue = true } else {
                 return .failure(HTTPParseError(.expectationFailed, "only the 100-continue expectation is supported"))
             }
         }
 
         // Connection: a case-insensitive token list.
-        let tokens = fields[fields: .connection].flatMap { $0.value.split(separator: ",") }.map { $0.trimmingWhitespace().lowercased() }
-        let keepAlive = tokens.contains("close") ? false : (minor == 1 || tokens.contains("keep-alive"))
-
-        // Target: origin-form, absolute-form (the path is taken), or `*` for OPTIONS.
-        var pathAndQuery = Substring(target)
-        if target.hasPrefix("/") {
-        } else if target == "*" {
-            guard methodName == "OPTIONS" else { return .failure(HTTPParseError(.badRequest, "asterisk-form target is only for OPTIONS")) }
-        } else if let scheme = target.range(of: "://"), ["http", "https"].contains(target[..<scheme.lowerBound].lowercased()) {
-            let rest = target[scheme.upperBound...]
-            pathAndQuery = rest.firstIndex(where: { $0 == "/" || $0 == "?" }).map { rest[$0...] } ?? "/"
-            if pathAndQuery.hasPrefix("?") { pathAndQuery = "/" + pathAndQuery }
-        } else {
-            return .failure(HTTPParseError(.badRequest, "unsupported request-target form"))
+        var close = false, keepAliveToken = false
+        for c in semantics.connections {
+            var start = c.lowerBound
+            while start <= c.upperBound {
+                var end = start
+                while end < c.upperBound && bytes[end] != UInt8(ascii: ",") { end += 1 }
+                var ts = start, te = end
+                while ts < te && (bytes[ts] == 32 || bytes[ts] == 9) { ts += 1 }
+                while te > ts && (bytes[te - 1] == 32 || bytes[te - 1] == 9) { te -= 1 }
+                let token = UnsafeBufferPointer(rebasing: bytes[ts..<te])
+                if Self.equalsIgnoringCase(token, "close") { close = true }
+                if Self.equalsIgnoringCase(token, "keep-alive") { keepAliveToken = true }
+                start = end + 1
+            }
         }
-        let queryStart = pathAndQuery.firstIndex(of: "?")
-        let rawPath = queryStart.map { String(pathAndQuery[..<$0]) } ?? String(pathAndQuery)
-        let query = queryStart.map { String(pathAndQuery[pathAndQuery.index(after: $0)...]) }
+        let keepAlive = close ? false : (minor == 1 || keepAliveToken)
+
+        // Target: origin-form (the common case, read from the bytes), absolute-form (the path is taken), or `*` for OPTIONS.
+        let method = Self.method(methodBytes)
+        let target = String(decoding: targetBytes, as: UTF8.self)
+        let rawPath: String
+        let query: String?
+        if targetBytes[0] == UInt8(ascii: "/") {
+            if let q = targetBytes.firstIndex(of: UInt8(ascii: "?")) {
+                rawPath = String(decoding: UnsafeBufferPointer(rebasing: targetBytes[..<q]), as: UTF8.self)
+                query = String(decoding: UnsafeBufferPointer(rebasing: targetBytes[(q + 1)...]), as: UTF8.self)
+            } else {
+                rawPath = target
+                query = nil
+            }
+        } else {
+            var pathAndQuery = Substring(target)
+            if target == "*" {
+                guard method.name == "OPTIONS" else { return .failure(HTTPParseError(.badRequest, "asterisk-form target is only for OPTIONS")) }
+            } else if let scheme = target.range(of: "://"), ["http", "https"].contains(target[..<scheme.lowerBound].lowercased()) {
+                let rest = target[scheme.upperBound...]
+                pathAndQuery = rest.firstIndex(where: { $0 == "/" || $0 == "?" }).map { rest[$0...] } ?? "/"
+                if pathAndQuery.hasPrefix("?") { pathAndQuery = "/" + pathAndQuery }
+            } else {
+                return .failure(HTTPParseError(.badRequest, "unsupported request-target form"))
+            }
+            let queryStart = pathAndQuery.firstIndex(of: "?")
+            rawPath = queryStart.map { String(pathAndQuery[..<$0]) } ?? String(pathAndQuery)
+            query = queryStart.map { String(pathAndQuery[pathAndQuery.index(after: $0)...]) }
+        }
         guard let path = PercentDecoding.decode(rawPath) else {
             return .failure(HTTPParseError(.badRequest, "malformed percent-encoding in the path"))
         }
 
-        let known = Self.knownMethods.contains(methodName)
-        guard let method = HTTPRequest.Method(methodName) else { return .failure(HTTPParseError(.badRequest, "invalid method")) }
-        let head = RequestHead(method: method, target: target, path: path, query: query, minorVersion: minor,
+        guard let httpMethod = method.value ?? HTTPRequest.Method(method.name) else { return .failure(HTTPParseError(.badRequest, "invalid method")) }
+        let head = RequestHead(method: httpMethod, target: target, path: path, query: query, minorVersion: minor,
                                headerFields: fields, framing: framing, expectsContinue: expectsContinue,
-                               keepAlive: keepAlive, isUnknownMethod: !known)
+                               keepAlive: keepAlive, isUnknownMethod: !method.known)
         return .complete(head, consumed: consumed)
+    }
+
+    /// The method: one of the implemented ones without building a string, else its name.
+    private static func method(_ b: UnsafeBufferPointer<UInt8>) -> (value: HTTPRequest.Method?, name: String, known: Bool) {
+        if b.count == 3 && b[0] == 71 && b[1] == 69 && b[2] == 84 { return (.get, "GET", true) }
+        if b.count == 4 && b[0] == 80 && b[1] == 79 && b[2] == 83 && b[3] == 84 { return (.post, "POST", true) }
+        if b.count == 4 && b[0] == 72 && b[1] == 69 && b[2] == 65 && b[3] == 68 { return (.head, "HEAD", true) }
+        let name = String(decoding: b, as: UTF8.self)
+        return (nil, name, knownMethods.contains(name))
+    }
+
+    /// ASCII case-insensitive comparison with a lowercase literal.
+    static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let l = lowercase.utf8Start
+        for i in 0..<bytes.count {
+            var c = bytes[i]
+            if c >= 65 && c <= 90 { c |= 0x20 }
+            if c != l[i] { return false }
+        }
+        return true
     }
 
     static let hostName = HTTPField.Name("Host")!

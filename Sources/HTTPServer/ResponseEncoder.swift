@@ -32,9 +32,10 @@ enum ResponseEncoder {
         var keep = keepAlive
         if response.status.code == 400 || response.status.code == 413 || response.status.code == 408 { keep = false }
         var out: [UInt8] = []
-        out.reserveCapacity(160 + fields.count * 48 + payload.count)
+        out.reserveCapacity(160 + fields.count * 48 + response.preformattedFields.count + payload.count)
         appendStatusLine(response.status, to: &out)
         appendFields(fields, to: &out)
+        out.append(contentsOf: response.preformattedFields)
         if response.status.code != 204 && !(response.status.code < 200) {
             appendContentLength(payload.count, to: &out)
         }
@@ -60,6 +61,7 @@ enum ResponseEncoder {
         out.reserveCapacity(160 + fields.count * 48)
         appendStatusLine(response.status, to: &out)
         appendFields(fields, to: &out)
+        out.append(contentsOf: response.preformattedFields)
         if let length, !gzip {
             appendContentLength(length, to: &out)
         } else if request.minorVersion >= 1 {
@@ -160,17 +162,21 @@ enum ResponseEncoder {
     private static let connectionClose = Array("Connection: close\r\n".utf8)
     private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
 
-    /// Writes the handler's fields, dropping any that the server owns and any CR, LF or NUL
-    /// (so request data copied into a header can never split the response).
+    /// Writes the handler's fields, dropping any that the server owns. Values need no filtering: `HTTPField`
+    /// turns CR, LF and NUL into spaces when it is made, so request data copied into a header can never split
+    /// the response.
     private static func appendFields(_ fields: HTTPFields, to out: inout [UInt8]) {
         for field in fields {
-            switch field.name {
-            case .contentLength, .transferEncoding, .connection, .date: continue
+            let canonical = field.name.canonicalName
+            switch canonical.utf8.count {
+            case 4 where canonical == "date", 10 where canonical == "connection", 14 where canonical == "content-length",
+                 17 where canonical == "transfer-encoding":
+                continue
             default: break
             }
             out.append(contentsOf: field.name.rawName.utf8)
             out.append(UInt8(ascii: ":")); out.append(UInt8(ascii: " "))
-            for b in field.value.utf8 where b != 13 && b != 10 && b != 0 { out.append(b) }
+            field.withUnsafeBytesOfValue { out.append(contentsOf: $0) }
             out.append(13); out.append(10)
         }
     }

@@ -163,17 +163,35 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         init(_ request: HTTPServerRequest) {
             self.request = request
             start = DispatchTime.now().uptimeNanoseconds
+            // One pass over the fields finds the three this layer reads on every request.
+            var given: [String] = [], parents: [String] = [], states: [String] = []
+            for field in request.headerFields {
+                let name = field.name.canonicalName
+                switch name.utf8.count {
+                case 12 where name == "x-request-id": given.append(field.value)
+                case 11 where name == "traceparent": parents.append(field.value)
+                case 10 where name == "tracestate": states.append(field.value)
+                default: break
+                }
+            }
             let ids = RequestIDs.draw()
-            requestID = Application.requestID(from: request.headerFields, ids: ids)
-            trace = TraceContext(fields: request.headerFields, ids: ids)
+            requestID = Application.requestID(given: given, ids: ids)
+            // One traceparent only: repeated, the header is ambiguous and ignored.
+            trace = TraceContext(traceparent: parents.count == 1 ? parents[0] : nil, tracestate: states, ids: ids)
         }
     }
 
     /// Stamps `X-Request-ID` and `traceparent`, records the metrics and writes the access-log line.
     private func finish(_ exchange: Exchange, _ response: HTTPServerResponse, metricsID: Metrics.RouteID) -> HTTPServerResponse {
         var response = response
-        response.headerFields.append(HTTPField(name: Self.requestIDField, value: exchange.requestID))
-        response.headerFields.append(HTTPField(name: TraceContext.traceparentName, value: exchange.trace.traceparent))
+        var stamped: [UInt8] = []
+        stamped.reserveCapacity(112 + exchange.requestID.utf8.count)
+        stamped.append(contentsOf: Self.requestIDPrefix)
+        stamped.append(contentsOf: exchange.requestID.utf8) // a checked token or our own hex: no CR, LF or NUL
+        stamped.append(contentsOf: Self.traceparentPrefix)
+        exchange.trace.appendTraceparent(to: &stamped)
+        stamped.append(13); stamped.append(10)
+        if response.preformattedFields.isEmpty { response.preformattedFields = stamped } else { response.preformattedFields += stamped }
         let nanos = DispatchTime.now().uptimeNanoseconds &- exchange.start
         let method = exchange.request.method.rawValue
         metrics.record(route: metricsID, method: method, status: response.status.code, seconds: Double(nanos) / 1e9)
@@ -186,16 +204,19 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         return response
     }
 
-    /// The caller's `X-Request-ID` when it is a sane token (1–128 of `A–Z a–z 0–9 . _ - :`), else a new random one.
-    static func requestID(from fields: HTTPFields, ids: RequestIDs.Draw = RequestIDs.draw()) -> String {
-        if let given = fields[requestIDField], !given.isEmpty, given.utf8.count <= 128,
-           given.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 46 || $0 == 95 || $0 == 45 || $0 == 58 }) {
-            return given
+    /// The caller's `X-Request-ID` when it sent one and it is a sane token (1–128 of `A–Z a–z 0–9 . _ - :`),
+    /// else a new random one.
+    static func requestID(given: [String], ids: RequestIDs.Draw = RequestIDs.draw()) -> String {
+        if given.count == 1, let id = given.first, !id.isEmpty, id.utf8.count <= 128,
+           id.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 46 || $0 == 95 || $0 == 45 || $0 == 58 }) {
+            return id
         }
         return ids.requestID
     }
 
     static let requestIDField = HTTPField.Name("X-Request-ID")!
+    private static let requestIDPrefix = Array("X-Request-ID: ".utf8)
+    private static let traceparentPrefix = Array("\r\ntraceparent: ".utf8)
 }
 
 /// Random identifiers in lowercase hex.

@@ -38,9 +38,14 @@ public struct TraceContext: Sendable, Equatable {
     init(fields: HTTPFields, ids: RequestIDs.Draw = RequestIDs.draw()) {
         // One traceparent only: repeated, the header is ambiguous and ignored.
         let parents = fields[values: Self.traceparentName]
-        if parents.count == 1, let parsed = Self.parse(traceparent: parents[0]) {
+        self.init(traceparent: parents.count == 1 ? parents[0] : nil, tracestate: fields[values: Self.tracestateName], ids: ids)
+    }
+
+    /// Continues the trace of a valid `traceparent` value (with the `tracestate` values sent beside it), else starts one.
+    init(traceparent: String?, tracestate: [String], ids: RequestIDs.Draw) {
+        if let traceparent, let parsed = Self.parse(traceparent: traceparent) {
             self.init(traceIDHigh: parsed.high, traceIDLow: parsed.low, spanID: ids.spanID, parentID: parsed.parent,
-                      flags: parsed.flags & 1, state: Self.validState(fields[values: Self.tracestateName]))
+                      flags: parsed.flags & 1, state: Self.validState(tracestate))
         } else {
             self.init(ids: ids)
         }
@@ -89,14 +94,19 @@ public struct TraceContext: Sendable, Equatable {
 
     /// `00-<trace id>-<span id>-<flags>`: what this service answers and sends to the services it calls.
     public var traceparent: String {
-        var out: [UInt8] = [48, 48, 45] // "00-"
+        var out: [UInt8] = []
         out.reserveCapacity(55)
+        appendTraceparent(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func appendTraceparent(to out: inout [UInt8]) {
+        out.append(contentsOf: [48, 48, 45]) // "00-"
         appendTraceID(to: &out)
         out.append(45)
         ByteText.appendHex(spanID, to: &out)
         out.append(45)
         ByteText.appendHex(UInt64(flags), digits: 2, to: &out)
-        return String(decoding: out, as: UTF8.self)
     }
 
     func appendTraceID(to out: inout [UInt8]) {

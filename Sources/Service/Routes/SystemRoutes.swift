@@ -5,9 +5,8 @@ import HTTPTypes
 /// `/`, `/healthz`, `/readyz`, `/metrics`, `/openapi.yaml`.
 extension Application {
     func registerSystemRoutes() {
-        add(.get, "/healthz", inline: true) { _ in
-            HTTPServerResponse(status: .ok, contentType: "application/json", bytes: Self.healthBody)
-        }
+        let health = HTTPServerResponse(status: .ok, contentType: "application/json", bytes: Self.healthBody)
+        add(.get, "/healthz", inline: true) { _ in health }
         add(.get, "/readyz", inline: true) { [unowned self] _ in
             isReady
                 ? HTTPServerResponse(status: .ok, contentType: "application/json", bytes: Array("{\"status\":\"ready\"}".utf8))
