@@ -127,31 +127,37 @@ public final class AccessLog: @unchecked Sendable {
     }
 
     /// Formats one line (after the timestamp) straight into the shared buffer, or drops it when the buffer is full.
+    /// The buffer is moved into a local for the formatting (one exclusivity check instead of one per append).
     private func append(_ body: (inout [UInt8]) -> Void) {
         let now = Date().timeIntervalSince1970
         let seconds = Int(now.rounded(.down))
         let millis = min(999, Int((now - Double(seconds)) * 1000))
         condition.lock()
-        let start = buffer.count
+        var out: [UInt8] = []
+        swap(&out, &buffer)
+        let start = out.count
         if start >= maxBufferedBytes {
+            swap(&out, &buffer)
             dropped += 1
             condition.unlock()
             return
         }
-        buffer.append(contentsOf: Self.lineStart)
+        out.append(contentsOf: Self.lineStart)
         if seconds != timestampSecond { formatTimestampPrefix(seconds) }
-        buffer.append(contentsOf: timestampPrefix)
-        buffer.append(0x2E)
-        ByteText.appendPadded(millis, width: 3, to: &buffer)
-        buffer.append(0x5A) // Z
-        body(&buffer)
-        buffer.append(0x0A)
-        if buffer.count > maxBufferedBytes {
-            buffer.removeSubrange(start...)
+        out.append(contentsOf: timestampPrefix)
+        out.append(0x2E)
+        ByteText.appendPadded(millis, width: 3, to: &out)
+        out.append(0x5A) // Z
+        body(&out)
+        out.append(0x0A)
+        let end = out.count
+        if end > maxBufferedBytes { out.removeSubrange(start...) }
+        swap(&out, &buffer)
+        if end > maxBufferedBytes {
             dropped += 1
         } else {
-            appendedBytes += buffer.count - start
-            if writerIdle || (writerGathering && buffer.count >= batchBytes) {
+            appendedBytes += end - start
+            if writerIdle || (writerGathering && end >= batchBytes) {
                 writerIdle = false
                 writerGathering = false
                 condition.signal()
