@@ -1,9 +1,9 @@
 import Foundation
 import Synchronization
 
-/// The IMF-fixdate of the `Date` response header (RFC 9110 §5.6.7), formatted at most once a second and read
+/// The IMF-fixdate of the `Date` response header (RFC 9110 §5.6.7), formatted about once a second and read
 /// by every response without a lock: the 29 bytes live in four atomic words behind a sequence counter
-/// (a seqlock), so readers on any thread copy them and retry only in the instant a new second is written.
+/// (a seqlock), so readers on any thread copy them; one that meets a write in progress formats the date itself.
 enum HTTPDate {
     private static let sequence = Atomic<UInt64>(0)
     private static let second = Atomic<Int>(-1)
@@ -29,33 +29,36 @@ enum HTTPDate {
     private static func appendCurrent(to out: inout [UInt8]) {
         let t = Int(Date().timeIntervalSince1970)
         if second.load(ordering: .acquiring) < t { publish(t) }
-        while true {
+        // Two tries at a consistent copy; a reader never spins on a writer (which the scheduler may have paused
+        // mid-write on a busy machine): past that it formats the date itself.
+        for _ in 0..<2 {
             let before = sequence.load(ordering: .acquiring)
-            if before & 1 == 0 {
-                let w0 = word0.load(ordering: .relaxed), w1 = word1.load(ordering: .relaxed)
-                let w2 = word2.load(ordering: .relaxed), w3 = word3.load(ordering: .relaxed)
-                atomicMemoryFence(ordering: .acquiring)
-                if sequence.load(ordering: .relaxed) == before {
-                    var bytes = (w0, w1, w2, w3)
-                    withUnsafeBytes(of: &bytes) { out.append(contentsOf: UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 29)) }
-                    return
-                }
+            guard before & 1 == 0 else { continue }
+            let w0 = word0.load(ordering: .relaxed), w1 = word1.load(ordering: .relaxed)
+            let w2 = word2.load(ordering: .relaxed), w3 = word3.load(ordering: .relaxed)
+            atomicMemoryFence(ordering: .acquiring)
+            if sequence.load(ordering: .relaxed) == before {
+                var bytes = (w0, w1, w2, w3)
+                withUnsafeBytes(of: &bytes) { out.append(contentsOf: UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 29)) }
+                return
             }
         }
+        out.append(contentsOf: format(t).utf8)
     }
 
     /// Formats second `t` and publishes it; a writer that loses the race to another leaves it to that one.
     private static func publish(_ t: Int) {
-        var seq = sequence.load(ordering: .relaxed)
-        guard seq & 1 == 0, sequence.compareExchange(expected: seq, desired: seq + 1, ordering: .acquiring).exchanged else { return }
-        seq += 1
-        guard second.load(ordering: .relaxed) < t else { sequence.store(seq + 1, ordering: .releasing); return }
-        atomicMemoryFence(ordering: .releasing)
+        // Formatted before the sequence is claimed, so the odd (writing) window is four stores long.
         var text = format(t)
         var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         withUnsafeMutableBytes(of: &bytes) { raw in
             text.withUTF8 { utf8 in raw.copyMemory(from: UnsafeRawBufferPointer(start: utf8.baseAddress, count: min(29, utf8.count))) }
         }
+        var seq = sequence.load(ordering: .relaxed)
+        guard seq & 1 == 0, sequence.compareExchange(expected: seq, desired: seq + 1, ordering: .acquiring).exchanged else { return }
+        seq += 1
+        guard second.load(ordering: .relaxed) < t else { sequence.store(seq + 1, ordering: .releasing); return }
+        atomicMemoryFence(ordering: .releasing)
         word0.store(bytes.0, ordering: .relaxed); word1.store(bytes.1, ordering: .relaxed)
         word2.store(bytes.2, ordering: .relaxed); word3.store(bytes.3, ordering: .relaxed)
         second.store(t, ordering: .releasing)
