@@ -18,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "CGMP", path: "Sources/CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
         .systemLibrary(name: "CMPFR", path: "Sources/CMPFR", pkgConfig: "mpfr", providers: [.apt(["libmpfr-dev"])]),
         .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // The HTTP/1.1 server on POSIX sockets: knows nothing about any domain.
         .target(name: "HTTPServer", dependencies: [
@@ -34,6 +35,8 @@ let package = Package(
         .target(name: "Primes", dependencies: ["CGMP", "CMPFR"]),
         .target(name: "Geodesics"),
         .target(name: "SecureSimilarity", dependencies: ["CSodium"]),
+        // all-MiniLM-L6-v2 in Swift (tokenizer, safetensors, transformer), a TextEncoder for SecureSimilarity.
+        .target(name: "SentenceEncoder", dependencies: ["SecureSimilarity", "COpenBLAS"]),
 
         // Binds the domains to routes: validation, problem+json, jobs, metrics, configuration.
         .target(name: "Service", dependencies: [
@@ -44,6 +47,7 @@ let package = Package(
             "Bounds",
             "Geodesics",
             "SecureSimilarity",
+            "SentenceEncoder",
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
 
@@ -70,5 +74,6 @@ let package = Package(
         .testTarget(name: "PrimesTests", dependencies: ["Primes"], exclude: ["Fixtures", "Scripts"]),
         .testTarget(name: "GeodesicsTests", dependencies: ["Geodesics"], exclude: ["Fixtures", "Scripts"]),
         .testTarget(name: "SecureSimilarityTests", dependencies: ["SecureSimilarity"], exclude: ["Fixtures", "Scripts"]),
+        .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "SecureSimilarity"], exclude: ["Fixtures", "Scripts"]),
     ]
 )

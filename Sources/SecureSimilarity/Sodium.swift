@@ -347,6 +347,11 @@ enum Sodium {
             }
         }
 
+        /// Feeds bytes in place (a memory-mapped file, say) without copying them.
+        mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            _ = crypto_hash_sha256_update(&state, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+        }
+
         /// The digest of everything fed so far; the stream itself is left unchanged.
         func digest() -> [UInt8] {
             var copy = state

@@ -21,12 +21,36 @@ public struct EncoderDescriptor: Sendable, Hashable, Codable {
     }
 }
 
+/// What an encoder can tell about one text beside its embedding.
+public struct TextEncodingNote: Sendable, Equatable {
+    /// Word pieces of the whole text (a model's tokens, its own markers not counted), before any truncation.
+    public let wordPieces: Int
+    /// Whether the embedding saw only the first part of the text.
+    public let truncated: Bool
+
+    public init(wordPieces: Int, truncated: Bool) {
+        self.wordPieces = wordPieces
+        self.truncated = truncated
+    }
+}
+
 /// Turns sentences into unit-length embeddings.
 public protocol TextEncoder: Sendable {
     var descriptor: EncoderDescriptor { get }
     /// One L2-normalised embedding per sentence; a sentence that yields no features fails with
     /// `invalidInput` naming `sentences[i]`.
     func encode(_ sentences: [String]) throws(SimilarityError) -> [[Double]]
+    /// The embeddings and, for encoders that tokenize into a bounded window, a note per text; the
+    /// check for a cancelled or overdue computation (`isCancelled`) happens between batches.
+    func encodeWithNotes(_ sentences: [String], isCancelled: @Sendable () -> Bool) throws(SimilarityError)
+        -> (embeddings: [[Double]], notes: [TextEncodingNote]?)
+}
+
+extension TextEncoder {
+    public func encodeWithNotes(_ sentences: [String], isCancelled: @Sendable () -> Bool) throws(SimilarityError)
+        -> (embeddings: [[Double]], notes: [TextEncodingNote]?) {
+        (try encode(sentences), nil)
+    }
 }
 
 /// Limits shared by the encoders.
@@ -52,7 +76,7 @@ public enum TextEncoding {
         return out
     }
 
-    static func validate(_ sentences: [String]) throws(SimilarityError) {
+    public static func validate(_ sentences: [String]) throws(SimilarityError) {
         guard !sentences.isEmpty else { throw .invalidInput(field: "sentences", message: "at least one sentence is required") }
         guard sentences.count <= maxSentences else {
             throw .invalidInput(field: "sentences", message: "\(sentences.count) sentences exceed the limit \(maxSentences)")

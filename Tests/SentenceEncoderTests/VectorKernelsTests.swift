@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import SentenceEncoder
+
+/// The vectorised erf, exp and softmax against Foundation's double-precision functions.
+@Suite struct VectorKernelsTests {
+    @Test func erfAndGeluAreAccurate() {
+        var worstErf = 0.0, worstGelu = 0.0
+        var x: Float = -9
+        while x <= 9 {
+            var v = VectorKernels.V()
+            for k in 0..<16 { v[k] = x + Float(k) * 0.0003 }
+            let e = VectorKernels.erf(v)
+            var g = (0..<16).map { v[$0] }
+            g.withUnsafeMutableBufferPointer { VectorKernels.gelu($0.baseAddress!, rows: 1, columns: 16, stride: 16) }
+            for k in 0..<16 {
+                let d = Double(v[k])
+                worstErf = max(worstErf, abs(Double(e[k]) - Foundation.erf(d)))
+                worstGelu = max(worstGelu, abs(Double(g[k]) - d * 0.5 * (1 + Foundation.erf(d / 2.0.squareRoot()))))
+            }
+            x += 0.0049
+        }
+        #expect(worstErf < 6e-7)
+        #expect(worstGelu < 3e-6)
+    }
+
+    @Test func expIsAccurate() {
+        var worst = 0.0
+        var x: Float = -87
+        while x <= 0 {
+            var v = VectorKernels.V()
+            for k in 0..<16 { v[k] = x + Float(k) * 0.0007 }
+            let e = VectorKernels.exp(v)
+            for k in 0..<16 { worst = max(worst, abs(Double(e[k]) / Foundation.exp(Double(v[k])) - 1)) }
+            x += 0.011
+        }
+        #expect(worst < 1e-6)
+        let edge = VectorKernels.exp(VectorKernels.V(repeating: -.infinity))
+        #expect(edge == VectorKernels.V())
+    }
+
+    @Test func softmaxSumsToOne() {
+        for n in [1, 2, 15, 16, 17, 130, 256] {
+            var row = (0..<n).map { Float(sin(Double($0)) * 20) }
+            row.withUnsafeMutableBufferPointer { VectorKernels.softmax($0.baseAddress!, n: n) }
+            let total = row.reduce(0, +)
+            #expect(abs(total - 1) < 1e-5)
+            #expect(row.allSatisfy { $0 >= 0 && $0.isFinite })
+        }
+    }
+}
