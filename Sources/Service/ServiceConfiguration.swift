@@ -43,6 +43,8 @@ public struct ServiceConfiguration: Sendable {
     public var similarityHashingDimension: Int = 1024
     /// A GloVe / word2vec / fastText text file for the `word-vectors` encoder (nil: that encoder is unavailable).
     public var similarityWordVectors: String?
+    /// The all-MiniLM-L6-v2 model folder for the `minilm` encoder (nil: that encoder is unavailable).
+    public var similaritySentenceModel: String?
 
     public init() {}
 }

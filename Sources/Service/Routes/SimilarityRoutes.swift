@@ -37,8 +37,29 @@ extension Application {
             maxVectors: c.similarityMaxVectors, maxDimension: min(c.similarityMaxDimension, 8192), maxProducts: c.similarityMaxProducts,
             maxRunning: c.similarityMaxRunning, sessionsPerHour: c.similaritySessionsPerHour, ttl: c.sessionTTL,
             peerTimeout: c.similarityPeerTimeout, maxBodyBytes: c.server.maxBodyBytes)
-        let encoders = SimilarityEncoders(defaultHashingDimension: c.similarityHashingDimension, maxDimension: limits.maxDimension,
-                                          maxVectors: limits.maxVectors, wordVectorsPath: c.similarityWordVectors)
+        let log = self.log
+        let encoders = SimilarityEncoders(
+            defaultHashingDimension: c.similarityHashingDimension, maxDimension: limits.maxDimension,
+            maxVectors: limits.maxVectors, wordVectorsPath: c.similarityWordVectors, sentenceModelPath: c.similaritySentenceModel,
+            onSentenceModel: { result, seconds in
+                switch result {
+                case .success(let e):
+                    log.event("sentence model loaded", [("encoder", e.descriptor.name), ("fingerprint", e.descriptor.fingerprint),
+                                                        ("seconds", String(format: "%.2f", seconds)), ("matrixKernel", e.matrixKernel)])
+                case .failure(let error):
+                    log.event("sentence model failed to load", level: "error", [("error", error.description)])
+                }
+            })
+        if let dir = c.similaritySentenceModel {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue {
+                log.event("minilm encoder configured (loaded on first use)", [("sentenceModel", dir)])
+            } else {
+                log.event("minilm encoder unavailable: --sentence-model is not a folder", level: "error", [("sentenceModel", dir)])
+            }
+        } else {
+            log.event("minilm encoder unavailable: no sentence model", level: "warn", [("hint", SimilarityEncoders.sentenceModelHint)])
+        }
         let registry = SimilaritySessionRegistry(identity: identity, peers: configuredPeers, limits: limits, encoders: encoders, log: log)
         log.event("similarity identity", [("publicKey", identity.publicKeyHex), ("fingerprint", identity.fingerprint),
                                           ("peers", peers.values.map { "\($0.name)=\($0.fingerprint)" }.sorted().joined(separator: ","))])
@@ -60,9 +81,17 @@ extension Application {
                 throw APIError.invalid("sentences", "\(body.sentences.count) sentences exceed this instance's limit of \(limits.maxVectors)")
             }
             let encoder = try encoders.encoder(body.encoder)
-            let embeddings = try encoder.encode(body.sentences)
+            let end = Date().addingTimeInterval(c.computeTimeout)
+            let encoded: (embeddings: [[Double]], notes: [TextEncodingNote]?)
+            do {
+                encoded = try encoder.encodeWithNotes(body.sentences, isCancelled: { Date() >= end })
+            } catch SimilarityError.cancelled {
+                throw APIError.unavailable("encoding took longer than this service allows for one request (--compute-timeout); send fewer or shorter sentences")
+            }
             let d = encoder.descriptor
-            return try JSON.response(SimilarityEncodeDocument(embeddings: embeddings, encoder: .init(name: d.name, dimension: d.dimension, fingerprint: d.fingerprint)))
+            return try JSON.response(SimilarityEncodeDocument(
+                embeddings: encoded.embeddings, encoder: .init(name: d.name, dimension: d.dimension, fingerprint: d.fingerprint),
+                texts: encoded.notes?.map { .init(wordPieces: $0.wordPieces, truncated: $0.truncated) }))
         }
         add(.post, "/v1/similarity/sessions") { ctx in
             try authorize(ctx)
@@ -125,8 +154,11 @@ struct SimilarityIdentityDocument: Encodable {
 /// `POST /v1/similarity/encode`.
 struct SimilarityEncodeDocument: Encodable {
     struct Encoder: Encodable { var name: String; var dimension: Int; var fingerprint: String }
+    /// Per sentence, for encoders with a token window (minilm): its word pieces and whether it was cut.
+    struct Text: Encodable { var wordPieces: Int; var truncated: Bool }
     var embeddings: [[Double]]
     var encoder: Encoder
+    var texts: [Text]?
 }
 
 /// The bearer-token check of the user endpoints: constant time in the secret (the loop runs over

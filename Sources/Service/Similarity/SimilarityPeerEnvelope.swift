@@ -6,7 +6,7 @@ import SecureSimilarity
 /// kind byte and its payload:
 /// - `0x00` ‖ a protocol message (`SimilarityParty` wire format); the sealed reply is the peer
 ///   party's next message, or empty.
-/// - `0x01` ‖ a JSON `Event` (declined, cancelled); the sealed reply is empty.
+/// - `0x01` ‖ a JSON `Event` (declined, cancelled, failed); the sealed reply is empty.
 ///
 /// `POST /v1/peer/sessions` carries a JSON `Invitation` (no kind byte); the sealed reply is a JSON
 /// `InvitationReply`.
@@ -38,9 +38,11 @@ enum SimilarityPeerEnvelope {
     }
 
     struct Event: Codable, Sendable {
-        /// "declined" or "cancelled".
+        /// "declined", "cancelled" or "failed" (the acceptor refused to run it, e.g. different model files).
         var event: String
         var message: String?
+        /// The field a "failed" event blames.
+        var field: String?
     }
 
     static let encoder: JSONEncoder = {

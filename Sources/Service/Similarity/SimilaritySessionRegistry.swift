@@ -221,6 +221,16 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
         let spec = request.encoder ?? (r.encoder.name == "vectors" ? nil : SimilarityEncoderSpec(name: r.encoder.name, dimension: r.encoder.dimension))
         var (vectors, descriptor) = try encoders.inputs(vectors: request.vectors, sentences: request.sentences, encoder: spec)
         defer { SimilarityEncoders.wipe(&vectors) }
+        if let cause = Self.encoderMismatch(ours: descriptor, peers: r.encoder) {
+            // Same encoder, different files: no comparison can mean anything, so the session fails at both ends now.
+            let message = "the peer's \(descriptor.name) encoder differs from this instance's: \(cause); both instances need the same model files"
+            if r.finish(.failed, error: FieldError(field: "encoder", message: message)) {
+                r.abandonParty(.cancelled(field: "encoder", message: "encoder mismatch"))
+                notify(r, SimilarityPeerEnvelope.Event(event: "failed", message: message, field: "encoder"), wait: true)
+                event("similarity session refused: encoder mismatch", r, [("cause", cause)])
+            }
+            throw APIError.invalid("encoder", message + " (the session has failed at both ends)")
+        }
         let field = request.vectors != nil ? "vectors" : "sentences"
         guard vectors.count * r.initiatorCount <= limits.maxProducts else {
             throw APIError.invalid(field, "\(r.initiatorCount)×\(vectors.count) products exceed this instance's limit of \(limits.maxProducts)")
@@ -284,6 +294,22 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
             }
         }
         party.abandon(.cancelled(field: "session", message: "ended"))
+    }
+
+    /// Why two descriptors of the same encoder (name and dimension) cannot be compared, naming the parts of
+    /// the fingerprint that differ (`weights:…;tokenizer:…` for minilm); nil when they agree or are different
+    /// encoders altogether (the protocol's context check refuses those).
+    static func encoderMismatch(ours: EncoderDescriptor, peers: EncoderDescriptor) -> String? {
+        guard ours.name == peers.name, ours.dimension == peers.dimension, ours.fingerprint != peers.fingerprint else { return nil }
+        let mine = ours.fingerprint.split(separator: ";"), theirs = peers.fingerprint.split(separator: ";")
+        func key(_ part: Substring) -> Substring { part.split(separator: ":", maxSplits: 1).first ?? part }
+        if mine.count == theirs.count, mine.count > 1, zip(mine, theirs).allSatisfy({ key($0) == key($1) }) {
+            let differing = zip(mine, theirs).filter { $0 != $1 }.map { m, t in
+                "\(key(m)) differ (peer \(t.dropFirst(key(t).count + 1).prefix(16))…, here \(m.dropFirst(key(m).count + 1).prefix(16))…)"
+            }
+            return differing.joined(separator: " and ")
+        }
+        return "fingerprints differ (peer \(peers.fingerprint.prefix(64)), here \(ours.fingerprint.prefix(64)))"
     }
 
     /// `POST …/{id}/decline`.
@@ -496,6 +522,9 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
         switch e.event {
         case "declined":
             r.finish(.declined, error: FieldError(field: "session", message: text))
+        case "failed":
+            r.cancelled.set()
+            r.finish(.failed, error: FieldError(field: String((e.field ?? "session").prefix(40)), message: text))
         default:
             r.cancelled.set()
             r.finish(.cancelled, error: FieldError(field: "session", message: text))
