@@ -19,23 +19,13 @@ enum BLAS {
         return String(cString: name)
     }
 
-    /// C[m×n] = alpha · A[m×k] · B[n×k]ᵀ + beta · C.
+    /// C[m×n] = alpha · A[m×k] · op(B) + beta · C, op(B) = B[n×k]ᵀ when `transposedB`, else B[k×n].
     @inline(__always)
-    static func gemmTransposedB(m: Int, n: Int, k: Int, alpha: Float = 1,
-                                a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        guard m > 0, n > 0 else { return }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
-
-    /// C[m×n] = alpha · A[m×k] · B[k×n] + beta · C.
-    @inline(__always)
-    static func gemm(m: Int, n: Int, k: Int, alpha: Float = 1,
-                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    static func gemm(m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                     b: UnsafePointer<Float>, ldb: Int, transposedB: Bool,
                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         guard m > 0, n > 0 else { return }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha,
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, transposedB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }

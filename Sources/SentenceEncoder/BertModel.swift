@@ -109,8 +109,8 @@ final class BertModel: @unchecked Sendable {
             for r in 0..<rows {
                 (out + r * n + cols.lowerBound).update(from: bias.baseAddress! + cols.lowerBound, count: cols.count)
             }
-            BLAS.gemmTransposedB(m: rows, n: cols.count, k: k, a: x, lda: k, b: weight.baseAddress! + cols.lowerBound * k, ldb: k,
-                                 beta: 1, c: out + cols.lowerBound, ldc: n)
+            BLAS.gemm(m: rows, n: cols.count, k: k, a: x, lda: k, b: weight.baseAddress! + cols.lowerBound * k, ldb: k,
+                      transposedB: true, beta: 1, c: out + cols.lowerBound, ldc: n)
             if gelu { VectorKernels.gelu(out + cols.lowerBound, rows: rows, columns: cols.count, stride: n) }
         }
     }
@@ -157,8 +157,8 @@ final class BertModel: @unchecked Sendable {
                 let cols = columnRange(part, of: h, parts: threads)
                 for (w, bias, out) in [(layer.query, layer.queryBias, q), (layer.key, layer.keyBias, kk), (layer.value, layer.valueBias, v)] {
                     for r in 0..<rows { (out + r * h + cols.lowerBound).update(from: bias.baseAddress! + cols.lowerBound, count: cols.count) }
-                    BLAS.gemmTransposedB(m: rows, n: cols.count, k: h, a: x, lda: h, b: w.baseAddress! + cols.lowerBound * h, ldb: h,
-                                         beta: 1, c: out + cols.lowerBound, ldc: h)
+                    BLAS.gemm(m: rows, n: cols.count, k: h, a: x, lda: h, b: w.baseAddress! + cols.lowerBound * h, ldb: h,
+                              transposedB: true, beta: 1, c: out + cols.lowerBound, ldc: h)
                 }
             }
             // attention per (text, head) over the text's own tokens only (the mask), padding rows left at zero
@@ -170,10 +170,11 @@ final class BertModel: @unchecked Sendable {
                     let b = task / heads, head = task % heads
                     let n = batch[b].count
                     let base = b * length * h + head * headSize
-                    BLAS.gemmTransposedB(m: n, n: n, k: headSize, alpha: scale, a: q + base, lda: h, b: kk + base, ldb: h,
-                                         beta: 0, c: s, ldc: n)
+                    BLAS.gemm(m: n, n: n, k: headSize, alpha: scale, a: q + base, lda: h, b: kk + base, ldb: h,
+                              transposedB: true, beta: 0, c: s, ldc: n)
                     for i in 0..<n { VectorKernels.softmax(s + i * n, n: n) }
-                    BLAS.gemm(m: n, n: headSize, k: n, a: s, lda: n, b: v + base, ldb: h, beta: 0, c: context + base, ldc: h)
+                    BLAS.gemm(m: n, n: headSize, k: n, a: s, lda: n, b: v + base, ldb: h, transposedB: false,
+                              beta: 0, c: context + base, ldc: h)
                     task += threads
                 }
             }

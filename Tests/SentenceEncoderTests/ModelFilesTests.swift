@@ -34,6 +34,17 @@ import Testing
         return (n, try! JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + n)])) as! [String: Any])
     }
 
+    /// Loading `dir` fails with an error that contains every string of `naming`; the folder is removed after.
+    static func expectRefused(_ name: String, _ dir: URL, naming: [String]) throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        do {
+            _ = try MiniLMEncoder(directory: dir.path)
+            Issue.record("\(name): loaded")
+        } catch {
+            #expect(naming.allSatisfy { error.description.contains($0) }, "\(name): \(error)")
+        }
+    }
+
     @Test func aChangedWeightOrVocabularyChangesTheFingerprint() throws {
         let original = try ModelFixture.encoder()
         var bytes = try Self.weights()
@@ -94,14 +105,7 @@ import Testing
                 let o = e["data_offsets"] as! [Int]; e["data_offsets"] = [o[0] + 1, o[1] + 1]; j["embeddings.LayerNorm.bias"] = e }, "aligned"),
         ]
         for (name, bytes, reason) in cases {
-            let dir = try Self.folder(weights: bytes)
-            defer { try? FileManager.default.removeItem(at: dir) }
-            do {
-                _ = try MiniLMEncoder(directory: dir.path)
-                Issue.record("\(name): loaded")
-            } catch {
-                #expect(error.description.contains("model.safetensors") && error.description.contains(reason), "\(name): \(error)")
-            }
+            try Self.expectRefused(name, try Self.folder(weights: bytes), naming: ["model.safetensors", reason])
         }
         // other files: missing, not JSON, another architecture, a vocabulary of the wrong size
         let edits: [(String, (URL) throws -> Void, String)] = [
@@ -119,14 +123,7 @@ import Testing
             }, "vocab.txt"),
         ]
         for (name, edit, reason) in edits {
-            let dir = try Self.folder(edit: edit)
-            defer { try? FileManager.default.removeItem(at: dir) }
-            do {
-                _ = try MiniLMEncoder(directory: dir.path)
-                Issue.record("\(name): loaded")
-            } catch {
-                #expect(error.description.contains(reason), "\(name): \(error)")
-            }
+            try Self.expectRefused(name, try Self.folder(edit: edit), naming: [reason])
         }
         #expect(throws: SentenceModelError.self) { try MiniLMEncoder(directory: "/nonexistent/model") }
     }
