@@ -5,6 +5,9 @@
 #   bash Benchmarks/embeddings/run.sh            # Swift vs numpy, as the environment is
 #   TORCH=1 bash Benchmarks/embeddings/run.sh    # also PyTorch (installs torch + sentence-transformers, ~6 GB,
 #                                                # into .build/embeddings-venv; says so if that fails)
+#   LOADED=1 ...                                 # references on one thread: CPU ms per sentence that a busy
+#                                                # machine does not distort (wall figures then mean little)
+#   ONCE=1 ...                                   # only the environment as configured (skip the unset-OpenBLAS pass)
 #
 # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set on this machine, pin OpenBLAS to its Haswell kernels (older
 # builds misbehave on newer processors); both sides are then run twice: as configured, and with both unset
@@ -25,9 +28,13 @@ run_pair() {
   "$@" "$BIN" "$MODEL" "$TEXTS"
   "$@" python3 Benchmarks/embeddings/reference.py "$MODEL" "$TEXTS" numpy
 }
+# On a busy machine, OpenBLAS threads that spin for a descheduled partner inflate numpy's figures many times over;
+# LOADED=1 runs numpy (and PyTorch) on one thread instead, whose CPU milliseconds per sentence stay meaningful
+# under load (Swift's CPU per sentence does not depend on its thread count).
+if [ "${LOADED:-0}" = 1 ]; then export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1; echo "LOADED=1: references on one thread"; fi
 echo "== environment as configured (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})"
 run_pair env
-if [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ]; then
+if [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ] && [ "${ONCE:-0}" != 1 ]; then
   echo "== OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset"
   run_pair env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE
 fi
@@ -40,7 +47,7 @@ if [ "${TORCH:-0}" = 1 ]; then
   if [ -n "$VENV" ]; then
     echo "== PyTorch sentence-transformers (CPU)"
     "$VENV/bin/python" Benchmarks/embeddings/reference.py "$MODEL" "$TEXTS" torch
-    if [ -n "${OPENBLAS_CORETYPE:-}" ]; then env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$VENV/bin/python" Benchmarks/embeddings/reference.py "$MODEL" "$TEXTS" torch; fi
+    if [ -n "${OPENBLAS_CORETYPE:-}" ] && [ "${ONCE:-0}" != 1 ]; then env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$VENV/bin/python" Benchmarks/embeddings/reference.py "$MODEL" "$TEXTS" torch; fi
   fi
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
