@@ -1,8 +1,10 @@
 import Foundation
 
-/// A pre-computed bound on the work and output of a covering, used to refuse expensive requests
-/// before the coverer starts. Orders of magnitude are what matter: the reference spends seconds
-/// and a gigabyte on inputs whose estimate here is in the millions.
+/// What a covering will cost, computed before the coverer starts. Only `minimumCandidates` refuses
+/// work in advance: it is a proven lower bound, so a request it refuses would certainly pass the
+/// running budget. The other figures are estimates (typical or upper bounds, see `init`), reported and
+/// measured by Benchmarks/s2 but never a reason to refuse: the coverer's running budget
+/// (`S2Limits.maxCandidates`, and `maxPolygonWork` for polygons) stops only work that really passes it.
 public struct S2CoveringEstimate: Sendable, Hashable, Codable {
     /// Estimated number of cells in the answer.
     public var outputCells: Int
@@ -11,6 +13,12 @@ public struct S2CoveringEstimate: Sendable, Hashable, Codable {
     /// Estimated polygon work: candidates × (30 + edges met per cell query), in units of about one
     /// edge test (0 for rectangles and caps).
     public var polygonWork: Int
+    /// Candidates the coverer certainly creates: with minLevel L > 0, every cell of level L that meets
+    /// the region is created before the first result (cells below L are never terminal, and the queue
+    /// takes every cell below L − 1 before any cell of level L − 1 or deeper), and those cells cover the
+    /// region, so there are at least area / maxArea(L) of them, less the ≤ 6 initial cells that may
+    /// already be deeper than L. 0 when minLevel is 0.
+    public var minimumCandidates: Int
     /// True when the request can be answered without running the coverer (empty interior covering
     /// of a zero-area region).
     public var trivial: Bool
@@ -39,7 +47,6 @@ public struct S2CoveringEstimate: Sendable, Hashable, Codable {
     ///   8·4^(levelMod−1)·max(maxCells, fixed) gave 1,280,064 for levelMod 3 and maxCells 10,000 (measured:
     ///   0.08–0.29 M created, ≤ 0.34 s for rectangles, caps and ordinary polygons), and multiplied the
     ///   whole minLevel area by 4^levelMod although cells inside the region are terminal.
-    ///   Being a bound, it is compared with the running budget (`S2Operations.plan`);
     /// - interior of a rectangle or cap: nothing fits until cells are narrower than the region
     ///   (maxWidth(L) ≤ width/2), so the coverer walks boundary cells down to that level (or maxLevel
     ///   when nothing fits): candidates ≈ 4·4^(levelMod−1)·(perimeter/avgWidth(Lw) + fixed + maxCells);
@@ -67,7 +74,7 @@ public struct S2CoveringEstimate: Sendable, Hashable, Codable {
         }
         if interior {
             if region.area <= 0 || region.width <= 0 {
-                outputCells = 0; candidateCells = 0; polygonWork = 0; trivial = true
+                outputCells = 0; candidateCells = 0; polygonWork = 0; minimumCandidates = 0; trivial = true
                 return
             }
             let fit = S2Metric.maxWidth.levelForMaxValue(region.width / 2)
@@ -88,6 +95,8 @@ public struct S2CoveringEstimate: Sendable, Hashable, Codable {
             }
             candidateCells = clampInt(cand)
         }
+        minimumCandidates = o.minLevel > 0 && o.maxLevel >= o.minLevel
+            ? Swift.max(0, clampInt((region.area * (1 - 1e-9) / S2Metric.maxArea.value(o.minLevel)).rounded(.down)) - 6) : 0
         polygonWork = region.edges > 0 ? clampInt(Double(candidateCells) * S2CoveringEstimate.polygonCellCost(region.edgesPerQuery)) : 0
         trivial = false
     }

@@ -3,16 +3,22 @@
 public struct S2Limits: Sendable, Hashable {
     /// Largest `maxCells` a covering request may ask for.
     public var maxCells: Int = 10_000
-    /// Largest number of cells a covering or cell-union response may contain (fixed-level coverings
-    /// with a high `minLevel` grow 4× per level).
+    /// Largest number of cells a cell-union response may contain (denormalizing grows 4× per level).
+    /// A covering's answer is bounded by `maxCandidates` instead: each of its cells was a candidate.
     public var maxOutputCells: Int = 100_000
-    /// Largest estimated number of candidate cells an interior covering may examine; exterior coverings,
-    /// whose estimate is an upper bound, may use the whole running budget, twice this.
-    public var maxCandidates: Int = 400_000
+    /// The running budget of one covering: the coverer stops with 422 once it has created this many
+    /// candidate cells (and refuses in advance when `S2CoveringEstimate.minimumCandidates`, a proven
+    /// lower bound, is over it). Measured (release, shared 2-core EPYC, Benchmarks/s2/large.sh): the
+    /// reference creates the same candidates at 0.23–0.45 µs each, so everything it computes in under
+    /// 0.5 s (up to about 2.2 M candidates, e.g. the whole sphere at minLevel 9) fits, while a covering
+    /// that passes the budget costs it over 0.7 s; here the budget is about a second of work and, at
+    /// 64 bytes a candidate, about 200 MB, as much as the reference holds for the same covering.
+    public var maxCandidates: Int = 3_000_000
     /// Largest estimated work of one polygon covering, in units of about one edge test: each candidate
     /// cell costs 30 + e units, e = `S2Polygon.edgesPerQuery` (the edges its shape-index query meets).
-    /// Also the running budget of a polygon covering. Measured (release build, shared 2-core EPYC):
-    /// 0.018 µs per unit (median, 0.035 µs worst), so about a second.
+    /// The running budget of a polygon covering (maxPolygonWork / (30 + e) candidates, when below
+    /// `maxCandidates`). Measured (release build, shared 2-core EPYC): 0.018 µs per unit (median, 0.035 µs
+    /// worst), so about a second.
     public var maxPolygonWork: Int = 50_000_000
     /// Largest number of points in one batch request.
     public var maxBatchPoints: Int = 100_000

@@ -37,46 +37,46 @@ public enum S2Operations {
         return try points.enumerated().map { k, p in S2CellId(try S2Validation.latLng(p, field: "points[\(k)]")).parent(level) }
     }
 
-    /// Validates a covering request and returns the prepared region, the options and the estimate,
-    /// throwing `tooExpensive` when the estimate exceeds the limits.
+    /// Validates a covering request and returns the prepared region, the options and the estimate.
+    /// Refuses in advance (`tooExpensive`) only what certainly passes the running budget: the proven
+    /// lower bound `minimumCandidates` over `maxCandidates` (naming minLevel), or over the polygon work
+    /// budget at 30 + e units a candidate (naming region.polygon). Everything else runs against the budget.
     public static func plan(_ r: S2CoveringRequest, limits: S2Limits = .default) throws
         -> (region: S2PreparedRegion, options: S2RegionCoverer.Options, estimate: S2CoveringEstimate) {
         let options = try S2Validation.options(minLevel: r.minLevel, maxLevel: r.maxLevel, levelMod: r.levelMod,
                                                maxCells: r.maxCells, limits: limits)
         let region = try S2PreparedRegion(r.region, limits: limits)
         let est = S2CoveringEstimate(region: region, options: options, interior: r.interior)
-        if est.outputCells > limits.maxOutputCells {
+        if est.trivial { return (region, options, est) }
+        if est.minimumCandidates > limits.maxCandidates {
             throw S2Error.tooExpensive(field: "minLevel",
-                message: "about \(est.outputCells) cells at minLevel \(r.minLevel) exceed the limit of \(limits.maxOutputCells); lower minLevel")
+                message: "at minLevel \(r.minLevel) the covering examines at least \(est.minimumCandidates) cells (limit \(limits.maxCandidates)); lower minLevel")
         }
-        // The exterior estimate is an upper bound (S2CoveringEstimate), so it may use the whole running
-        // budget; the interior ones are not (up to 12× under for rectangles at levelMod 1) and keep half.
-        let candidateLimit = r.interior ? limits.maxCandidates : 2 * limits.maxCandidates
-        if est.candidateCells > candidateLimit {
-            throw S2Error.tooExpensive(field: r.interior ? "maxLevel" : "maxCells",
-                message: "the covering would examine about \(est.candidateCells) cells (limit \(candidateLimit)); lower maxLevel, minLevel or maxCells")
-        }
-        if est.polygonWork > limits.maxPolygonWork {
+        let budget = candidateBudget(region, limits)
+        if budget.polygonBound && est.minimumCandidates > budget.cells {
             throw S2Error.tooExpensive(field: "region.polygon",
-                message: "the covering would cost about \(est.polygonWork) units (\(est.candidateCells) cells × (30 + \(Self.edgesText(region.edgesPerQuery)) polygon edges each); limit \(limits.maxPolygonWork)); lower maxCells, maxLevel or minLevel, or simplify the polygon")
+                message: "at minLevel \(r.minLevel) the covering examines at least \(est.minimumCandidates) cells × (30 + \(Self.edgesText(region.edgesPerQuery)) polygon edges each), over the limit of \(limits.maxPolygonWork) units; lower minLevel or simplify the polygon")
         }
         return (region, options, est)
     }
 
     static func edgesText(_ e: Double) -> String { e < 10 ? String(format: "%.1f", e) : String(Int(e.rounded())) }
 
-    /// The running budget of a covering, in candidate cells: twice the candidate limit, and for a
-    /// polygon at most maxPolygonWork / (30 + edgesPerQuery).
+    /// The running budget of a covering, in candidate cells: `maxCandidates`, and for a polygon at most
+    /// maxPolygonWork / (30 + edgesPerQuery).
     static func candidateBudget(_ region: S2PreparedRegion, _ limits: S2Limits) -> (cells: Int, polygonBound: Bool) {
-        let cells = 2 * limits.maxCandidates
+        let cells = limits.maxCandidates
         guard region.edges > 0 else { return (cells, false) }
         let byEdges = Int(Double(limits.maxPolygonWork) / S2CoveringEstimate.polygonCellCost(region.edgesPerQuery))
         return byEdges < cells ? (byEdges, true) : (cells, false)
     }
 
     /// `POST /v1/s2/coverings`: covering or interior covering, cells sorted by id. The coverer runs
-    /// with a candidate budget (`candidateBudget`) as a backstop for the estimate; a polygon covering
-    /// stopped by its work budget is `tooExpensive` naming "region.polygon".
+    /// against its running budget (`candidateBudget`); a covering that passes it is `tooExpensive`,
+    /// naming the parameter that bounds that work: region.polygon when the polygon work budget stopped
+    /// it, minLevel while the coverer was still walking down to minLevel, otherwise maxLevel for an
+    /// interior covering (the coverer walks the boundary down to maxLevel when little fits inside) and
+    /// maxCells for a covering.
     public static func covering(_ r: S2CoveringRequest, limits: S2Limits = .default,
                                 progress: (Int, Int) -> Void = { _, _ in },
                                 isCancelled: () -> Bool = { false }) throws -> S2CoveringResult {
@@ -95,12 +95,13 @@ public enum S2Operations {
             cells = r.interior
                 ? try coverer.interiorCovering(region.region, isCancelled: isCancelled)
                 : try coverer.covering(region.region, isCancelled: isCancelled)
-        } catch S2Error.budgetExceeded(let field, let limit) where budget.polygonBound && field == "region" {
-            throw S2Error.tooExpensive(field: "region.polygon",
-                message: "the covering was stopped after \(limit) cells × (30 + \(edgesText(region.edgesPerQuery)) polygon edges each) (limit \(limits.maxPolygonWork) units); lower maxCells, maxLevel or minLevel, or simplify the polygon")
-        }
-        if cells.count > limits.maxOutputCells {
-            throw S2Error.tooExpensive(field: "minLevel", message: "the covering has \(cells.count) cells, over the limit of \(limits.maxOutputCells)")
+        } catch S2Error.budgetExceeded(let field, let limit) {
+            if budget.polygonBound {
+                throw S2Error.tooExpensive(field: "region.polygon",
+                    message: "the covering was stopped after \(limit) cells × (30 + \(edgesText(region.edgesPerQuery)) polygon edges each) (limit \(limits.maxPolygonWork) units); lower maxCells, maxLevel or minLevel, or simplify the polygon")
+            }
+            throw S2Error.tooExpensive(field: field,
+                message: "the covering was stopped after examining \(limit) cells, the limit for one request; lower \(field)\(field == "maxLevel" ? " (or widen the region: nothing fits inside it until cells are narrower than it)" : "")")
         }
         progress(1, 1)
         return S2CoveringResult(cells: cells, options: applied, estimate: est)

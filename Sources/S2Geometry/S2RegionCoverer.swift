@@ -94,6 +94,8 @@ public struct S2RegionCoverer: Sendable {
         var heap: [(priority: Int, node: Int32)] = []
         var pool: [Node] = []
         var created = 0
+        /// The deepest level of a candidate created so far.
+        var deepest = 0
 
         init(options: Options, region: R, interior: Bool, budget: Int, isCancelled: @escaping () -> Bool) {
             self.options = options; self.region = region; self.interior = interior
@@ -105,11 +107,21 @@ public struct S2RegionCoverer: Sendable {
 
         var maxChildrenShift: Int { 2 * options.levelMod }
 
+        /// The parameter that bounds the work when the budget runs out: minLevel while no candidate is
+        /// deeper than minLevel (the coverer is still creating the cells of minLevel), then maxLevel for
+        /// an interior covering (boundary cells are refined down to maxLevel until maxCells fit inside)
+        /// and maxCells for a covering.
+        var budgetField: String {
+            if options.minLevel > 0 && deepest <= options.minLevel { return "minLevel" }
+            return interior ? "maxLevel" : "maxCells"
+        }
+
         /// Appends a node for `cell` unless the region misses it; returns its index.
         mutating func newCandidate(_ cell: S2Cell) throws -> Int32? {
             if !region.mayIntersect(cell) { return nil }
             created += 1
-            if created > budget { throw S2Error.budgetExceeded(field: "region", limit: budget) }
+            if cell.level > deepest { deepest = cell.level }
+            if created > budget { throw S2Error.budgetExceeded(field: budgetField, limit: budget) }
             if (created & 1023) == 0 && isCancelled() { throw S2Error.cancelled }
             var isTerminal = false
             if cell.level >= options.minLevel {

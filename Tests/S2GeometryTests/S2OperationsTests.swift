@@ -106,14 +106,26 @@ import Testing
         let flat = S2CoveringRegion.rect(lo: .init(lat: 10, lng: 10), hi: .init(lat: 10, lng: 10.1))
         let r = try S2Operations.covering(S2CoveringRequest(region: flat, interior: true))
         #expect(r.cells.isEmpty && r.estimate.trivial)
-        // Fixed level-30 covering of a 0.1° rectangle: refused before work starts.
+        // Fixed level-30 and level-22 coverings of a 0.1° rectangle: at least area / maxArea(minLevel)
+        // cells of minLevel are candidates (≈ 1.3·10¹¹ and 2·10⁷), over the budget: refused before work.
         let tenth = S2CoveringRegion.rect(lo: .init(lat: 10, lng: 10), hi: .init(lat: 10.1, lng: 10.1))
-        #expect(field { _ = try S2Operations.covering(S2CoveringRequest(region: tenth, minLevel: 30, maxLevel: 30)) } == "minLevel")
-        #expect(field { _ = try S2Operations.covering(S2CoveringRequest(region: tenth, minLevel: 20, maxLevel: 20)) } == "minLevel")
-        // Interior covering of a hair-thin rectangle at maxLevel 30: nothing fits, the coverer would walk
-        // every boundary leaf; refused.
+        #expect(field { _ = try S2Operations.plan(S2CoveringRequest(region: tenth, minLevel: 30, maxLevel: 30)) } == "minLevel")
+        #expect(field { _ = try S2Operations.plan(S2CoveringRequest(region: tenth, minLevel: 22, maxLevel: 22)) } == "minLevel")
+        // Level 20 (about 1.5 million cells; the reference takes about half a second) fits the budget
+        // and is answered, but a budget of 1,000,000 candidates stops it while it is still creating the
+        // cells of minLevel, naming minLevel.
+        var million = S2Limits(); million.maxCandidates = 1_000_000
+        let twenty = S2CoveringRequest(region: tenth, minLevel: 20, maxLevel: 20)
+        #expect(try S2Operations.plan(twenty).estimate.minimumCandidates > 1_000_000)
+        #expect(field { _ = try S2Operations.plan(twenty, limits: million) } == "minLevel")
+        var tight = S2Limits(); tight.maxCandidates = 100_000
+        let eighteen = S2CoveringRequest(region: tenth, minLevel: 18, maxLevel: 18)
+        #expect(try S2Operations.plan(eighteen, limits: tight).estimate.minimumCandidates < 100_000)
+        #expect(field { _ = try S2Operations.covering(eighteen, limits: tight) } == "minLevel")
+        // Interior covering of a hair-thin rectangle at maxLevel 30: nothing fits until leaf cells, the
+        // coverer walks the boundary down and the running budget stops it, naming maxLevel.
         let thin = S2CoveringRegion.rect(lo: .init(lat: 10, lng: 10), hi: .init(lat: 10 + 1e-12, lng: 11))
-        #expect(field { _ = try S2Operations.covering(S2CoveringRequest(region: thin, interior: true)) } == "maxLevel")
+        #expect(field { _ = try S2Operations.covering(S2CoveringRequest(region: thin, interior: true), limits: tight) } == "maxLevel")
         // Ordinary requests pass with small estimates.
         let plan = try S2Operations.plan(S2CoveringRequest(region: Self.rectPA, minLevel: 8, maxLevel: 15, maxCells: 500))
         #expect(plan.estimate.candidateCells < 100_000)
@@ -129,10 +141,8 @@ import Testing
         #expect(cancelled)
     }
 
-    /// The exterior candidate estimate is an upper bound on what the coverer creates, tight enough that
-    /// levelMod 3 with maxCells 10,000 is accepted (the old 8·4^(levelMod−1)·maxCells = 1,280,064 refused
-    /// it; measured 0.09–0.28 M created, ≤ 0.34 s in release), while a covering that really runs for
-    /// seconds is still refused before any work.
+    /// The exterior candidate estimate is an upper bound on what the coverer creates (reported, not a
+    /// reason to refuse); a covering that really runs for seconds is stopped by the running budget.
     @Test func exteriorEstimateBoundsTheCoverer() throws {
         let cap = S2CoveringRegion.cap(center: .init(lat: 10, lng: 20), radiusMeters: 10_000)
         let req = S2CoveringRequest(region: cap, levelMod: 3, maxCells: 10_000)
@@ -165,13 +175,16 @@ import Testing
                 }
             }
         }
-        // Still refused before any work: the interior covering of a 0.0001° × 10° strip at levelMod 3
-        // (measured in release: over 3,000,000 candidates in 2.6 s).
+        // The interior covering of a 0.0001° × 10° strip at levelMod 3 (the reference: 10–15 s) passes
+        // no estimate in advance; the running budget (lowered here to keep the test short) stops it,
+        // naming maxLevel.
         let strip = S2CoveringRegion.rect(lo: .init(lat: 10, lng: 20), hi: .init(lat: 10.0001, lng: 30))
-        #expect(field { _ = try S2Operations.plan(S2CoveringRequest(region: strip, levelMod: 3, maxCells: 10_000, interior: true)) } == "maxLevel")
-        // An exterior estimate above the 800,000-candidate running budget names maxCells.
-        var small = S2Limits(); small.maxCandidates = 300_000
-        #expect(field { _ = try S2Operations.plan(S2CoveringRequest(region: cap, levelMod: 3, maxCells: 10_000), limits: small) } == "maxCells")
+        var small = S2Limits(); small.maxCandidates = 50_000
+        let stripInterior = S2CoveringRequest(region: strip, levelMod: 3, maxCells: 10_000, interior: true)
+        #expect((try? S2Operations.plan(stripInterior)) != nil)
+        #expect(field { _ = try S2Operations.covering(stripInterior, limits: small) } == "maxLevel")
+        // An exterior covering that passes the running budget names maxCells.
+        #expect(field { _ = try S2Operations.covering(S2CoveringRequest(region: cap, levelMod: 3, maxCells: 10_000), limits: small) } == "maxCells")
     }
 
     @Test func polygonCovering() throws {
@@ -235,9 +248,9 @@ import Testing
         #expect(outer.cells.count > 50 && outer.cells.count <= 200)
 
         // Pathological: a fan of 1,000 long edges (20°) meeting at the centre, where each cell query
-        // meets hundreds of edges. A small covering is fine. Its interior covering from minLevel 9 is
-        // estimated at 245,000 candidates × (30 + 274) units and refused before any work, naming the
-        // polygon (measured without the limit: 440,000 candidates, 2.3 s in a release build).
+        // meets hundreds of edges. A small covering is fine. Its interior covering from minLevel 9
+        // (measured without the limit: 440,000 candidates, 2.3 s in a release build) is stopped by the
+        // polygon work budget, 50,000,000 / (30 + 274) candidates, naming the polygon.
         let fan = S2GeoJSONPolygon(rings: [Self.fan(n: 1000, r: 20)])
         let fanPlan = try S2Operations.plan(S2CoveringRequest(region: .polygon(fan), maxCells: 8))
         #expect(fanPlan.region.edgesPerQuery > 100)

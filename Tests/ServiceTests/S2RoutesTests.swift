@@ -145,8 +145,8 @@ import Testing
         let okCells = try ok.json()["cells"] as? [Any]
         #expect(ok.status == 200 && (okCells?.count ?? 0) > 0)
         // Pathological: 1,000 long edges (20°) meeting at the centre, each cell query there meeting
-        // hundreds of edges. Its interior covering from minLevel 9 is estimated at ~245,000 candidates ×
-        // (30 + ~270) units (measured: 440,000 candidates, 2.3 s): 422 before any work.
+        // hundreds of edges. Its interior covering from minLevel 9 (measured: 440,000 candidates, 2.3 s)
+        // is stopped by the polygon work budget: 422 naming the polygon.
         let fan: [[Double]] = (0...1000).map { k in
             let a = 2 * Double.pi * Double(k % 1000) / 1000, rr = k % 2 == 0 ? 20.0 : 0.2
             return [20 + rr * cos(a), 10 + rr * sin(a)]
@@ -159,17 +159,39 @@ import Testing
 
     @Test func levelMod3CoveringBound() throws {
         let h = try ServiceHarness()
-        // Exterior at levelMod 3, maxCells 10,000: estimated at most (4³ + 4)·10,000 + 64 = 680,064
-        // candidates, within the 800,000 running budget (measured 87,000 created, 0.02 s release): 200.
+        // Exterior at levelMod 3, maxCells 10,000: at most (4³ + 4)·10,000 + 64 = 680,064 candidates,
+        // within the running budget (measured 87,000 created, 0.02 s release): 200.
         let cap: [String: Any] = ["cap": ["center": ["lat": 10, "lng": 20], "radiusMeters": 10_000]]
         let ok = try h.post("/v1/s2/coverings", json: ["region": cap, "levelMod": 3, "maxCells": 10_000])
         let cells = try ok.json()["cells"] as? [Any]
         #expect(ok.status == 200 && (cells?.count ?? 0) > 5_000 && (cells?.count ?? 0) <= 10_000)
-        // Pathological: the interior covering of a 0.0001° × 10° strip at levelMod 3 (over 3,000,000
-        // candidates, 2.6 s in release): 422 naming maxLevel before any work.
+        // Pathological: the interior covering of a 0.0001° × 10° strip at levelMod 3 (the reference
+        // takes 10–15 s): the running budget stops it, 422 naming maxLevel.
         let strip: [String: Any] = ["rect": ["lo": ["lat": 10, "lng": 20], "hi": ["lat": 10.0001, "lng": 30]]]
         let bad = try h.post("/v1/s2/coverings", json: ["region": strip, "levelMod": 3, "maxCells": 10_000, "interior": true])
         #expect(bad.status == 422 && bad.problemFields() == ["maxLevel"])
+    }
+
+    /// Large regions: the whole sphere's interior is its six faces; a covering of 24,576 cells (the
+    /// whole sphere at minLevel 6, which the reference computes in 0.01 s) is answered in full, streamed,
+    /// in the same JSON as a small one; pictures of more than 20,000 cells are refused naming the field.
+    @Test func largeRegions() throws {
+        let h = try ServiceHarness()
+        let whole: [String: Any] = ["rect": ["lo": ["lat": -90, "lng": -180], "hi": ["lat": 90, "lng": 180]]]
+        let faces = try h.post("/v1/s2/coverings", json: ["region": whole, "interior": true])
+        let faceTokens = (try faces.json()["cells"] as? [[String: Any]])?.compactMap { $0["token"] as? String }
+        #expect(faces.status == 200 && faceTokens == ["1", "3", "5", "7", "9", "b"])
+        let big = try h.post("/v1/s2/coverings", json: ["region": whole, "minLevel": 6])
+        #expect(big.status == 200)
+        let doc = try big.json()
+        let cells = doc["cells"] as? [[String: Any]] ?? []
+        #expect(cells.count == 24_576 && cells.allSatisfy { $0["level"] as? Int == 6 && $0.count == 3 })
+        #expect(cells.first?["token"] as? String == "0001" && cells.first?["id"] as? String == "281474976710656")
+        #expect((doc["options"] as? [String: Any])?["minLevel"] as? Int == 6)
+        let picture = try h.post("/v1/s2/coverings", json: ["region": whole, "minLevel": 6], headers: ["Accept": "image/svg+xml"])
+        #expect(picture.status == 422 && picture.problemFields() == ["minLevel"])
+        let hemisphere = try h.post("/v1/s2/coverings", json: ["region": ["cap": ["center": ["lat": 90, "lng": 0], "radiusMeters": 10_007_543]], "maxCells": 200], headers: ["Accept": "image/svg+xml"])
+        #expect(hemisphere.status == 200 && hemisphere.text.contains("Covering of a cap of radius 10,008 km: "))
     }
 
     @Test func cellUnions() throws {

@@ -39,22 +39,32 @@ extension Application {
             return try JSON.response(S2BatchResponse(cells: cells))
         }
 
+        let computeTimeout = configuration.computeTimeout
         add(.post, "/v1/s2/coverings") { ctx in
             let body = try ctx.decode(S2CoveringBody.self)
             let request = S2CoveringRequest(region: try body.region.region(), minLevel: body.minLevel ?? 0,
                                             maxLevel: body.maxLevel ?? 30, levelMod: body.levelMod ?? 1,
                                             maxCells: body.maxCells ?? 8, interior: body.interior ?? false)
-            let result = try S2Operations.covering(request)
-            switch ctx.negotiate(["application/json", "application/geo+json", "image/svg+xml"]) {
+            let format = ctx.negotiate(["application/json", "application/geo+json", "image/svg+xml"])
+            // The candidate budget bounds the work to about a second; the configured compute timeout
+            // still applies on a machine slow or busy enough to need longer.
+            let end = Date().addingTimeInterval(computeTimeout)
+            let result = try S2Operations.covering(request, isCancelled: { Date() >= end })
+            let drawLimit = format == "image/svg+xml" ? S2Render.maxSVGCells : S2Render.maxGeoJSONCells
+            if format != "application/json", result.cells.count > drawLimit {
+                let field = request.minLevel > 0 ? "minLevel" : "maxCells"
+                throw APIError.invalid(field, "the covering has \(result.cells.count) cells; \(format) is drawn for at most \(drawLimit) (application/json has no such limit); lower \(field)")
+            }
+            switch format {
             case "application/geo+json":
                 return HTTPServerResponse(status: .ok, contentType: "application/geo+json",
                                           bytes: Array(S2Render.geoJSON(cells: result.cells, region: request.region).utf8))
             case "image/svg+xml":
-                let title = "\(request.interior ? "Interior covering" : "Covering"): \(result.cells.count) cells"
                 return HTTPServerResponse(status: .ok, contentType: "image/svg+xml",
-                                          bytes: Array(S2Render.svg(cells: result.cells, region: request.region, title: title).utf8))
+                                          bytes: Array(S2Render.svg(cells: result.cells, region: request.region,
+                                                                    title: S2Render.title(request, cells: result.cells.count)).utf8))
             default:
-                return try JSON.response(S2CoveringResponse(cells: result.cellRefs, options: result.options))
+                return S2CoveringJSON.response(result)
             }
         }
 
@@ -83,7 +93,7 @@ extension S2Error: APIErrorConvertible {
             if field == "points" || field == "cells" || field == "other" { return .tooLarge(field, message) }
             return .invalid(field, message)
         case .budgetExceeded: return .invalid(field, message)
-        case .cancelled: return .unavailable("the computation was cancelled")
+        case .cancelled: return .unavailable("the computation took longer than this service allows for one request (--compute-timeout)")
         }
     }
 }
@@ -121,11 +131,6 @@ struct S2CoveringBody: Decodable {
     var levelMod: Int?
     var maxCells: Int?
     var interior: Bool?
-}
-
-struct S2CoveringResponse: Encodable {
-    var cells: [S2CellRef]
-    var options: S2AppliedOptions
 }
 
 struct S2CellUnionBody: Decodable {
