@@ -3,9 +3,11 @@
 
 Reference: `pip install s2geometry==0.14.0` (the official C++ library behind SWIG).
 Run from anywhere:  python3 Tests/S2GeometryTests/Scripts/generate_fixtures.py
-Writes Tests/S2GeometryTests/Fixtures/{cells,coverings,unions,polygons,polygon_coverings,polygon_index}.json.
-polygon_index.json comes from index_dump.cc, compiled with g++ against the wheel's libs2.a and headers.
-Deterministic (fixed seeds).
+Writes Tests/S2GeometryTests/Fixtures/{cells,coverings,unions,polygons,polygon_coverings,polygon_index,large_coverings}.json
+(or only those named: `generate_fixtures.py large_coverings`).
+polygon_index.json comes from index_dump.cc, and the reference times in large_coverings.json from covering_time.cc,
+both compiled with g++ against the wheel's libs2.a and headers.
+Deterministic (fixed seeds), except the measured reference times (refSeconds) of large_coverings.json.
 Doubles are written with repr() (shortest round-trip) as strings so no JSON parser can round them.
 """
 import json, math, os, random, subprocess, tempfile
@@ -539,17 +541,24 @@ def gen_polygon_coverings():
           sum(1 for c in cases if len(c["vertexFaces"]) > 1), "with vertices on several faces")
 
 
+def compile_against_wheel(source, folder, opt):
+    """Compiles a C++ program of this folder with g++ against the wheel's libs2.a, abseil and headers;
+    returns the executable's path (in folder)."""
+    wheel = os.path.dirname(s2.__file__)
+    here = os.path.dirname(os.path.abspath(__file__))
+    exe = os.path.join(folder, os.path.splitext(source)[0])
+    subprocess.run(["g++", opt, "-std=c++17", "-DNDEBUG", "-I" + os.path.join(wheel, "include"),
+                    os.path.join(here, source), "-o", exe, "-Wl,--start-group"]
+                   + sorted(os.path.join(wheel, "lib64", f) for f in os.listdir(os.path.join(wheel, "lib64")) if f.endswith(".a"))
+                   + ["-Wl,--end-group", "-lpthread"], check=True)
+    return exe
+
+
 def gen_polygon_index():
     """The reference's shape index of every valid fixture polygon (index_dump.cc): cell ids, centre
     containment and each cell's clipped edges as S2Polygon::Shape orients them (holes reversed)."""
-    wheel = os.path.dirname(s2.__file__)
-    here = os.path.dirname(os.path.abspath(__file__))
     with tempfile.TemporaryDirectory() as tmp:
-        exe = os.path.join(tmp, "index_dump")
-        subprocess.run(["g++", "-O1", "-std=c++17", "-DNDEBUG", "-I" + os.path.join(wheel, "include"),
-                        os.path.join(here, "index_dump.cc"), "-o", exe, "-Wl,--start-group"]
-                       + sorted(os.path.join(wheel, "lib64", f) for f in os.listdir(os.path.join(wheel, "lib64")) if f.endswith(".a"))
-                       + ["-Wl,--end-group", "-lpthread"], check=True)
+        exe = compile_against_wheel("index_dump.cc", tmp, "-O1")
         sources = []
         for name in ("polygons.json", "polygon_coverings.json"):
             with open(os.path.join(OUT, name)) as f:
@@ -579,10 +588,137 @@ def gen_polygon_index():
           sum(len(e) for c in cases for _, _, e in c["cells"]), "clipped edges")
 
 
+LARGE_OPTIONS = [  # (minLevel, maxLevel, levelMod, maxCells): defaults and each parameter at its extremes
+    (0, 30, 1, 8), (0, 30, 1, 1), (0, 30, 1, 10000), (0, 30, 2, 1000), (0, 30, 3, 8), (0, 30, 3, 10000),
+    (0, 0, 1, 8), (0, 4, 1, 10000), (0, 16, 3, 100), (5, 30, 1, 8), (7, 30, 1, 8), (8, 30, 1, 8),
+    (9, 30, 1, 8), (6, 6, 1, 8), (10, 16, 2, 100), (12, 30, 3, 10000),
+]
+
+
+def large_regions():
+    """Large regions: the whole sphere, hemispheres, polar caps and rectangles, quadrants, thin bands
+    around the globe, antimeridian-crossing rectangles, caps of every size up to the whole sphere and
+    big polygons, as (name, kind, value): rect [latLo, lngLo, latHi, lngHi], cap [lat, lng, metres],
+    polygon [rings of (lat, lng)]."""
+    out = []
+    for name, r in [("whole", (-90, -180, 90, 180)), ("north", (0, -180, 90, 180)), ("south", (-90, -180, 0, 180)),
+                    ("east", (-90, 0, 90, 180)), ("west across 180", (-90, 90, 90, -90)),
+                    ("polar 80-90", (80, -180, 90, 180)), ("polar 89.9-90", (89.9, -180, 90, 180)),
+                    ("south polar -90..-60", (-90, -180, -60, 180)), ("quadrant NE", (0, 0, 90, 90)),
+                    ("quadrant SW", (-90, -180, 0, -90)), ("octant", (0, 90, 45, 180)),
+                    ("band ±0.01", (-0.01, -180, 0.01, 180)), ("band 10-10.1", (10, -180, 10.1, 180)),
+                    ("band 60-60.01", (60, -180, 60.01, 180)), ("band ±1", (-1, -180, 1, 180)),
+                    ("across 180 20°", (-10, 170, 10, -170)), ("across 180 wide", (-60, 120, 60, -120)),
+                    ("across 180 polar", (70, 179, 90, -179)), ("big 120x240", (-60, -120, 60, 120)),
+                    ("meridian strip 0.1", (-90, 0, 90, 0.1)), ("meridian strip 0.001", (-80, 10, 80, 10.001))]:
+        out.append(("rect " + name, "rect", [float(x) for x in r]))
+    corner = math.degrees(math.atan(1 / math.sqrt(2)))
+    half, whole = math.pi / 2 * 6371010.0, math.pi * 6371010.0
+    for name, (lat, lng), m in [("1000km", (10, 20), 1e6), ("3000km", (10, 20), 3e6), ("6000km", (10, 20), 6e6),
+                                ("hemisphere", (10, 20), half), ("12000km", (10, 20), 1.2e7),
+                                ("15000km", (10, 20), 1.5e7), ("19000km", (10, 20), 1.9e7),
+                                ("20000km", (10, 20), 2e7), ("whole", (10, 20), whole), ("whole at 0,0", (0, 0), whole),
+                                ("pole 2000km", (90, 0), 2e6), ("pole hemisphere", (90, 0), half),
+                                ("south pole 5000km", (-90, 0), 5e6), ("corner 5000km", (corner, 45), 5e6),
+                                ("on 180 8000km", (0, 180), 8e6)]:
+        out.append(("cap " + name, "cap", [float(lat), float(lng), float(m)]))
+    rng = random.Random(2718)
+    for name, (lat, lng), r, n in [("star 60° n10", (10, 20), 60, 10), ("star 60° n100", (10, 20), 60, 100),
+                                   ("star 60° n1000", (10, 20), 60, 1000), ("star 85° n30", (0, 0), 85, 30),
+                                   ("star 40° on 180", (0, 180), 40, 24), ("star 30° pole", (90, 0), 30, 40)]:
+        out.append(("polygon " + name, "polygon", [sphere_star(rng, lat, lng, lambda: r * rng.uniform(0.9, 1.0), n)]))
+    out.append(("polygon octant", "polygon", [[(0.0, 0.0), (0.0, 90.0), (90.0, 0.0)]]))
+    out.append(("polygon quadrant", "polygon", [[(0.0, 0.0), (0.0, 89.0), (89.0, 89.0), (89.0, 0.0)]]))
+    out.append(("polygon near hemisphere", "polygon", [[(0.5, lng) for lng in range(-180, 180, 2)]]))
+    out.append(("polygon polar caps", "polygon", [[(60.0, lng) for lng in range(-180, 180, 10)],
+                                                  [(-60.0, lng) for lng in range(180, -180, -10)]]))
+    shell = sphere_star(rng, 10, 20, lambda: 70 * rng.uniform(0.95, 1.0), 48)
+    holes = [sphere_star(rng, 10, 20, lambda: 15 * rng.uniform(0.8, 1.0), 12),
+             sphere_star(rng, 10, 70, lambda: 8 * rng.uniform(0.8, 1.0), 10)]
+    out.append(("polygon 70° with holes", "polygon", [shell] + holes))
+    return out
+
+
+def fnv1a(tokens):
+    h = 1469598103934665603
+    for t in tokens:
+        for ch in (t + ",").encode():
+            h = ((h ^ ch) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
+
+
+def covering_time_line(i, kind, value, o, interior):
+    """A request line for covering_time.cc."""
+    if kind == "polygon":
+        geo = "%d " % len(value) + " ".join("%d " % len(ring) + " ".join("%r %r" % p for p in ring) for ring in value)
+    else:
+        geo = " ".join(repr(x) for x in value)
+    return "%d %s %s %d %d %d %d %d" % (i, kind[:4], geo, o[0], o[1], o[2], o[3], int(interior))
+
+
+def gen_large_coverings():
+    """Coverings and interior coverings of large regions (large_regions) at each option set of
+    LARGE_OPTIONS, computed by the reference's C++ library itself (covering_time.cc on the wheel's
+    libs2.a: the same code as the Python bindings, which would add minutes of conversions for coverings
+    of a million cells). refSeconds is the reference's time for the covering alone (process CPU time,
+    best of 3) when this script ran; null when it did not finish in 20 s or was not run (over 6 M cells
+    of minLevel meet the region: at 0.23 µs or more a candidate, seconds). Cells are listed up to
+    2,000, otherwise only cellCount and fnv (FNV-1a 64 of the tokens, each followed by a comma)."""
+    cases = []
+    with tempfile.TemporaryDirectory() as tmp:
+        exe = compile_against_wheel("covering_time.cc", tmp, "-O2")
+        for name, kind, value in large_regions():
+            if kind == "rect":
+                region = s2.S2LatLngRect(s2.S2LatLng.FromDegrees(value[0], value[1]), s2.S2LatLng.FromDegrees(value[2], value[3]))
+                area = region.Area()
+            elif kind == "cap":
+                region = s2.S2Cap(s2.S2LatLng.FromDegrees(value[0], value[1]).ToPoint(), s2.S1Angle.Radians(value[2] / 6371010.0))
+                area = 2 * math.pi * region.height()
+            else:
+                region = nested_polygon(value)[1]
+                assert region.IsValid(), name
+                area = region.GetArea()
+            for o in LARGE_OPTIONS:
+                for interior in (False, True):
+                    line = covering_time_line(len(cases), kind, value, o, interior)
+                    # Every cell of minLevel that meets the region is a candidate (S2CoveringEstimate).
+                    at_least = int(area / (2.635799256963161491 * 4.0 ** -o[0])) if o[0] > 0 else 0
+                    out = None
+                    if at_least <= 6_000_000:
+                        try:
+                            out = subprocess.run([exe, "--tokens"], input=line + "\n", capture_output=True, text=True,
+                                                 timeout=20, check=True).stdout.split()
+                        except subprocess.TimeoutExpired:
+                            pass
+                    rec = {"name": name, "kind": kind, "options": dict(zip(("minLevel", "maxLevel", "levelMod", "maxCells"), o)),
+                           "interior": interior, "refSeconds": out[1] if out else None}
+                    if kind == "polygon":
+                        rec["rings"] = [[[R(b), R(a)] for a, b in ring] for ring in value]
+                    else:
+                        rec[kind] = [R(x) for x in value]
+                    if out:
+                        rec["cellCount"] = int(out[2])
+                        if rec["cellCount"] <= 2000:
+                            rec["cells"] = out[4:]
+                            assert fnv1a(rec["cells"]) == out[3]
+                        else:
+                            rec["fnv"] = out[3]
+                        if o == LARGE_OPTIONS[0]:   # the Python bindings give the same covering
+                            c = coverer(rec["options"])
+                            ids = c.GetInteriorCovering(region) if interior else c.GetCovering(region)
+                            assert [x.ToToken() for x in ids] == rec["cells"], (name, interior)
+                    cases.append(rec)
+                    print(len(cases), name, o, interior, rec["refSeconds"], rec.get("cellCount"), flush=True)
+    with open(os.path.join(OUT, "large_coverings.json"), "w") as f:
+        json.dump({"cases": cases}, f, separators=(",", ":"))
+    slow = [c for c in cases if c["refSeconds"] is None or float(c["refSeconds"]) >= 0.5]
+    print("large coverings", len(cases), "of which", len(slow), "take the reference 0.5 s or more")
+
 if __name__ == "__main__":
-    gen_cells()
-    gen_coverings()
-    gen_unions()
-    gen_polygons()
-    gen_polygon_coverings()
-    gen_polygon_index()
+    # With arguments, only the named fixture files (e.g. `large_coverings`); without, all of them.
+    generators = {"cells": gen_cells, "coverings": gen_coverings, "unions": gen_unions, "polygons": gen_polygons,
+                  "polygon_coverings": gen_polygon_coverings, "polygon_index": gen_polygon_index,
+                  "large_coverings": gen_large_coverings}
+    import sys
+    for name in sys.argv[1:] or list(generators):
+        generators[name]()
