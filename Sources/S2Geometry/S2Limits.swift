@@ -9,11 +9,13 @@ public struct S2Limits: Sendable, Hashable {
     /// The running budget of one covering: the coverer stops with 422 once it has created this many
     /// candidate cells (and refuses in advance when `S2CoveringEstimate.minimumCandidates`, a proven
     /// lower bound, is over it). Measured (release, shared 2-core EPYC, Benchmarks/s2/large.sh): the
-    /// reference creates the same candidates at 0.23–0.45 µs each, so everything it computes in under
-    /// 0.5 s (up to about 2.2 M candidates, e.g. the whole sphere at minLevel 9) fits, while a covering
-    /// that passes the budget costs it over 0.7 s; here the budget is about a second of work and, at
-    /// 64 bytes a candidate, about 200 MB, as much as the reference holds for the same covering.
-    public var maxCandidates: Int = 3_000_000
+    /// reference creates the same candidates, at 0.16–0.58 µs each when there are over a million (the
+    /// fastest: interior coverings of large caps at minLevel 9), so what it computes in under 0.5 s
+    /// (up to about 3 M candidates) fits with room for a faster machine, while a covering that passes
+    /// the budget costs it over 0.8 s. Here the budget is about a second of work (0.1–0.25 µs a
+    /// candidate) and, at 56 bytes a candidate, at most 280 MB (the pool grows to the budget, not past
+    /// it), about what the reference holds for the same covering.
+    public var maxCandidates: Int = 5_000_000
     /// Largest estimated work of one polygon covering, in units of about one edge test: each candidate
     /// cell costs 30 + e units, e = `S2Polygon.edgesPerQuery` (the edges its shape-index query meets).
     /// The running budget of a polygon covering (maxPolygonWork / (30 + e) candidates, when below

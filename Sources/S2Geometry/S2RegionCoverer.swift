@@ -132,6 +132,8 @@ public struct S2RegionCoverer: Sendable {
                     if cell.level + options.levelMod > options.maxLevel || region.contains(cell) { isTerminal = true }
                 }
             }
+            // Grow the pool by doubling, but never past the budget (which bounds the memory).
+            if pool.count == pool.capacity { pool.reserveCapacity(Swift.max(pool.count + 1, Swift.min(2 * pool.capacity, budget))) }
             pool.append(Node(cell: cell, isTerminal: isTerminal))
             return Int32(pool.count - 1)
         }

@@ -125,8 +125,8 @@ import Testing
         #expect(bad.isEmpty, "\(bad.prefix(8))")
     }
 
-    /// A candidate (cell, terminal flag, children) takes 56 bytes, so the 3,000,000-candidate budget
-    /// holds a covering to about 170 MB.
+    /// A candidate (cell, terminal flag, children) takes 56 bytes, so the 5,000,000-candidate budget
+    /// holds a covering to 280 MB.
     @Test func candidateMemory() {
         #expect(MemoryLayout<S2Cell>.stride == 48)
         #expect(MemoryLayout<S2RegionCoverer.Node>.stride <= 56)

@@ -165,10 +165,10 @@ import Testing
         let ok = try h.post("/v1/s2/coverings", json: ["region": cap, "levelMod": 3, "maxCells": 10_000])
         let cells = try ok.json()["cells"] as? [Any]
         #expect(ok.status == 200 && (cells?.count ?? 0) > 5_000 && (cells?.count ?? 0) <= 10_000)
-        // Pathological: the interior covering of a 0.0001° × 10° strip at levelMod 3 (the reference
-        // takes 10–15 s): the running budget stops it, 422 naming maxLevel.
-        let strip: [String: Any] = ["rect": ["lo": ["lat": 10, "lng": 20], "hi": ["lat": 10.0001, "lng": 30]]]
-        let bad = try h.post("/v1/s2/coverings", json: ["region": strip, "levelMod": 3, "maxCells": 10_000, "interior": true])
+        // Pathological: the interior covering of a 10⁻¹²° × 1° strip (nothing fits until leaf cells; the
+        // reference takes over 10 s and a gigabyte): the running budget stops it, 422 naming maxLevel.
+        let strip: [String: Any] = ["rect": ["lo": ["lat": 10, "lng": 10], "hi": ["lat": 10 + 1e-12, "lng": 11]]]
+        let bad = try h.post("/v1/s2/coverings", json: ["region": strip, "interior": true])
         #expect(bad.status == 422 && bad.problemFields() == ["maxLevel"])
     }
 
