@@ -62,7 +62,8 @@ extension Application {
             case "image/svg+xml":
                 return HTTPServerResponse(status: .ok, contentType: "image/svg+xml",
                                           bytes: Array(S2Render.svg(cells: result.cells, region: request.region,
-                                                                    title: S2Render.title(request, cells: result.cells.count)).utf8))
+                                                                    title: S2Render.title(request, cells: result.cells.count),
+                                                                    subtitle: S2Render.subtitle(request)).utf8))
             default:
                 return S2CoveringJSON.response(result)
             }
