@@ -13,8 +13,9 @@ public struct S2Limits: Sendable, Hashable {
     /// fastest: interior coverings of large caps at minLevel 9), so what it computes in under 0.5 s
     /// (up to about 3 M candidates) fits with room for a faster machine, while a covering that passes
     /// the budget costs it over 0.8 s. Here the budget is about a second of work (0.1–0.25 µs a
-    /// candidate) and, at 56 bytes a candidate, at most 280 MB (the pool grows to the budget, not past
-    /// it), about what the reference holds for the same covering.
+    /// candidate) and, at 56 bytes a candidate, a pool of at most 280 MB (it grows to the budget, not
+    /// past it); measured peak RSS of a covering stopped by the budget: 534 MB, as the pool's last
+    /// growth holds the old and the new copy at once.
     public var maxCandidates: Int = 5_000_000
     /// Largest estimated work of one polygon covering, in units of about one edge test: each candidate
     /// cell costs 30 + e units, e = `S2Polygon.edgesPerQuery` (the edges its shape-index query meets).

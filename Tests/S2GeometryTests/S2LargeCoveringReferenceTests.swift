@@ -126,7 +126,7 @@ import Testing
     }
 
     /// A candidate (cell, terminal flag, children) takes 56 bytes, so the 5,000,000-candidate budget
-    /// holds a covering to 280 MB.
+    /// holds a covering's pool to 280 MB.
     @Test func candidateMemory() {
         #expect(MemoryLayout<S2Cell>.stride == 48)
         #expect(MemoryLayout<S2RegionCoverer.Node>.stride <= 56)
