@@ -15,7 +15,15 @@ extension Application {
         let c = configuration
         let identity: IdentityKeyPair
         do {
-            identity = try SimilarityIdentityStore(dataDirectory: c.dataDirectory).loadOrCreate()
+            let keys: IdentityKeyStore
+            if let file = c.identityKeyFile {
+                keys = IdentityKeyFile(path: file)
+            } else if let database {
+                keys = PostgresIdentityKeyStore(pool: database.pool)
+            } else {
+                keys = SimilarityIdentityStore(dataDirectory: c.dataDirectory)
+            }
+            identity = try keys.loadOrCreate()
         } catch {
             log.event("similarity disabled: no identity key", level: "error", [("error", String(describing: error))])
             add(.get, "/v1/similarity/identity") { _ in throw APIError.unavailable("this instance has no identity key; see its log", retryAfter: 60) }
