@@ -66,8 +66,18 @@ public final class GzipStream {
     /// Inflates raw deflate data that starts at a full-flush point (see `compressFullFlush`), up to
     /// the end of the input or of the deflate stream; nil when it is corrupt or exceeds `maxOutput`.
     public static func inflateRaw(_ input: [UInt8], maxOutput: Int) -> [UInt8]? {
+        inflateAll(input, windowBits: -15, maxOutput: maxOutput, endOfInputIsEnd: true)
+    }
+
+    /// Decompresses a gzip document (used by tests and by clients of the peer protocol).
+    public static func gunzip(_ input: [UInt8], maxOutput: Int = 1 << 30) -> [UInt8]? {
+        inflateAll(input, windowBits: 15 + 16, maxOutput: maxOutput, endOfInputIsEnd: false)
+    }
+
+    /// zlib's inflate over all of `input`. Without `endOfInputIsEnd` only a complete stream succeeds.
+    private static func inflateAll(_ input: [UInt8], windowBits: Int32, maxOutput: Int, endOfInputIsEnd: Bool) -> [UInt8]? {
         var s = z_stream()
-        guard inflateInit2_(&s, -15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        guard inflateInit2_(&s, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&s) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 256 * 1024)
@@ -88,37 +98,7 @@ public final class GzipStream {
                 if output.count > maxOutput { return }
                 if rc == Z_STREAM_END { ok = true; return }
                 if rc != Z_OK && rc != Z_BUF_ERROR { return }
-                if s.avail_in == 0 && produced < chunk.count { ok = true; return }
-                if rc == Z_BUF_ERROR && produced == 0 { return }
-            }
-        }
-        return ok ? output : nil
-    }
-
-    /// Decompresses a gzip document (used by tests and by clients of the peer protocol).
-    public static func gunzip(_ input: [UInt8], maxOutput: Int = 1 << 30) -> [UInt8]? {
-        var s = z_stream()
-        guard inflateInit2_(&s, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
-        defer { inflateEnd(&s) }
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        var mutableInput = input
-        var ok = false
-        mutableInput.withUnsafeMutableBufferPointer { inBuf in
-            s.next_in = inBuf.baseAddress
-            s.avail_in = uInt(inBuf.count)
-            while true {
-                var rc: Int32 = 0
-                let produced: Int = chunk.withUnsafeMutableBufferPointer { outBuf in
-                    s.next_out = outBuf.baseAddress
-                    s.avail_out = uInt(outBuf.count)
-                    rc = inflate(&s, Z_NO_FLUSH)
-                    return outBuf.count - Int(s.avail_out)
-                }
-                output.append(contentsOf: chunk[0..<produced])
-                if output.count > maxOutput { return }
-                if rc == Z_STREAM_END { ok = true; return }
-                if rc != Z_OK && rc != Z_BUF_ERROR { return }
+                if endOfInputIsEnd && s.avail_in == 0 && produced < chunk.count { ok = true; return }
                 if rc == Z_BUF_ERROR && produced == 0 { return }
             }
         }

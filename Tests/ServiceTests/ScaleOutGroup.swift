@@ -14,7 +14,7 @@ final class ScaleOutGroup: @unchecked Sendable {
     private(set) var balancer: NginxBalancer?
 
     /// Starts `count` replicas at once (they race through the migrations) and, with `balanced`, nginx in front.
-    init(postgres: PostgresServer, database: String, count: Int, balanced: Bool = false, arguments: [String] = []) throws {
+    init(postgres: PostgresServer, database: String, count: Int, balanced: Bool = false, balancerPort: Int? = nil, arguments: [String] = []) throws {
         self.postgres = postgres
         self.database = database
         databaseURL = try postgres.createDatabase(database)
@@ -32,7 +32,7 @@ final class ScaleOutGroup: @unchecked Sendable {
         }
         guard failures.value.isEmpty else { throw RawHTTPClient.Failure(description: "replicas did not start: \(failures.value)") }
         replicas = (0..<count).map { started.value[$0]! }
-        if balanced { balancer = try NginxBalancer(upstreams: ports) }
+        if balanced { balancer = try NginxBalancer(upstreams: ports, port: balancerPort) }
     }
 
     static func replica(databaseURL: String, name: String, port: Int, arguments: [String]) throws -> ServerProcess {

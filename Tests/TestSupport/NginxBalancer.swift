@@ -21,11 +21,12 @@ public final class NginxBalancer: @unchecked Sendable {
         try String(contentsOfFile: "docker/nginx/proxy.conf", encoding: .utf8)
     }
 
-    public init(upstreams: [Int]) throws {
+    /// Starts nginx in front of `upstreams`, on `port` (nil: a free one).
+    public init(upstreams: [Int], port: Int? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") else {
             throw RawHTTPClient.Failure(description: "nginx is not installed; `make deps` installs it")
         }
-        port = try ServerProcess.freePort()
+        self.port = try port ?? ServerProcess.freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("incognita-nginx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("logs"), withIntermediateDirectories: true)
         let servers = upstreams.map { "        server 127.0.0.1:\($0) max_fails=1 fail_timeout=2s;" }.joined(separator: "\n")
@@ -47,7 +48,7 @@ public final class NginxBalancer: @unchecked Sendable {
             \(servers)
                 }
                 server {
-                    listen 127.0.0.1:\(port);
+                    listen 127.0.0.1:\(self.port);
             \(rules)
                 }
             }
@@ -61,7 +62,7 @@ public final class NginxBalancer: @unchecked Sendable {
         try process.run()
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if (try? RawHTTPClient(port: port, timeout: 1)) != nil { return }
+            if (try? RawHTTPClient(port: self.port, timeout: 1)) != nil { return }
             guard process.isRunning else { break }
             usleep(20_000)
         }
