@@ -10,6 +10,7 @@ JOBS = int(os.environ.get("SCALE_JOBS", "40"))
 SECONDS = int(os.environ.get("SCALE_SECONDS", "10"))
 EXPONENT = 21011          # a Lucas–Lehmer job (> 20,000), ≈ 0.1–0.3 s of GMP work
 work = tempfile.mkdtemp(prefix="incognita-scale-bench-")
+os.chmod(work, 0o755)   # the postgres user must reach its folder inside
 procs = []
 
 
@@ -161,30 +162,38 @@ end
     # 2. Through nginx: 1 then 3 replicas sharing the database.
     url = createdb(pgport, "balanced")
     rows = []
-    for n in [1, 3]:
-        reps = [replica(f"web{n}-{i}", ["--database-url", url]) for i in range(n)]
+    for n, keepalive in [(1, False), (1, True), (3, False)]:
+        reps = [replica(f"web{n}{'k' if keepalive else ''}-{i}", ["--database-url", url]) for i in range(n)]
         lbport = free_port()
-        os.makedirs(f"{work}/nginx{n}/logs", exist_ok=True)
+        tag = f"nginx{n}{'k' if keepalive else ''}"
+        os.makedirs(f"{work}/{tag}/logs", exist_ok=True)
         servers = "\n".join(f"server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for _, port in reps)
+        rules = open(os.path.join(ROOT, "docker/nginx/proxy.conf")).read()
+        if keepalive:
+            # The alternative to the shipped rules: reuse upstream connections.
+            servers += "\nkeepalive 32;"
+            rules = rules.replace('proxy_set_header Connection "close";', 'proxy_set_header Connection "";')
         user = "user root;\n" if os.geteuid() == 0 else ""
-        conf = f"""{user}worker_processes 1; pid {work}/nginx{n}/nginx.pid; error_log {work}/nginx{n}/logs/error.log warn;
+        conf = f"""{user}worker_processes 1; pid {work}/{tag}/nginx.pid; error_log {work}/{tag}/logs/error.log warn;
 events {{ worker_connections 4096; }}
-http {{ access_log off; client_body_temp_path {work}/nginx{n}/body; proxy_temp_path {work}/nginx{n}/proxy;
-fastcgi_temp_path {work}/nginx{n}/f; uwsgi_temp_path {work}/nginx{n}/u; scgi_temp_path {work}/nginx{n}/s;
+http {{ access_log off; client_body_temp_path {work}/{tag}/body; proxy_temp_path {work}/{tag}/proxy;
+fastcgi_temp_path {work}/{tag}/f; uwsgi_temp_path {work}/{tag}/u; scgi_temp_path {work}/{tag}/s;
 upstream incognita {{ {servers} }}
 server {{ listen 127.0.0.1:{lbport};
-{open(os.path.join(ROOT, 'docker/nginx/proxy.conf')).read()}
+{rules}
 }} }}"""
-        open(f"{work}/nginx{n}/nginx.conf", "w").write(conf)
-        ng = start(["nginx", "-p", f"{work}/nginx{n}", "-c", f"{work}/nginx{n}/nginx.conf", "-g", "daemon off;"], f"{work}/nginx{n}.log")
+        open(f"{work}/{tag}/nginx.conf", "w").write(conf)
+        ng = start(["nginx", "-p", f"{work}/{tag}", "-c", f"{work}/{tag}/nginx.conf", "-g", "daemon off;"], f"{work}/{tag}.log")
         wait_http(lbport)
-        direct = wrk(reps[0][1], None) if n == 1 else None
-        health = wrk(lbport, None)
-        mixed = wrk(lbport, MIXED)
-        if direct:
+        via = "through nginx, upstream keep-alive (not shipped)" if keepalive else "through nginx"
+        if n == 1 and not keepalive:
+            direct = wrk(reps[0][1], None)
             rows.append(f"| `GET /healthz` direct to one replica (no nginx) | 1 | {direct[0]:,.0f} | {direct[1]:.2f} ms | {direct[2]:.2f} ms | {direct[3]} | {direct[4]} |")
-        rows.append(f"| `GET /healthz` through nginx | {n} | {health[0]:,.0f} | {health[1]:.2f} ms | {health[2]:.2f} ms | {health[3]} | {health[4]} |")
-        rows.append(f"| mixed (health, S2, digits, bounds, mersenne) through nginx | {n} | {mixed[0]:,.0f} | {mixed[1]:.2f} ms | {mixed[2]:.2f} ms | {mixed[3]} | {mixed[4]} |")
+        health = wrk(lbport, None)
+        rows.append(f"| `GET /healthz` {via} | {n} | {health[0]:,.0f} | {health[1]:.2f} ms | {health[2]:.2f} ms | {health[3]} | {health[4]} |")
+        if not keepalive:
+            mixed = wrk(lbport, MIXED)
+            rows.append(f"| mixed (health, S2, digits, bounds, mersenne) {via} | {n} | {mixed[0]:,.0f} | {mixed[1]:.2f} ms | {mixed[2]:.2f} ms | {mixed[3]} | {mixed[4]} |")
         stop(ng)
         for p, _ in reps: stop(p)
     stop(pgproc)

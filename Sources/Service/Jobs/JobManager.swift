@@ -193,6 +193,11 @@ public final class JobManager: @unchecked Sendable {
         var latest = first
         while Date() < deadline && !latest.status.isFinished {
             Thread.sleep(forTimeInterval: min(0.25, max(0.01, deadline.timeIntervalSinceNow)))
+            // Claimed by this replica meanwhile: follow it in memory from now on.
+            condition.lock()
+            let claimed = jobs[id]
+            condition.unlock()
+            if let claimed { return claimed.wait(after: -1, timeout: 0) }
             guard let next = try? shared.load(id: id) else { return nil }
             let changed = next.status != latest.status || next.progress != latest.progress
             latest = next
@@ -394,28 +399,32 @@ public final class JobManager: @unchecked Sendable {
             return
         }
         if job.current.status == .cancelled { return }
-        job.mutate { s in
-            s.finishedAt = Date()
-            s.runningOn = nil
-            switch outcome {
-            case .success(let json):
-                s.status = .succeeded
-                s.resultJSON = json
-                s.progress.fraction = 1
-                s.progress.done = max(s.progress.done, s.progress.total)
-            case .failure(let error):
-                if error is JobCancelled {
-                    s.status = .cancelled
-                } else {
-                    s.status = .failed
-                    let api = (error as? APIError) ?? (error as? APIErrorConvertible)?.apiError
-                    s.error = JobError(status: api?.status.code ?? 500, detail: api?.detail ?? "the job failed: \(error)")
-                }
+        var final = job.current
+        final.finishedAt = Date()
+        final.runningOn = nil
+        switch outcome {
+        case .success(let json):
+            final.status = .succeeded
+            final.resultJSON = json
+            final.progress.fraction = 1
+            final.progress.done = max(final.progress.done, final.progress.total)
+        case .failure(let error):
+            if error is JobCancelled {
+                final.status = .cancelled
+            } else {
+                final.status = .failed
+                let api = (error as? APIError) ?? (error as? APIErrorConvertible)?.apiError
+                final.error = JobError(status: api?.status.code ?? 500, detail: api?.detail ?? "the job failed: \(error)")
             }
         }
+        // No estimate of time left once the job has ended (as `Job.mutate` enforces for what is shown here).
+        final.progress.etaSeconds = nil
         if let shared {
-            recordOutcome(job, shared)
+            // Stored first, so a reader on any replica sees the outcome as soon as one here does.
+            recordOutcome(final, id: job.id, shared)
+            job.mutate { $0 = final }
         } else {
+            job.mutate { $0 = final }
             do { try store.save(job.current) } catch {
                 log.event("job record not saved", level: "error", [("id", job.id), ("error", "\(error)")])
             }
@@ -426,17 +435,17 @@ public final class JobManager: @unchecked Sendable {
 
     /// Writes the outcome to the shared store, retrying while the database is unreachable (it may be
     /// restarting), until it is written or the store says another replica has the job.
-    private func recordOutcome(_ job: Job, _ shared: SharedJobStore) {
+    private func recordOutcome(_ outcome: JobSnapshot, id: String, _ shared: SharedJobStore) {
         var attempt = 0
         while true {
             do {
-                if try !shared.finish(job.current) {
-                    log.event("job outcome dropped: another replica runs it", level: "warn", [("id", job.id)])
+                if try !shared.finish(outcome) {
+                    log.event("job outcome dropped: another replica runs it", level: "warn", [("id", id)])
                 }
                 return
             } catch {
                 if attempt % 10 == 0 {
-                    log.event("job outcome not written yet; retrying", level: "warn", [("id", job.id), ("error", "\(error)")])
+                    log.event("job outcome not written yet; retrying", level: "warn", [("id", id), ("error", "\(error)")])
                 }
                 attempt += 1
                 Thread.sleep(forTimeInterval: 0.5)
