@@ -142,4 +142,26 @@ import TestSupport
         #expect(aliceState == "failed" && bobState == "failed", "both organisations fail the session: \(aliceState), \(bobState)")
         #expect(took <= 2 * peerTimeout + 1, "within 2 × peer-timeout (+ 1 s of polling): \(took) s")
     }
+
+    @Test func theRunningSessionsLimitCountsAcrossReplicas() throws {
+        let pg = try PostgresServer()
+        let group = try ScaleOutGroup(postgres: pg, database: "limits", count: 2, arguments: ["--similarity-max-running", "1"])
+        let first = SimilarityClient(port: group.replicas[0].port), second = SimilarityClient(port: group.replicas[1].port)
+        var g = SystemRandomNumberGenerator()
+        func vectors(_ n: Int) -> [[Double]] { (0..<n).map { _ in (0..<4096).map { _ in Double.random(in: -1...1, using: &g) } } }
+        // A long loopback session running on replica 0 …
+        let long = try first.post("/v1/similarity/sessions", json: ["peer": "loopback", "vectors": vectors(16)]).json()["id"] as? String ?? ""
+        let waiting = try second.post("/v1/similarity/sessions", json: ["peer": "loopback", "vectors": vectors(1)]).json()["id"] as? String ?? ""
+        #expect(try first.post("/v1/similarity/sessions/\(long)/accept", json: ["vectors": vectors(16)]).status == 202)
+        let running = try first.get("/v1/similarity/sessions/\(long)").json()["state"] as? String
+        try #require(running == "running", "the first session is still running (\(running ?? "?"))")
+        // … so replica 1 may not start another while it runs.
+        let refused = try second.post("/v1/similarity/sessions/\(waiting)/accept", json: ["vectors": vectors(1)])
+        let stillRunning = try first.get("/v1/similarity/sessions/\(long)").json()["state"] as? String == "running"
+        print("running-sessions limit: second accept answered \(refused.status) while the first was \(stillRunning ? "running" : "already done")")
+        if stillRunning { #expect(refused.status == 503, "the limit of one running session holds across replicas: \(refused.status)") }
+        _ = try first.waitForSession(long, timeout: 120)
+        #expect(try second.post("/v1/similarity/sessions/\(waiting)/accept", json: ["vectors": vectors(1)]).status == 202, "free again once it ended")
+        #expect(try second.waitForSession(waiting, timeout: 60)["state"] as? String == "succeeded")
+    }
 }
