@@ -53,6 +53,11 @@ public final class Application: HTTPResponder, @unchecked Sendable {
                         help: "Log lines dropped because standard output did not keep up (the log never makes a request wait).") { [log] in
             Double(log.droppedLines)
         }
+        if let database {
+            metrics.gauge("incognita_database_reachable", help: "1 while the shared database answers this replica's heartbeat.") { [weak database] in
+                [(labels: "", value: (database?.isReachable ?? false) ? 1 : 0)]
+            }
+        }
         checkDataDirectory()
         registerSystemRoutes()
         registerJobRoutes()
