@@ -72,7 +72,11 @@ check("INCOGNITA_DATABASE_URL" in replica["environment"], "replicas get the data
 check(replica["depends_on"]["postgres"]["condition"] == "service_healthy", "replicas wait for PostgreSQL")
 check(any("proxy.conf" in v for v in services["nginx"]["volumes"]), "nginx mounts the repository's proxy rules")
 proxy = open("docker/nginx/proxy.conf").read()
-check("proxy_next_upstream error timeout" in proxy and "non_idempotent" not in proxy, "nginx retries idempotent requests only")
+check("proxy_next_upstream error timeout" in proxy, "nginx retries failed requests on the next upstream")
+for block in proxy.split("location")[1:]:
+    if "non_idempotent" in block:
+        check(all(p not in block.split("{")[0] for p in ["jobs", "primes", "mersenne", "sessions", "peer", "distances"]) and
+              "geodesics/distances" not in block, f"POSTs retried only where nothing is created: {block.split('{')[0].strip()}")
 check("server incognita:8080" in open("docker/nginx/incognita.conf").read(), "nginx balances over the incognita service")
 
 if problems:

@@ -25,16 +25,23 @@ final class PostgresPool: @unchecked Sendable {
     /// Thrown when no connection became free within the wait.
     static let busy = PostgresConnection.Failure(message: "no database connection became free in time", sqlState: nil, connectionLost: false)
 
-    /// Runs `body` on a connection of the pool (waiting up to `wait` seconds for one).
+    /// Runs `body` on a connection of the pool (waiting up to `wait` seconds for one). When a connection
+    /// kept from before turns out to be dead (the database restarted), `body` runs once more on a new one.
     func run<T>(wait: Double = 10, _ body: (PostgresConnection) throws -> T) throws -> T {
-        let connection = try acquire(wait: wait)
-        do {
-            let value = try body(connection)
-            release(connection)
-            return value
-        } catch {
-            release(connection)
-            throw error
+        var (connection, reused) = try acquire(wait: wait)
+        while true {
+            do {
+                let value = try body(connection)
+                release(connection)
+                return value
+            } catch let failure as PostgresConnection.Failure where failure.connectionLost && reused {
+                release(connection)
+                (connection, reused) = try acquire(wait: wait)
+                reused = false
+            } catch {
+                release(connection)
+                throw error
+            }
         }
     }
 
@@ -53,21 +60,26 @@ final class PostgresPool: @unchecked Sendable {
         }
     }
 
-    private func acquire(wait: Double) throws -> PostgresConnection {
+    /// A connection, and whether it was kept from an earlier use. While dialling has just failed
+    /// (within the last second) it fails at once instead of making every caller wait for a timeout.
+    private func acquire(wait: Double) throws -> (PostgresConnection, Bool) {
         let deadline = Date().addingTimeInterval(wait)
         condition.lock()
         while true {
             if let c = idle.popLast() {
                 condition.unlock()
-                if c.isHealthy { return c }
+                if c.isHealthy { return (c, true) }
                 // Dropped while idle: dial a new one in its place.
-                condition.lock(); open -= 1; condition.unlock()
-                return try dial()
+                return (try dial(), false)
             }
             if open < size {
+                if let failed = lastDialFailure, Date().timeIntervalSince(failed.at) < 1 {
+                    condition.unlock()
+                    throw failed.error
+                }
                 open += 1
                 condition.unlock()
-                return try dial(counted: true)
+                return (try dial(), false)
             }
             if !condition.wait(until: deadline) {
                 condition.unlock()
@@ -76,12 +88,16 @@ final class PostgresPool: @unchecked Sendable {
         }
     }
 
-    private func dial(counted: Bool = false) throws -> PostgresConnection {
-        if !counted { condition.lock(); open += 1; condition.unlock() }
+    private var lastDialFailure: (at: Date, error: Error)?
+
+    /// Dials a connection for a slot already counted in `open`; the slot is given back when it fails.
+    private func dial() throws -> PostgresConnection {
         do {
-            return try PostgresConnection(url: url, connectTimeout: connectTimeout)
+            let c = try PostgresConnection(url: url, connectTimeout: connectTimeout)
+            condition.lock(); lastDialFailure = nil; condition.unlock()
+            return c
         } catch {
-            condition.lock(); open -= 1; condition.signal(); condition.unlock()
+            condition.lock(); open -= 1; lastDialFailure = (Date(), error); condition.signal(); condition.unlock()
             throw error
         }
     }
