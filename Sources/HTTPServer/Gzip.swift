@@ -19,6 +19,16 @@ public final class GzipStream {
         run(input, mode: flush ? Z_SYNC_FLUSH : Z_NO_FLUSH)
     }
 
+    /// Compresses `input` and ends with a full flush (Z_FULL_FLUSH): the output so far ends on a byte
+    /// boundary and the compression history is reset, so what follows can be inflated on its own with
+    /// `inflateRaw` (how stored expansions allow reading any piece without the ones before it).
+    public func compressFullFlush(_ input: [UInt8]) -> [UInt8] {
+        run(input, mode: Z_FULL_FLUSH)
+    }
+
+    /// Length of the gzip header this stream writes (no name, no extra field).
+    public static let headerBytes = 10
+
     /// Ends the stream: the remaining output and the gzip trailer.
     public func finish() -> [UInt8] {
         guard !finished else { return [] }
@@ -53,13 +63,24 @@ public final class GzipStream {
         return s.run(input, mode: Z_FINISH)
     }
 
+    /// Inflates raw deflate data that starts at a full-flush point (see `compressFullFlush`), up to
+    /// the end of the input or of the deflate stream; nil when it is corrupt or exceeds `maxOutput`.
+    public static func inflateRaw(_ input: [UInt8], maxOutput: Int) -> [UInt8]? {
+        inflateAll(input, windowBits: -15, maxOutput: maxOutput, endOfInputIsEnd: true)
+    }
+
     /// Decompresses a gzip document (used by tests and by clients of the peer protocol).
     public static func gunzip(_ input: [UInt8], maxOutput: Int = 1 << 30) -> [UInt8]? {
+        inflateAll(input, windowBits: 15 + 16, maxOutput: maxOutput, endOfInputIsEnd: false)
+    }
+
+    /// zlib's inflate over all of `input`. Without `endOfInputIsEnd` only a complete stream succeeds.
+    private static func inflateAll(_ input: [UInt8], windowBits: Int32, maxOutput: Int, endOfInputIsEnd: Bool) -> [UInt8]? {
         var s = z_stream()
-        guard inflateInit2_(&s, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        guard inflateInit2_(&s, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&s) }
         var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
         var mutableInput = input
         var ok = false
         mutableInput.withUnsafeMutableBufferPointer { inBuf in
@@ -70,13 +91,14 @@ public final class GzipStream {
                 let produced: Int = chunk.withUnsafeMutableBufferPointer { outBuf in
                     s.next_out = outBuf.baseAddress
                     s.avail_out = uInt(outBuf.count)
-                    rc = inflate(&s, Z_NO_FLUSH)
+                    rc = inflate(&s, Z_SYNC_FLUSH)
                     return outBuf.count - Int(s.avail_out)
                 }
                 output.append(contentsOf: chunk[0..<produced])
                 if output.count > maxOutput { return }
                 if rc == Z_STREAM_END { ok = true; return }
                 if rc != Z_OK && rc != Z_BUF_ERROR { return }
+                if endOfInputIsEnd && s.avail_in == 0 && produced < chunk.count { ok = true; return }
                 if rc == Z_BUF_ERROR && produced == 0 { return }
             }
         }

@@ -16,6 +16,26 @@ public enum Posix {
         var description: String { "\(call) failed: \(String(cString: strerror(code))) (errno \(code))" }
     }
 
+    /// The first IPv4 address of an interface that is up and not loopback (a pod's or container's own
+    /// address), nil when there is none.
+    public static func firstNonLoopbackIPv4() -> String? {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return nil }
+        defer { freeifaddrs(list) }
+        var cursor: UnsafeMutablePointer<ifaddrs>? = first
+        while let entry = cursor {
+            defer { cursor = entry.pointee.ifa_next }
+            let flags = Int32(entry.pointee.ifa_flags)
+            guard let addr = entry.pointee.ifa_addr, addr.pointee.sa_family == sa_family_t(AF_INET),
+                  flags & Int32(IFF_UP) != 0, flags & Int32(IFF_LOOPBACK) == 0 else { continue }
+            var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+            var sin = addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee }
+            guard inet_ntop(AF_INET, &sin.sin_addr, &text, socklen_t(INET_ADDRSTRLEN)) != nil else { continue }
+            return String(cString: text)
+        }
+        return nil
+    }
+
     /// Ignoring SIGPIPE turns a write to a closed peer into EPIPE instead of killing the process.
     static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
 

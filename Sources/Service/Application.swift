@@ -9,6 +9,10 @@ public final class Application: HTTPResponder, @unchecked Sendable {
     public let log: AccessLog
     public let metrics: Metrics
     public let jobs: JobManager
+    /// The shared database of a group of replicas; nil for a single instance with its data directory.
+    public let database: Database?
+    /// Cached decimal expansions (data directory or database).
+    let expansions: ExpansionStore
     private(set) var router = Router<Route>()
     private let serverLock = NSLock()
     private weak var server: HTTPServer?
@@ -22,8 +26,26 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         unmatchedMetrics = metrics.route("unmatched")
         optionsMetrics = metrics.route("options")
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        self.jobs = JobManager(store: LocalJobStore(directory: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("jobs")),
-                               maxConcurrent: configuration.maxConcurrentJobs, maxQueued: configuration.maxQueuedJobs, log: log)
+        let dataURL = URL(fileURLWithPath: configuration.dataDirectory)
+        if let url = configuration.databaseURL {
+            let database = try Database(url: url, instanceID: configuration.instanceID,
+                                        advertiseURL: configuration.advertiseURL ?? "http://127.0.0.1:\(configuration.server.port)",
+                                        startTimeout: configuration.databaseTimeout,
+                                        poolSize: max(4, min(16, configuration.server.workerThreads + configuration.maxConcurrentJobs)), log: log)
+            self.database = database
+            self.expansions = PostgresExpansionStore(pool: database.pool)
+            self.jobs = JobManager(store: PostgresJobStore(pool: database.pool, instanceID: configuration.instanceID),
+                                   maxConcurrent: configuration.maxConcurrentJobs, maxQueued: configuration.maxQueuedJobs, log: log,
+                                   instanceID: configuration.instanceID, lease: configuration.jobLease)
+            jobs.notifyOthers = { [weak database] payload in database?.notify(payload) }
+            database.onNotification { [jobs] payload in jobs.handleNotification(payload) }
+        } else {
+            self.database = nil
+            self.expansions = LocalExpansionStore(directory: dataURL.appendingPathComponent("primes/decimal"))
+            self.jobs = JobManager(store: LocalJobStore(directory: dataURL.appendingPathComponent("jobs")),
+                                   maxConcurrent: configuration.maxConcurrentJobs, maxQueued: configuration.maxQueuedJobs, log: log,
+                                   instanceID: configuration.instanceID)
+        }
         metrics.gauge("incognita_jobs", help: "Jobs known to this instance, by state.") { [jobs] in
             jobs.countsByStatus().map { (labels: "state=\"\($0.key)\"", value: Double($0.value)) }
         }
@@ -31,12 +53,19 @@ public final class Application: HTTPResponder, @unchecked Sendable {
                         help: "Log lines dropped because standard output did not keep up (the log never makes a request wait).") { [log] in
             Double(log.droppedLines)
         }
+        if let database {
+            metrics.gauge("incognita_database_reachable", help: "1 while the shared database answers this replica's heartbeat.") { [weak database] in
+                [(labels: "", value: (database?.isReachable ?? false) ? 1 : 0)]
+            }
+        }
         checkDataDirectory()
         registerSystemRoutes()
         registerJobRoutes()
         registerDomainRoutes()
-        // Resumable kinds are registered by now: pick up jobs a previous run left unfinished.
+        // Resumable kinds are registered by now: pick up jobs a previous run left unfinished
+        // (with a database: start claiming queued jobs).
         jobs.restore()
+        database?.start()
     }
 
     /// Warns at start when the data directory cannot be written: the service still runs, but jobs,
@@ -65,10 +94,17 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         }
     }
 
-    /// Readiness turns false as soon as shutdown begins.
-    public var isReady: Bool {
-        serverLock.lock(); defer { serverLock.unlock() }
-        return !shuttingDown && !(server?.isDraining ?? false)
+    /// Readiness turns false as soon as shutdown begins, and while the database is unreachable.
+    public var isReady: Bool { readiness == nil }
+
+    /// Why the instance is not ready, nil when it is.
+    public var readiness: String? {
+        serverLock.lock()
+        let draining = shuttingDown || (server?.isDraining ?? false)
+        serverLock.unlock()
+        if draining { return "shutting down" }
+        if let database, !database.isReachable { return "the database is unreachable" }
+        return nil
     }
 
     /// Marks the service as draining (readiness 503) and stops jobs at their next checkpoint.
@@ -77,6 +113,13 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         shuttingDown = true
         serverLock.unlock()
         jobs.shutdown()
+    }
+
+    /// After the server stopped: waits (at most `timeout` seconds) for running jobs to reach a
+    /// checkpoint and be handed back, then leaves the group of replicas.
+    public func finishShutdown(timeout: Double) {
+        jobs.awaitIdle(timeout: timeout)
+        database?.stop()
     }
 
     /// Registers a route. `inline` handlers run on the I/O thread: only for trivial, constant-time work.

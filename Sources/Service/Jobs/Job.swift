@@ -11,6 +11,8 @@ final class Job: @unchecked Sendable {
     private(set) var version = 0
     private var cancelled = false
     private var shuttingDown = false
+    /// Another replica runs the job now (or it was cancelled there): stop and write nothing more.
+    private var lost = false
     private var lastPersist = Date.distantPast
 
     init(id: String, kind: String, spec: String?, createdAt: Date, traceId: String?, work: @escaping @Sendable (JobContext) throws -> String) {
@@ -19,7 +21,7 @@ final class Job: @unchecked Sendable {
         self.spec = spec
         self.work = work
         snapshot = JobSnapshot(id: id, kind: kind, status: .queued, progress: JobProgress(done: 0, total: 0, fraction: 0, etaSeconds: nil),
-                               createdAt: createdAt, startedAt: nil, finishedAt: nil, error: nil, spec: spec, resultJSON: nil, traceId: traceId)
+                               createdAt: createdAt, startedAt: nil, finishedAt: nil, error: nil, runningOn: nil, spec: spec, resultJSON: nil, traceId: traceId)
     }
 
     var current: JobSnapshot {
@@ -29,7 +31,20 @@ final class Job: @unchecked Sendable {
 
     var cancelRequested: Bool {
         condition.lock(); defer { condition.unlock() }
-        return cancelled || shuttingDown
+        return cancelled || shuttingDown || lost
+    }
+
+    var isLost: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return lost
+    }
+
+    /// Stops the local run without changing the recorded state (fencing: the shared store says another replica has it).
+    func markLost() {
+        condition.lock()
+        lost = true
+        condition.broadcast()
+        condition.unlock()
     }
 
     var shutdownRequested: Bool {

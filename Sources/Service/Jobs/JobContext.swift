@@ -21,11 +21,21 @@ public final class JobContext: @unchecked Sendable {
     /// True when the stop is for a shutdown (keep the checkpoint; the job resumes on restart).
     public var isShuttingDown: Bool { job.shutdownRequested }
 
-    /// Stores a checkpoint atomically; a restart passes it back through `checkpoint`. The job record (with its
-    /// progress) is saved beside it, so that after a restart the job shows the progress it resumes from, not 0.
+    /// Stores a checkpoint atomically; a restart (or the replica that takes the job over) passes it back
+    /// through `checkpoint`. With the local store the job record (with its progress) is saved beside it, so
+    /// that after a restart the job shows the progress it resumes from, not 0 (a shared store gets progress
+    /// from the heartbeat). A shared database that is unreachable for a moment keeps the previous checkpoint
+    /// and the job carries on; a replica that lost the job stops it.
     public func saveCheckpoint(_ bytes: [UInt8]) throws {
-        try store.saveCheckpoint(id: id, bytes)
-        try? store.save(job.current)
+        do {
+            try store.saveCheckpoint(id: id, bytes)
+        } catch is JobLeaseLost {
+            job.markLost()
+            throw JobCancelled()
+        } catch is PostgresConnection.Failure {
+            return
+        }
+        if !(store is SharedJobStore) { try? store.save(job.current) }
     }
 
     /// The last checkpoint, if the job ran before.

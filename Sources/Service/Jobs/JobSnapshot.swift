@@ -26,6 +26,8 @@ public struct JobSnapshot: Codable, Sendable {
     public var startedAt: Date?
     public var finishedAt: Date?
     public var error: JobError?
+    /// The instance (`--instance-id`) running the job; nil while queued and once ended.
+    public var runningOn: String?
     /// The request that created the job, so a restart can resume it (never returned to callers).
     public var spec: String?
     /// The result document (raw JSON text), present once succeeded.

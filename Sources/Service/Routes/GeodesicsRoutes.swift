@@ -14,6 +14,10 @@ import HTTPTypes
 /// ```
 extension Application {
     func registerGeodesicsRoutes() {
+        jobs.registerResumable(kind: "geodesic-distances") { spec in
+            guard let body = try? JSONDecoder().decode(DistancesRequest.self, from: Data(spec.utf8)) else { return nil }
+            return Self.distancesWork(body)
+        }
         let computeTimeout = configuration.computeTimeout
         /// Stops an inline computation at the configured limit (the solver polls it between iterations).
         let deadline: @Sendable () -> () -> Bool = {
@@ -56,16 +60,9 @@ extension Application {
             guard body.points.count <= GeodesicLimits.default.maxDistancePoints else {
                 throw APIError.invalid("points", "at most \(GeodesicLimits.default.maxDistancePoints) points are allowed, got \(body.points.count)")
             }
-            return try self.startJob(kind: "geodesic-distances") { job in
-                do {
-                    let d = try Geodesics.distances(density: body.density, metric: metric, points: body.points, options: options,
-                                                    progress: { job.progress($0, of: $1) },
-                                                    isCancelled: { job.isCancelled || job.isShuttingDown })
-                    return String(decoding: try JSON.encoder.encode(DistancesResponse(distances: d)), as: UTF8.self)
-                } catch GeodesicsError.cancelled {
-                    throw JobCancelled()
-                }
-            }
+            // The request itself is the spec: any replica sharing the database can rebuild the work from it.
+            return try self.startJob(kind: "geodesic-distances", spec: String(decoding: ctx.request.body, as: UTF8.self),
+                                     Self.distancesWork(body))
         }
 
         add(.post, "/v1/metric") { ctx in
@@ -73,6 +70,24 @@ extension Application {
             let r = try Geodesics.evaluateMetric(density: body.density, metric: body.metric ?? .stein(lambda: 1),
                                                  points: body.points, vectors: body.vectors)
             return try JSON.response(MetricResponse(points: r.map(MetricPointDTO.init)))
+        }
+    }
+}
+
+extension Application {
+    /// The distance-matrix job body.
+    fileprivate static func distancesWork(_ body: DistancesRequest) -> @Sendable (JobContext) throws -> String {
+        let metric = body.metric ?? .stein(lambda: 1)
+        let options = GeodesicOptions(nodes: body.nodes ?? 32, polish: false, gridStart: false)
+        return { job in
+            do {
+                let d = try Geodesics.distances(density: body.density, metric: metric, points: body.points, options: options,
+                                                progress: { job.progress($0, of: $1) },
+                                                isCancelled: { job.isCancelled || job.isShuttingDown })
+                return String(decoding: try JSON.encoder.encode(DistancesResponse(distances: d)), as: UTF8.self)
+            } catch GeodesicsError.cancelled {
+                throw JobCancelled()
+            }
         }
     }
 }

@@ -6,18 +6,18 @@ import HTTPTypes
 extension Application {
     func registerJobRoutes() {
         add(.get, "/v1/jobs/{id}") { [jobs] ctx in
-            guard let snapshot = jobs.snapshot(id: ctx.parameter("id")) else { throw APIError.notFound("no job \(ctx.parameter("id"))") }
+            guard let snapshot = try jobs.snapshot(id: ctx.parameter("id")) else { throw APIError.notFound("no job \(ctx.parameter("id"))") }
             return Self.jobResponse(snapshot, status: .ok)
         }
         add(.delete, "/v1/jobs/{id}") { [jobs] ctx in
             let id = ctx.parameter("id")
-            guard let cancelled = jobs.cancel(id: id), let snapshot = jobs.snapshot(id: id) else { throw APIError.notFound("no job \(id)") }
+            guard let (snapshot, cancelled) = try jobs.cancel(id: id) else { throw APIError.notFound("no job \(id)") }
             guard cancelled else { throw APIError.conflict("job \(id) has already finished (\(snapshot.status.rawValue))") }
             return Self.jobResponse(snapshot, status: .ok)
         }
         add(.get, "/v1/jobs/{id}/events") { [jobs] ctx in
             let id = ctx.parameter("id")
-            guard jobs.snapshot(id: id) != nil else { throw APIError.notFound("no job \(id)") }
+            guard try jobs.snapshot(id: id) != nil else { throw APIError.notFound("no job \(id)") }
             var fields = HTTPFields()
             fields[.contentType] = "text/event-stream"
             fields[.cacheControl] = "no-store"
@@ -55,11 +55,13 @@ extension Application {
             var finishedAt: String?
             var error: JobError?
             var traceId: String?
+            var runningOn: String?
         }
         let f = ISO8601DateFormatter()
         let view = View(id: snapshot.id, kind: snapshot.kind, status: snapshot.status, progress: snapshot.progress,
                         createdAt: f.string(from: snapshot.createdAt), startedAt: snapshot.startedAt.map(f.string(from:)),
-                        finishedAt: snapshot.finishedAt.map(f.string(from:)), error: snapshot.error, traceId: snapshot.traceId)
+                        finishedAt: snapshot.finishedAt.map(f.string(from:)), error: snapshot.error, traceId: snapshot.traceId,
+                        runningOn: snapshot.status == .running ? snapshot.runningOn : nil)
         var text = (try? JSON.encoder.encode(view)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         if let result = snapshot.resultJSON, snapshot.status == .succeeded, !result.isEmpty {
             text.removeLast()
@@ -75,9 +77,9 @@ extension Application {
     }
 
     /// Starts a job and answers `202 Accepted` with `Location: /v1/jobs/{id}`. The work returns its result as JSON text.
-    public func startJob(kind: String, spec: String? = nil, _ work: @escaping @Sendable (JobContext) throws -> String) throws -> HTTPServerResponse {
+    public func startJob(kind: String, spec: String? = nil, joinKey: String? = nil, _ work: @escaping @Sendable (JobContext) throws -> String) throws -> HTTPServerResponse {
         do {
-            let snapshot = try jobs.submit(kind: kind, spec: spec, work: work)
+            let snapshot = try jobs.submit(kind: kind, spec: spec, joinKey: joinKey, work: work)
             return Self.jobResponse(snapshot, status: .accepted)
         } catch is JobManager.QueueFull {
             throw APIError.unavailable("too many jobs are waiting; try again later", retryAfter: 5)

@@ -18,8 +18,12 @@ import Primes
 /// ```
 extension Application {
     func registerPrimesRoutes() {
-        let decimalJobs = PrimesDecimalJobs()
-        let cacheDirectory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("primes/decimal")
+        let expansions = self.expansions
+        jobs.registerResumable(kind: "mersenne-decimal") { spec in
+            guard let request = try? JSONDecoder().decode(PrimesLucasLehmerRequest.self, from: Data(spec.utf8)),
+                  request.exponent > 0, let total = try? Mersenne.decimalDigitCount(exponent: UInt64(request.exponent)) else { return nil }
+            return Self.decimalWork(UInt64(request.exponent), total: Int(total), store: expansions)
+        }
 
         add(.get, "/v1/mersenne") { _ in
             try JSON.response(KnownMersennePrimes.all)
@@ -31,7 +35,7 @@ extension Application {
             return try JSON.response(try Mersenne.facts(exponent: ctx.parameter("exponent"), leading: leading, trailing: trailing))
         }
 
-        add(.get, "/v1/mersenne/{exponent}/decimal") { [jobs, unowned self] ctx in
+        add(.get, "/v1/mersenne/{exponent}/decimal") { [unowned self] ctx in
             let text = ctx.parameter("exponent")
             guard let p = UInt64(text), (1...Mersenne.maxExpansionExponent).contains(p) else {
                 throw APIError.invalid("exponent", "must be an integer between 1 and \(Mersenne.maxExpansionExponent)")
@@ -44,45 +48,13 @@ extension Application {
                 try Mersenne.writeDecimalExpansion(exponent: p) { digits.append(contentsOf: $0) }
                 return PrimesByteRange.response(digits: digits, range: range, total: total)
             }
-            let file = cacheDirectory.appendingPathComponent("M\(p).txt.gz")
-            if let compressed = try? Data(contentsOf: file) {
-                if range == nil && PrimesByteRange.acceptsGzip(ctx.request.headerFields) {
-                    // The cached file is already the gzip body.
-                    var response = HTTPServerResponse(status: .ok, contentType: "text/plain; charset=us-ascii", bytes: Array(compressed))
-                    response.headerFields[.contentEncoding] = "gzip"
-                    response.headerFields[.acceptRanges] = "bytes"
-                    response.compressible = false
-                    return response
-                }
-                guard let digits = GzipStream.gunzip(Array(compressed), maxOutput: total + 1), digits.count == total else {
-                    try? FileManager.default.removeItem(at: file)
-                    throw APIError.internalError("the cached expansion of M\(p) was damaged and has been removed; ask again")
-                }
-                return PrimesByteRange.response(digits: digits, range: range, total: total)
+            if let cached = try expansions.open(exponent: p, digits: total) {
+                return try PrimesByteRange.response(cached, range: range, gzip: PrimesByteRange.acceptsGzip(ctx.request.headerFields))
             }
-            // First request for a large expansion: compute it in a job, cache it compressed, serve from the cache.
-            if let id = decimalJobs.running(p), let snapshot = jobs.snapshot(id: id), !snapshot.status.isFinished {
-                return Self.jobResponse(snapshot, status: .accepted)
-            }
-            let response = try self.startJob(kind: "mersenne-decimal", spec: "{\"exponent\":\(p)}") { job in
-                defer { decimalJobs.finish(p) }
-                let gzip = GzipStream(level: 6)
-                var compressed: [UInt8] = []
-                do {
-                    try Mersenne.writeDecimalExpansion(exponent: p, progress: { job.progress($0, of: $1) },
-                                                       isCancelled: { job.isCancelled }) { chunk in
-                        compressed.append(contentsOf: gzip.compress(Array(chunk), flush: false))
-                    }
-                } catch PrimesError.cancelled {
-                    throw JobCancelled()
-                }
-                compressed.append(contentsOf: gzip.finish())
-                try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
-                try AtomicFile.write(compressed, to: file)
-                return "{\"exponent\":\(p),\"digits\":\(total),\"compressedBytes\":\(compressed.count),\"location\":\"/v1/mersenne/\(p)/decimal\"}"
-            }
-            if let id = response.headerFields[.location]?.split(separator: "/").last { decimalJobs.start(p, id: String(id)) }
-            return response
+            // First request for a large expansion: compute it in a job (joined by any later request
+            // until it ends), store it compressed, serve it from the store.
+            return try self.startJob(kind: "mersenne-decimal", spec: "{\"exponent\":\(p)}", joinKey: "mersenne-decimal:\(p)",
+                                     Self.decimalWork(p, total: total, store: expansions))
         }
 
         add(.get, "/v1/digits") { ctx in
@@ -136,6 +108,23 @@ extension Application {
             let count = try ctx.queryInt("count", default: 1000, in: 1...Benford.maxPowers)
             let test = try PrimesBenfordRequest.test(ctx.query("test"))
             return try Self.benfordResponse(try Benford.powers(base: base, count: count, test: test), ctx)
+        }
+    }
+
+    /// The expansion job body: computes the digits, stores them compressed as they come, answers where to read them.
+    static func decimalWork(_ p: UInt64, total: Int, store: ExpansionStore) -> @Sendable (JobContext) throws -> String {
+        { job in
+            let writer = try store.writer(exponent: p, digits: total)
+            do {
+                try Mersenne.writeDecimalExpansion(exponent: p, progress: { job.progress($0, of: $1) },
+                                                   isCancelled: { job.isCancelled }) { chunk in
+                    try writer.append(Array(chunk))
+                }
+            } catch PrimesError.cancelled {
+                throw JobCancelled()
+            }
+            let compressed = try writer.finish()
+            return "{\"exponent\":\(p),\"digits\":\(total),\"compressedBytes\":\(compressed),\"location\":\"/v1/mersenne/\(p)/decimal\"}"
         }
     }
 
@@ -240,16 +229,6 @@ struct PrimesBenfordValue: Decodable {
     }
 }
 
-/// Which large expansions are being computed, so a second request joins the running job.
-final class PrimesDecimalJobs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ids: [UInt64: String] = [:]
-
-    func running(_ p: UInt64) -> String? { lock.lock(); defer { lock.unlock() }; return ids[p] }
-    func start(_ p: UInt64, id: String) { lock.lock(); ids[p] = id; lock.unlock() }
-    func finish(_ p: UInt64) { lock.lock(); ids[p] = nil; lock.unlock() }
-}
-
 /// `Range: bytes=…` for the decimal expansion (a single range; anything else is ignored as RFC 9110 allows).
 enum PrimesByteRange {
     /// The inclusive byte range requested, nil for none (or an unsupported form); 416 when unsatisfiable.
@@ -295,6 +274,31 @@ enum PrimesByteRange {
                 offset = end
             }
         })
+    }
+
+    /// A stored expansion: the gzip document as is (whole body, gzip accepted), 206 with the range, or
+    /// 200 with every digit — each streamed piece by piece from the store.
+    static func response(_ cached: CachedExpansion, range: ClosedRange<Int>?, gzip: Bool) throws -> HTTPServerResponse {
+        var fields = HTTPFields()
+        fields[.contentType] = "text/plain; charset=us-ascii"
+        fields[.acceptRanges] = "bytes"
+        if range == nil && gzip {
+            fields[.contentEncoding] = "gzip"
+            var response = HTTPServerResponse(status: .ok, headerFields: fields, body: .stream(length: cached.compressedBytes) { writer in
+                try cached.writeGzip { if !writer.isClosed { try writer.write($0) } }
+            })
+            response.compressible = false
+            return response
+        }
+        try cached.prepareDigits()
+        let wanted = range ?? 0...(cached.digits - 1)
+        if let range { fields[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(cached.digits)" }
+        var response = HTTPServerResponse(status: range == nil ? .ok : .partialContent, headerFields: fields,
+                                          body: .stream(length: wanted.count) { writer in
+            try cached.writeDigits(wanted) { if !writer.isClosed { try writer.write($0) } }
+        })
+        if range != nil { response.compressible = false }
+        return response
     }
 
     /// `Accept-Encoding` lists gzip (or `*`) with a non-zero q-value.

@@ -15,7 +15,15 @@ extension Application {
         let c = configuration
         let identity: IdentityKeyPair
         do {
-            identity = try SimilarityIdentityStore(dataDirectory: c.dataDirectory).loadOrCreate()
+            let keys: IdentityKeyStore
+            if let file = c.identityKeyFile {
+                keys = IdentityKeyFile(path: file)
+            } else if let database {
+                keys = PostgresIdentityKeyStore(pool: database.pool)
+            } else {
+                keys = SimilarityIdentityStore(dataDirectory: c.dataDirectory)
+            }
+            identity = try keys.loadOrCreate()
         } catch {
             log.event("similarity disabled: no identity key", level: "error", [("error", String(describing: error))])
             add(.get, "/v1/similarity/identity") { _ in throw APIError.unavailable("this instance has no identity key; see its log", retryAfter: 60) }
@@ -60,7 +68,12 @@ extension Application {
         } else {
             log.event("minilm encoder unavailable: no sentence model", level: "warn", [("hint", SimilarityEncoders.sentenceModelHint)])
         }
-        let registry = SimilaritySessionRegistry(identity: identity, peers: configuredPeers, limits: limits, encoders: encoders, log: log)
+        let registry = SimilaritySessionRegistry(identity: identity, peers: configuredPeers, limits: limits, encoders: encoders, log: log,
+                                                 database: database)
+        let forward = SimilarityForwarder(registry: registry, timeout: c.similarityPeerTimeout, maxReplyBytes: max(c.server.maxBodyBytes, 64 << 20))
+        let lostSession: @Sendable (String) -> () throws -> HTTPServerResponse = { id in
+            { throw APIError.conflict("session \(id.prefix(64)) has failed: the replica holding it stopped") }
+        }
         log.event("similarity identity", [("publicKey", identity.publicKeyHex), ("fingerprint", identity.fingerprint),
                                           ("peers", peers.values.map { "\($0.name)=\($0.fingerprint)" }.sorted().joined(separator: ","))])
         metrics.gauge("incognita_similarity_sessions", help: "Similarity sessions held by this instance, by state.") { [weak registry] in
@@ -102,20 +115,24 @@ extension Application {
         }
         add(.get, "/v1/similarity/sessions") { ctx in
             try authorize(ctx)
-            struct List: Encodable { var sessions: [SimilaritySessionDocument] }
-            return try JSON.response(List(sessions: registry.all().map { $0.document() }))
+            return HTTPServerResponse(status: .ok, contentType: "application/json", bytes: try registry.listJSON())
         }
         add(.get, "/v1/similarity/sessions/{id}") { ctx in
             try authorize(ctx)
-            return try JSON.response(try registry.record(ctx.parameter("id").lowercased()).document())
+            return HTTPServerResponse(status: .ok, contentType: "application/json", bytes: try registry.documentJSON(ctx.parameter("id").lowercased()))
         }
         add(.delete, "/v1/similarity/sessions/{id}") { ctx in
             try authorize(ctx)
-            return try JSON.response(try registry.cancel(ctx.parameter("id").lowercased()))
+            let id = ctx.parameter("id").lowercased()
+            if let answer = try forward(ctx, session: id, lost: {
+                HTTPServerResponse(status: .ok, contentType: "application/json", bytes: try registry.eraseLost(id))
+            }) { return answer }
+            return try JSON.response(try registry.cancel(id))
         }
         add(.post, "/v1/similarity/sessions/{id}/accept") { ctx in
             try authorize(ctx)
             let id = ctx.parameter("id").lowercased()
+            if let answer = try forward(ctx, session: id, lost: lostSession(id)) { return answer }
             _ = try registry.record(id)
             let record = try registry.accept(id, try ctx.decode(SimilaritySessionRegistry.AcceptRequest.self))
             var response = try JSON.response(record.document(), status: .accepted)
@@ -124,7 +141,9 @@ extension Application {
         }
         add(.post, "/v1/similarity/sessions/{id}/decline") { ctx in
             try authorize(ctx)
-            return try JSON.response(try registry.decline(ctx.parameter("id").lowercased()).document())
+            let id = ctx.parameter("id").lowercased()
+            if let answer = try forward(ctx, session: id, lost: lostSession(id)) { return answer }
+            return try JSON.response(try registry.decline(id).document())
         }
 
         // Peer endpoints: the sealed channel is the only credential.
@@ -132,7 +151,11 @@ extension Application {
             try Self.peerResponse(try registry.receiveInvitation(ctx.request.body, path: ctx.request.path), status: .created)
         }
         add(.post, "/v1/peer/sessions/{id}/messages") { ctx in
-            try Self.peerResponse(try registry.receiveMessage(ctx.parameter("id"), ctx.request.body, path: ctx.request.path), status: .ok)
+            let id = ctx.parameter("id").lowercased()
+            if let answer = try forward(ctx, session: id, lost: {
+                throw APIError(status: .badGateway, slug: "peer-unavailable", detail: "the replica running session \(id.prefix(64)) stopped")
+            }) { return answer }
+            return try Self.peerResponse(try registry.receiveMessage(ctx.parameter("id"), ctx.request.body, path: ctx.request.path), status: .ok)
         }
     }
 

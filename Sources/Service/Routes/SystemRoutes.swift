@@ -8,9 +8,10 @@ extension Application {
         let health = HTTPServerResponse(status: .ok, contentType: "application/json", bytes: Self.healthBody)
         add(.get, "/healthz", inline: true) { _ in health }
         add(.get, "/readyz", inline: true) { [unowned self] _ in
-            isReady
-                ? HTTPServerResponse(status: .ok, contentType: "application/json", bytes: Array("{\"status\":\"ready\"}".utf8))
-                : ProblemDocument.response(.unavailable("shutting down"), instance: "/readyz", requestID: nil)
+            if let reason = readiness {
+                return ProblemDocument.response(.unavailable(reason), instance: "/readyz", requestID: nil)
+            }
+            return HTTPServerResponse(status: .ok, contentType: "application/json", bytes: Array("{\"status\":\"ready\"}".utf8))
         }
         add(.get, "/metrics") { [unowned self] _ in
             HTTPServerResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", bytes: Array(metrics.render().utf8))

@@ -9,7 +9,7 @@ import SecureSimilarity
 /// let identity = try SimilarityIdentityStore(dataDirectory: "./data").loadOrCreate()
 /// print(identity.publicKeyHex)
 /// ```
-struct SimilarityIdentityStore {
+struct SimilarityIdentityStore: IdentityKeyStore {
     let url: URL
 
     init(dataDirectory: String) {

@@ -96,36 +96,46 @@ final class SimilaritySessionRecord: @unchecked Sendable {
 
     var currentState: SimilaritySessionState { stateLock.lock(); defer { stateLock.unlock() }; return state }
 
+    /// Called after each change, outside the locks: `immediate` for state changes, false for
+    /// progress and traffic (the registry publishes those to the shared store at most twice a second).
+    var onChange: (@Sendable (SimilaritySessionRecord, Bool) -> Void)?
+
     /// Moves to `running` from `from`; false when the session is elsewhere.
     func start(from: SimilaritySessionState, responderCount q: Int?) -> Bool {
-        stateLock.lock(); defer { stateLock.unlock() }
-        guard state == from else { return false }
+        stateLock.lock()
+        guard state == from else { stateLock.unlock(); return false }
         state = .running
         if let q { responderCount = q }
         startedAt = Date()
         lastActivity = Date()
+        stateLock.unlock()
+        onChange?(self, true)
         return true
     }
 
     func setResponderCount(_ q: Int) {
         stateLock.lock(); responderCount = q; stateLock.unlock()
+        onChange?(self, true)
     }
 
     /// Ends the session unless it has already ended; returns whether this call ended it.
     @discardableResult
     func finish(_ newState: SimilaritySessionState, result: SimilarityResult? = nil, error: FieldError? = nil) -> Bool {
-        stateLock.lock(); defer { stateLock.unlock() }
-        guard !state.isTerminal else { return false }
+        stateLock.lock()
+        guard !state.isTerminal else { stateLock.unlock(); return false }
         state = newState
         self.result = result
         self.error = error
         finishedAt = Date()
         if newState == .succeeded { progressDone = progressTotal }
+        stateLock.unlock()
+        onChange?(self, true)
         return true
     }
 
     func progress(_ done: Int, _ total: Int) {
         stateLock.lock(); progressDone = done; progressTotal = total; lastActivity = Date(); stateLock.unlock()
+        onChange?(self, false)
     }
 
     func traffic(sent: Int, received: Int, roundTrip: Bool = true) {
@@ -139,6 +149,7 @@ final class SimilaritySessionRecord: @unchecked Sendable {
         roundTrips += count
         lastActivity = Date()
         stateLock.unlock()
+        onChange?(self, false)
     }
 
     func idleSeconds(now: Date) -> Double {

@@ -30,6 +30,12 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
     let encoders: SimilarityEncoders
     let client: SimilarityPeerClient
     let log: AccessLog
+    /// Session metadata shared with the other replicas of this organisation (nil: a single instance).
+    let shared: SimilaritySessionStore?
+    /// The group of replicas (instance id, advertise URL, who is alive); nil for a single instance.
+    let database: Database?
+    /// When each session's progress was last published to the shared store.
+    private var published: [String: Date] = [:]
 
     private let lock = NSLock()
     private var sessions: [String: SimilaritySessionRecord] = [:]
@@ -38,7 +44,10 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
     /// Session start times per peer name, for the hourly limit.
     private var recent: [String: [Date]] = [:]
 
-    init(identity: IdentityKeyPair, peers: [String: SimilarityPeer], limits: Limits, encoders: SimilarityEncoders, log: AccessLog) {
+    init(identity: IdentityKeyPair, peers: [String: SimilarityPeer], limits: Limits, encoders: SimilarityEncoders, log: AccessLog,
+         database: Database? = nil) {
+        self.database = database
+        self.shared = database.map { PostgresSimilaritySessionStore(pool: $0.pool) }
         self.identity = identity
         self.peers = peers
         self.limits = limits
@@ -46,8 +55,16 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
         self.client = SimilarityPeerClient(timeout: limits.peerTimeout)
         self.log = log
         let sweeper = Thread { [weak self] in
+            var lastShared = Date.distantPast
             while let registry = self {
                 registry.sweep(now: Date())
+                if let shared = registry.shared, Date().timeIntervalSince(lastShared) >= 1 {
+                    lastShared = Date()
+                    // Sessions whose owner replica stopped heartbeating fail here, on any replica.
+                    if let n = try? shared.sweep(staleSeconds: registry.limits.peerTimeout, keepSeconds: registry.limits.ttl), n > 0 {
+                        registry.log.event("similarity sessions failed: their replica stopped", level: "warn", [("sessions", String(n))])
+                    }
+                }
                 Thread.sleep(forTimeInterval: 0.25)
             }
         }
@@ -84,6 +101,111 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
 
     private func runningCount() -> Int {
         all().filter { $0.currentState == .running }.count
+    }
+
+    /// Whether one more session may run: counted here, or across the replicas with a shared store.
+    private func mayStart(_ r: SimilaritySessionRecord) -> Bool {
+        if let shared { return (try? shared.tryStart(id: r.id, limit: limits.maxRunning)) ?? false }
+        return runningCount() < limits.maxRunning
+    }
+
+    /// Counts a new session with `peer` against the hourly limit (across replicas with a shared store).
+    private func admitSession(peer: String, now: Date) throws -> Bool {
+        if let shared { return try shared.admit(peer: peer, limit: limits.sessionsPerHour) }
+        lock.lock(); defer { lock.unlock() }
+        return admit(peer: peer, now: now)
+    }
+
+    /// Keeps a new session here; with a shared store also inserts its row (false when the id is known there).
+    private func register(_ r: SimilaritySessionRecord) throws -> Bool {
+        if let shared {
+            r.onChange = { [weak self] record, immediate in self?.publish(record, immediate: immediate) }
+            guard try shared.insert(row(r)) else { return false }
+        }
+        lock.lock(); sessions[r.id] = r; lock.unlock()
+        return true
+    }
+
+    private func row(_ r: SimilaritySessionRecord) -> SimilaritySessionRow {
+        let document = (try? JSON.encoder.encode(r.document())).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return SimilaritySessionRow(id: r.id, state: r.currentState.rawValue, owner: database?.instanceID ?? "",
+                                    ownerURL: database?.advertiseURL ?? "", document: document, expiresAt: r.expiresAt)
+    }
+
+    /// Writes a session's document to the shared store: state changes at once, progress at most twice a second.
+    private func publish(_ r: SimilaritySessionRecord, immediate: Bool) {
+        guard let shared else { return }
+        let now = Date()
+        lock.lock()
+        if !immediate, let last = published[r.id], now.timeIntervalSince(last) < 0.5 { lock.unlock(); return }
+        published[r.id] = now
+        lock.unlock()
+        do { try shared.update(row(r)) } catch {
+            log.event("similarity session not published", level: "warn", [("session", r.id), ("error", "\(error)")])
+        }
+    }
+
+    /// The document of a session: from memory when it lives here, else from the shared store.
+    func documentJSON(_ id: String) throws -> [UInt8] {
+        lock.lock()
+        let local = sessions[id]
+        lock.unlock()
+        if let local { return Array(try JSON.encoder.encode(local.document())) }
+        if let shared, let row = try shared.load(id: id) { return Array(row.document.utf8) }
+        throw APIError.notFound("no similarity session \(id.prefix(64))")
+    }
+
+    /// `{"sessions": [...]}`, newest first: this replica's sessions from memory, the others' from the shared store.
+    func listJSON() throws -> [UInt8] {
+        let local = all()
+        var documents = try local.map { String(decoding: try JSON.encoder.encode($0.document()), as: UTF8.self) }
+        if let shared {
+            let here = Set(local.map(\.id))
+            var merged = try shared.list().filter { !here.contains($0.id) }.map { ($0.document, Self.createdAt(of: $0.document)) }
+            merged += zip(documents, local.map { Self.iso($0.createdAt) })
+            merged.sort { $0.1 > $1.1 }
+            documents = merged.map(\.0)
+        }
+        return Array("{\"sessions\":[\(documents.joined(separator: ","))]}".utf8)
+    }
+
+    private static func iso(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: d)
+    }
+
+    private static func createdAt(of document: String) -> String {
+        guard let range = document.range(of: "\"createdAt\":\"") else { return "" }
+        return String(document[range.upperBound...].prefix(while: { $0 != "\"" }))
+    }
+
+    /// Where a session's memory is.
+    enum Location {
+        /// Here, or nowhere known: handle the request here.
+        case here
+        /// Another live replica of this organisation, at this URL.
+        case replica(String)
+        /// Its replica stopped: the session cannot go on.
+        case lost
+    }
+
+    /// Finds the replica holding a session (with a shared store).
+    func locate(_ id: String) throws -> Location {
+        lock.lock()
+        let local = sessions[id] != nil
+        lock.unlock()
+        guard !local, let shared, let database, let row = try shared.load(id: id) else { return .here }
+        if row.owner == database.instanceID { return .lost }
+        let live = try database.liveInstances(freshSeconds: limits.peerTimeout)
+        return live[row.owner] != nil && !row.ownerURL.isEmpty ? .replica(row.ownerURL) : .lost
+    }
+
+    /// Erases a session whose replica stopped (DELETE on a surviving replica).
+    func eraseLost(_ id: String) throws -> [UInt8] {
+        guard let shared, let row = try shared.load(id: id) else { throw APIError.notFound("no similarity session \(id.prefix(64))") }
+        try shared.erase(id: id)
+        return Array(row.document.utf8)
     }
 
     /// Counts a new session with `peer` against the hourly limit (caller holds `lock`).
@@ -148,13 +270,11 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
             record.inbound = try SealedChannel(identity: identity, peerPublicKey: peer.publicKey, sessionID: sid)
             record.outbound = try SealedChannel(identity: identity, peerPublicKey: peer.publicKey, sessionID: sid.derived(SimilarityPeerEnvelope.controlLabel))
         }
-        lock.lock()
-        guard admit(peer: request.peer, now: now) else {
-            lock.unlock()
+        guard try admitSession(peer: request.peer, now: now) else {
+            record.abandonParty(.cancelled(field: "session", message: "refused"))
             throw Self.tooMany("at most \(limits.sessionsPerHour) sessions per hour with peer \(request.peer)")
         }
-        sessions[record.id] = record
-        lock.unlock()
+        guard try register(record) else { throw APIError.conflict("session id collision; try again") }
         guard let peer else {
             event("similarity session created", record)
             return record
@@ -163,6 +283,7 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
             try invite(record, peer: peer)
         } catch {
             lock.lock(); sessions[record.id] = nil; lock.unlock()
+            try? shared?.erase(id: record.id)
             record.abandonParty(.cancelled(field: "session", message: "the invitation failed"))
             throw error
         }
@@ -240,11 +361,12 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
         var party = try SimilarityParty(role: .initiator, sessionID: r.sid,
                                         parameters: parameters(dimension: descriptor.dimension, fractionBits: fractionBits, descriptor: descriptor),
                                         vectors: vectors, limits: engineLimits)
-        guard runningCount() < limits.maxRunning else {
+        guard mayStart(r) else {
             party.abandon(.cancelled(field: "session", message: "busy"))
             throw APIError.unavailable("\(limits.maxRunning) similarity sessions are already running; try again shortly", retryAfter: 5)
         }
         guard r.start(from: expected, responderCount: party.count) else {
+            publish(r, immediate: true)
             party.abandon(.cancelled(field: "session", message: "not startable"))
             throw APIError.conflict("session \(id) is \(r.currentState.rawValue), not \(expected.rawValue)")
         }
@@ -337,6 +459,7 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
         sessions[id] = nil
         tombstones[id] = r.expiresAt
         lock.unlock()
+        try? shared?.erase(id: id)
         // The creator's party stops at its next message; a running acceptor's driver sends the abort itself.
         r.abandonParty(.cancelled(field: "session", message: "the peer cancelled the session"))
         if wasActive {
@@ -420,19 +543,21 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
             createdAt: invitation.createdAt, expiresAt: invitation.expiresAt, state: .incoming, traceId: TraceContext.current?.traceID)
         record.outbound = try SealedChannel(identity: identity, peerPublicKey: peer.publicKey, sessionID: sid)
         lock.lock()
-        if sessions[record.id] != nil || tombstones[record.id] != nil {
-            lock.unlock()
+        let knownHere = sessions[record.id] != nil || tombstones[record.id] != nil
+        lock.unlock()
+        let knownThere = try shared?.load(id: record.id) != nil
+        if knownHere || knownThere {
             throw refuse(.conflict, "session \(record.id) is already known here", sender: envelope.senderPublicKey, path: path)
         }
-        guard admit(peer: peer.name, now: now) else {
-            lock.unlock()
+        guard try admitSession(peer: peer.name, now: now) else {
             throw Self.tooMany("at most \(limits.sessionsPerHour) sessions per hour with this peer")
         }
         let reply = channel.seal(SimilarityPeerEnvelope.encode(SimilarityPeerEnvelope.InvitationReply(state: SimilaritySessionState.incoming.rawValue)))
         record.inbound = channel
         record.traffic(sent: reply.count, received: body.count, roundTrip: false)
-        sessions[record.id] = record
-        lock.unlock()
+        guard try register(record) else {
+            throw refuse(.conflict, "session \(record.id) is already known here", sender: envelope.senderPublicKey, path: path)
+        }
         event("similarity invitation received", record)
         return reply
     }
@@ -487,7 +612,7 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
         guard var party = r.party else { return [] }
         defer { r.party = party }
         if r.currentState == .invited {
-            if runningCount() >= limits.maxRunning {
+            if !mayStart(r) {
                 party.abandon(.invalidInput(field: "session", message: "the peer instance is busy (\(limits.maxRunning) sessions running); try again later"))
                 r.finish(.failed, error: FieldError(field: "session", message: "refused: \(limits.maxRunning) sessions were already running"))
             } else {
@@ -552,7 +677,7 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
                     event("similarity session failed", r, [("error", message)])
                 }
             } else if state.isTerminal && now > r.expiresAt.addingTimeInterval(limits.ttl) {
-                lock.lock(); sessions[r.id] = nil; tombstones[r.id] = r.expiresAt; lock.unlock()
+                lock.lock(); sessions[r.id] = nil; tombstones[r.id] = r.expiresAt; published[r.id] = nil; lock.unlock()
             }
         }
         lock.lock()

@@ -15,12 +15,22 @@ enum SimilaritySocketClient {
     struct Response {
         var status: Int
         var body: [UInt8]
+        /// The response's header fields (lower-case names).
+        var headers: [(String, String)] = []
     }
 
     /// POSTs `body` to `url` (http only) with extra `headers` (names and values free of CR and LF) and returns
     /// the status and body.
     static func post(_ url: URL, body: [UInt8], contentType: String, headers: [(String, String)] = [], timeout: Double,
                      maxReplyBytes: Int) throws(Failure) -> Response {
+        try request("POST", url, headers: [("Content-Type", contentType), ("Accept", contentType)] + headers, body: body,
+                    timeout: timeout, maxReplyBytes: maxReplyBytes)
+    }
+
+    /// Sends one request (http only) with the given header fields (those with CR or LF are left out) and
+    /// returns the status, fields and body.
+    static func request(_ method: String, _ url: URL, headers: [(String, String)], body: [UInt8], timeout: Double,
+                        maxReplyBytes: Int) throws(Failure) -> Response {
         guard let host = url.host else { throw Failure(message: "the peer URL has no host") }
         let port = url.port ?? 80
         let deadline = Date().addingTimeInterval(timeout)
@@ -34,7 +44,7 @@ enum SimilaritySocketClient {
         var path = url.path.isEmpty ? "/" : url.path
         if let q = url.query { path += "?" + q }
         let hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        var head = "POST \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nContent-Type: \(contentType)\r\nAccept: \(contentType)\r\n"
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\n"
         for (name, value) in headers where !(name + value).contains(where: { $0 == "\r" || $0 == "\n" }) { head += "\(name): \(value)\r\n" }
         head += "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         try send(fd, Array(head.utf8), deadline: deadline)
@@ -67,6 +77,7 @@ enum SimilaritySocketClient {
         var status = 0
         var contentLength: Int?
         var chunked = false
+        var fields: [(String, String)] = []
         func fill() throws(Failure) -> Bool {
             Posix.setTimeouts(fd, seconds: try remaining(deadline))
             switch Posix.read(fd, into: &buffer) {
@@ -94,6 +105,7 @@ enum SimilaritySocketClient {
                     guard let colon = line.firstIndex(of: ":") else { continue }
                     let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
                     let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    fields.append((name, value))
                     if name == "content-length" { contentLength = Int(value) }
                     if name == "transfer-encoding" && value.lowercased().contains("chunked") { chunked = true }
                 }
@@ -102,6 +114,7 @@ enum SimilaritySocketClient {
                     headEnd = nil
                     contentLength = nil
                     chunked = false
+                    fields = []
                 }
             }
         }
@@ -111,7 +124,7 @@ enum SimilaritySocketClient {
             while data.count - start < length {
                 guard try fill() else { throw Failure(message: "the peer closed the connection mid-answer") }
             }
-            return Response(status: status, body: Array(data[start..<(start + length)]))
+            return Response(status: status, body: Array(data[start..<(start + length)]), headers: fields)
         }
         if chunked {
             var body: [UInt8] = []
@@ -127,7 +140,7 @@ enum SimilaritySocketClient {
                     throw Failure(message: "the peer sent a malformed chunked answer")
                 }
                 cursor = lineEnd! + 2
-                if size == 0 { return Response(status: status, body: body) }
+                if size == 0 { return Response(status: status, body: body, headers: fields) }
                 guard body.count + size <= maxBytes else { throw Failure(message: "the peer's reply exceeds \(maxBytes) bytes") }
                 while data.count < cursor + size + 2 {
                     guard try fill() else { throw Failure(message: "the peer closed the connection mid-answer") }
@@ -137,7 +150,7 @@ enum SimilaritySocketClient {
             }
         }
         while try fill() {}
-        return Response(status: status, body: Array(data[start...]))
+        return Response(status: status, body: Array(data[start...]), headers: fields)
     }
 
     private static func find(_ needle: [UInt8], in data: [UInt8], from: Int = 0) -> Int? {
