@@ -7,7 +7,8 @@ Every JSON example (parameters, request and response bodies, `example` and `exam
 its schema (JSON Schema 2020-12, as OpenAPI 3.1 uses), so no example can drift from the contract.
 Every object schema a JSON request body can reach (through $ref, properties, items, oneOf/anyOf/allOf) must
 say `additionalProperties: false`: the service refuses unknown members (StrictJSONDecoder), and so does the
-contract."""
+contract. The one exception is a schema marked `x-foreign-members: true`: a GeoJSON object, which RFC 7946
+§6.1 lets carry foreign members (the service accepts and ignores them)."""
 import pathlib
 import sys
 
@@ -117,7 +118,7 @@ def check_closed_requests(spec: dict) -> int:
                 walk(schemas.get(name), f"components.schemas.{name}")
             return
         is_object = schema.get("type") == "object" or "properties" in schema
-        if is_object and schema.get("additionalProperties") is not False:
+        if is_object and schema.get("additionalProperties") is not False and schema.get("x-foreign-members") is not True:
             problems.append(where)
         for key, sub in (schema.get("properties") or {}).items():
             walk(sub, f"{where}.{key}")

@@ -7,7 +7,7 @@
 # 0.14.0 wheel, g++ -O2, process CPU time, best of 3) and answered by S2Operations.covering with the
 # service's default limits (large/main.swift, release build, the same CPU time). large/report.py
 # checks the bar (nothing the reference computes in under 0.5 s is refused or answered differently)
-# and prints what is refused, how long those take the reference, and the time ratio.
+# and prints what is refused, how long those take the reference, the time ratio and the peak RSS per request.
 # Usage: Benchmarks/s2/large.sh [name-filter]     (about 35 minutes on a shared 2-core machine)
 # Needs: pip install s2geometry==0.14.0; g++.
 set -euo pipefail

@@ -13,9 +13,12 @@ public struct S2Limits: Sendable, Hashable {
     /// fastest: interior coverings of large caps at minLevel 9), so what it computes in under 0.5 s
     /// (up to about 3 M candidates) fits with room for a faster machine, while a covering that passes
     /// the budget costs it over 0.8 s. Here the budget is about a second of work (0.1–0.25 µs a
-    /// candidate) and, at 56 bytes a candidate, a pool of at most 280 MB (it grows to the budget, not
-    /// past it); measured peak RSS of a covering stopped by the budget: 534 MB, as the pool's last
-    /// growth holds the old and the new copy at once.
+    /// candidate) and, at 16 bytes a candidate (plus 8 per heap entry), a pool of at most 80 MB, reserved
+    /// whole once a covering passes 65,536 candidates so that it is never copied. Measured peak RSS of the
+    /// process (Benchmarks/s2/large.sh): 112 MB for an interior covering stopped by the budget, 146 MB for
+    /// the largest answers (3,149,824 cells; the result's copies while canonicalising); with 56-byte
+    /// candidates and a doubling pool both were 524 MB. How many such coverings run at once is bounded
+    /// by `S2CoveringAdmission`.
     public var maxCandidates: Int = 5_000_000
     /// Largest estimated work of one polygon covering, in units of about one edge test: each candidate
     /// cell costs 30 + e units, e = `S2Polygon.edgesPerQuery` (the edges its shape-index query meets).

@@ -76,8 +76,10 @@ public enum S2Operations {
     /// naming the parameter that bounds that work: region.polygon when the polygon work budget stopped
     /// it, minLevel while the coverer was still walking down to minLevel, otherwise maxLevel for an
     /// interior covering (the coverer walks the boundary down to maxLevel when little fits inside) and
-    /// maxCells for a covering.
+    /// maxCells for a covering. With an `admission`, a large covering that finds its places taken stops
+    /// with `S2Error.busy`.
     public static func covering(_ r: S2CoveringRequest, limits: S2Limits = .default,
+                                admission: S2CoveringAdmission? = nil,
                                 progress: (Int, Int) -> Void = { _, _ in },
                                 isCancelled: () -> Bool = { false }) throws -> S2CoveringResult {
         let (region, options, est) = try plan(r, limits: limits)
@@ -89,7 +91,7 @@ public enum S2Operations {
             return S2CoveringResult(cells: [], options: applied, estimate: est)
         }
         let budget = candidateBudget(region, limits)
-        let coverer = S2RegionCoverer(options: options, maxCandidates: budget.cells)
+        let coverer = S2RegionCoverer(options: options, maxCandidates: budget.cells, admission: admission)
         let cells: [S2CellId]
         do {
             cells = r.interior

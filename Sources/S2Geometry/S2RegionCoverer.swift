@@ -30,10 +30,15 @@ public struct S2RegionCoverer: Sendable {
     public var options: Options
     /// Upper bound on candidate cells examined; exceeding it throws `S2Error.budgetExceeded`.
     public var maxCandidates: Int
+    /// Admission of large coverings shared by concurrent computations (nil: unlimited). A covering that
+    /// creates `admission.largeCandidates` candidates must hold one of its places to go on, else it stops
+    /// with `S2Error.busy`.
+    public var admission: S2CoveringAdmission?
 
-    public init(options: Options = Options(), maxCandidates: Int = Int.max) {
+    public init(options: Options = Options(), maxCandidates: Int = Int.max, admission: S2CoveringAdmission? = nil) {
         self.options = options
         self.maxCandidates = maxCandidates
+        self.admission = admission
     }
 
     /// Cells covering the region, normalised and sorted by id.
@@ -56,9 +61,14 @@ public struct S2RegionCoverer: Sendable {
 
     func compute<R: S2Region>(_ region: R, interior: Bool, _ isCancelled: () -> Bool) throws -> [S2CellId] {
         try withoutActuallyEscaping(isCancelled) { cancel in
-            var run = Run(options: options, region: region, interior: interior, budget: maxCandidates, isCancelled: cancel)
+            var run = Run(options: options, region: region, interior: interior, budget: maxCandidates, isCancelled: cancel,
+                          pass: admission.map(S2CoveringAdmission.Pass.init))
             try run.coveringInternal()
-            return try run.canonicalize(run.result)
+            // Canonicalising needs no candidate: give the pool back before it copies the result.
+            run.pool = []
+            let result = run.result
+            run.result = []
+            return try run.canonicalize(result)
         }
     }
     /// The region's cell-union bound, canonicalised (C++ `GetFastCovering`).
@@ -73,14 +83,22 @@ public struct S2RegionCoverer: Sendable {
         return level
     }
 
-    /// A candidate cell; its children occupy `childCount` consecutive slots of the node pool from
-    /// `childStart` (children of one candidate are always created together).
+    /// A candidate cell, 16 bytes: its id (the `S2Cell` with its (u, v) bounds is rebuilt from the id
+    /// when the candidate is expanded, which gives the same bounds bit for bit and keeps the pool at a
+    /// third of the size); its children occupy `childCount` (at most 64) consecutive slots of the node
+    /// pool from `childStart` (children of one candidate are always created together).
     struct Node {
-        var cell: S2Cell
-        var isTerminal: Bool
+        var id: S2CellId
         var childStart: Int32 = 0
-        var childCount: Int32 = 0
+        var childCount: UInt8 = 0
+        var isTerminal: Bool
+        init(id: S2CellId, isTerminal: Bool) { self.id = id; self.isTerminal = isTerminal }
     }
+
+    /// Pools of at most this many nodes are reserved whole once they pass `poolReserveStart` nodes.
+    static let poolReserveMax = 1 << 23
+    /// Below this many nodes the pool grows by doubling (a small covering touches a few pages only).
+    static let poolReserveStart = 1 << 16
 
     /// One covering computation: the state of C++ `GetCoveringInternal`.
     struct Run<R: S2Region> {
@@ -91,15 +109,18 @@ public struct S2RegionCoverer: Sendable {
         let isCancelled: () -> Bool
         var result: [S2CellId] = []
         /// Binary max-heap on priority, operated exactly like std::push_heap / std::pop_heap.
-        var heap: [(priority: Int, node: Int32)] = []
+        var heap: [(priority: Int32, node: Int32)] = []
         var pool: [Node] = []
         var created = 0
         /// The deepest level of a candidate created so far.
         var deepest = 0
+        /// The computation's admission (shared with the runs it starts), nil when unlimited.
+        let pass: S2CoveringAdmission.Pass?
 
-        init(options: Options, region: R, interior: Bool, budget: Int, isCancelled: @escaping () -> Bool) {
+        init(options: Options, region: R, interior: Bool, budget: Int, isCancelled: @escaping () -> Bool,
+             pass: S2CoveringAdmission.Pass? = nil) {
             self.options = options; self.region = region; self.interior = interior
-            self.budget = budget; self.isCancelled = isCancelled
+            self.budget = budget; self.isCancelled = isCancelled; self.pass = pass
             pool.reserveCapacity(64)
             heap.reserveCapacity(32)
             result.reserveCapacity(Swift.min(options.maxCells, 1024) + 8)
@@ -122,7 +143,10 @@ public struct S2RegionCoverer: Sendable {
             created += 1
             if cell.level > deepest { deepest = cell.level }
             if created > budget { throw S2Error.budgetExceeded(field: budgetField, limit: budget) }
-            if (created & 1023) == 0 && isCancelled() { throw S2Error.cancelled }
+            if (created & 1023) == 0 {
+                if isCancelled() { throw S2Error.cancelled }
+                if let pass, created >= pass.admission.largeCandidates { try pass.enter() }
+            }
             var isTerminal = false
             if cell.level >= options.minLevel {
                 if interior {
@@ -132,9 +156,16 @@ public struct S2RegionCoverer: Sendable {
                     if cell.level + options.levelMod > options.maxLevel || region.contains(cell) { isTerminal = true }
                 }
             }
-            // Grow the pool by doubling, but never past the budget (which bounds the memory).
-            if pool.count == pool.capacity { pool.reserveCapacity(Swift.max(pool.count + 1, Swift.min(2 * pool.capacity, budget))) }
-            pool.append(Node(cell: cell, isTerminal: isTerminal))
+            // The pool doubles while small; past poolReserveStart nodes it is reserved to the budget at
+            // once (address space: pages become resident as candidates fill them), so a large covering
+            // never holds an old and a new copy of a large pool. It never grows past the budget.
+            if pool.count == pool.capacity {
+                let budgetCap = Swift.min(budget, S2RegionCoverer.poolReserveMax)
+                let next = pool.capacity < S2RegionCoverer.poolReserveStart || budgetCap <= pool.capacity
+                    ? 2 * pool.capacity : budgetCap
+                pool.reserveCapacity(Swift.max(pool.count + 1, Swift.min(next, budget)))
+            }
+            pool.append(Node(id: cell.id, isTerminal: isTerminal))
             return Int32(pool.count - 1)
         }
 
@@ -161,31 +192,32 @@ public struct S2RegionCoverer: Sendable {
         mutating func addCandidate(_ candidate: Int32?) throws {
             guard let ci = candidate else { return }
             let c = Int(ci)
-            if pool[c].isTerminal { result.append(pool[c].cell.id); return }
-            let cell = pool[c].cell
+            if pool[c].isTerminal { result.append(pool[c].id); return }
+            let cell = S2Cell(pool[c].id)
             let numLevels = cell.level < options.minLevel ? 1 : options.levelMod
             let start = Int32(pool.count)
             var count: Int32 = 0
             let numTerminals = try expandChildren(cell, numLevels, &count)
             pool[c].childStart = start
-            pool[c].childCount = count
+            pool[c].childCount = UInt8(count)
             if count == 0 {
                 return
             } else if !interior && numTerminals == 1 << maxChildrenShift && cell.level >= options.minLevel {
                 pool[c].isTerminal = true
                 try addCandidate(ci)
             } else {
+                // At most -((30·64 + 64)·64 + 64): an Int32.
                 let priority = -((((cell.level << maxChildrenShift) + Int(count)) << maxChildrenShift) + numTerminals)
-                push(priority, ci)
+                push(Int32(priority), ci)
             }
         }
 
         // libstdc++ __push_heap with comparator "a.priority < b.priority".
-        mutating func push(_ priority: Int, _ c: Int32) {
+        mutating func push(_ priority: Int32, _ c: Int32) {
             heap.append((priority, c))
             siftUp(heap.count - 1, 0, (priority, c))
         }
-        mutating func siftUp(_ hole: Int, _ top: Int, _ value: (priority: Int, node: Int32)) {
+        mutating func siftUp(_ hole: Int, _ top: Int, _ value: (priority: Int32, node: Int32)) {
             var holeIndex = hole
             var parent = (holeIndex - 1) / 2
             while holeIndex > top && heap[parent].priority < value.priority {
@@ -225,7 +257,7 @@ public struct S2RegionCoverer: Sendable {
         mutating func initialCandidates() throws {
             var tmp = Options(minLevel: 0, maxLevel: options.maxLevel, levelMod: 1, maxCells: Swift.min(4, options.maxCells))
             tmp.maxLevel = options.maxLevel
-            var tmpRun = Run(options: tmp, region: region, interior: false, budget: budget, isCancelled: isCancelled)
+            var tmpRun = Run(options: tmp, region: region, interior: false, budget: budget, isCancelled: isCancelled, pass: pass)
             var cells = try tmpRun.canonicalize(region.cellUnionBound())
             adjustCellLevels(&cells)
             for id in cells { try addCandidate(try newCandidate(S2Cell(id))) }
@@ -252,7 +284,7 @@ public struct S2RegionCoverer: Sendable {
                 let ci = pop()
                 let node = pool[Int(ci)]
                 let n = Int(node.childCount)
-                if interior || node.cell.level < options.minLevel || n == 1 ||
+                if interior || node.id.level < options.minLevel || n == 1 ||
                     result.count + heap.count + n <= options.maxCells {
                     for k in 0..<n {
                         if interior && result.count >= options.maxCells { continue }
@@ -316,7 +348,7 @@ public struct S2RegionCoverer: Sendable {
             if excess <= 0 || isCanonical(covering) { return covering }
             if excess * covering.count > 10000 {
                 var sub = Run<S2CellUnion>(options: options, region: S2CellUnion(covering), interior: false,
-                                           budget: budget, isCancelled: isCancelled)
+                                           budget: budget, isCancelled: isCancelled, pass: pass)
                 try sub.coveringInternal()
                 return try sub.canonicalize(sub.result)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import HTTPTypes
+import S2Geometry
 
 /// The service: routes every request, turns errors into problem+json, stamps `X-Request-ID`,
 /// writes the access log and the metrics. Domain routes are added by the `*Routes` files.
@@ -13,6 +14,8 @@ public final class Application: HTTPResponder, @unchecked Sendable {
     public let database: Database?
     /// Cached decimal expansions (data directory or database).
     let expansions: ExpansionStore
+    /// Places for large S2 coverings (`maxLargeCoverings`), shared by all requests of this instance.
+    public let s2Admission: S2CoveringAdmission
     private(set) var router = Router<Route>()
     private let serverLock = NSLock()
     private weak var server: HTTPServer?
@@ -57,6 +60,11 @@ public final class Application: HTTPResponder, @unchecked Sendable {
             metrics.gauge("incognita_database_reachable", help: "1 while the shared database answers this replica's heartbeat.") { [weak database] in
                 [(labels: "", value: (database?.isReachable ?? false) ? 1 : 0)]
             }
+        }
+        let s2Admission = S2CoveringAdmission(maxLarge: configuration.maxLargeCoverings)
+        self.s2Admission = s2Admission
+        metrics.gauge("incognita_s2_large_coverings", help: "S2 coverings past 262,144 candidate cells running now (at most --max-large-coverings).") {
+            [(labels: "", value: Double(s2Admission.inUse))]
         }
         checkDataDirectory()
         registerSystemRoutes()

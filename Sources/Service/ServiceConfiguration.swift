@@ -17,6 +17,9 @@ public struct ServiceConfiguration: Sendable {
     /// Longest computation one request may run inline before it is stopped with 503 (geodesic solves,
     /// exponential maps, small distance matrices); larger work belongs in a job.
     public var computeTimeout: Double = 30
+    /// S2 coverings past 262,144 candidate cells (large ones, up to about 150 MB each) running at once;
+    /// one more is refused with 503 and Retry-After, so concurrent requests cannot multiply memory.
+    public var maxLargeCoverings: Int = 2
     /// Seconds between checkpoints of resumable jobs (Lucas–Lehmer); at most 30 by design.
     public var checkpointSeconds: Double = 20
     /// Similarity sessions: bearer token for this organisation's users (nil: no token required).

@@ -32,6 +32,7 @@ struct Incognita: ParsableCommand {
     @Option(help: "Bytes of log lines that may wait for stdout; past it lines are dropped and counted, 16384–1073741824 (INCOGNITA_LOG_BUFFER_BYTES).") var logBufferBytes: Int?
     @Option(help: "Jobs running at once (INCOGNITA_MAX_JOBS).") var maxJobs: Int?
     @Option(help: "Seconds one request may compute inline before it is stopped with 503 (INCOGNITA_COMPUTE_TIMEOUT).") var computeTimeout: Double?
+    @Option(help: "S2 coverings past 262,144 candidate cells running at once, 1–64; one more is 503 (INCOGNITA_MAX_LARGE_COVERINGS).") var maxLargeCoverings: Int?
     @Option(help: "Seconds between checkpoints of resumable jobs, 0.1–30 (INCOGNITA_CHECKPOINT_SECONDS).") var checkpointSeconds: Double?
     @Option(help: "Bearer token required on the similarity endpoints (INCOGNITA_API_TOKEN).") var apiToken: String?
     @Option(parsing: .singleValue, help: "A similarity peer as NAME=URL,PUBLICKEY; repeatable (INCOGNITA_PEERS, ';'-separated).") var peer: [String] = []
@@ -82,6 +83,7 @@ struct Incognita: ParsableCommand {
         if let v = try pick(logBufferBytes, "INCOGNITA_LOG_BUFFER_BYTES", { Int($0) }) { c.logBufferBytes = v }
         if let v = try pick(maxJobs, "INCOGNITA_MAX_JOBS", { Int($0) }) { c.maxConcurrentJobs = v }
         if let v = try pick(computeTimeout, "INCOGNITA_COMPUTE_TIMEOUT", { Double($0) }) { c.computeTimeout = v }
+        if let v = try pick(maxLargeCoverings, "INCOGNITA_MAX_LARGE_COVERINGS", { Int($0) }) { c.maxLargeCoverings = v }
         if let v = try pick(checkpointSeconds, "INCOGNITA_CHECKPOINT_SECONDS", { Double($0) }) { c.checkpointSeconds = v }
         c.apiToken = try pick(apiToken, "INCOGNITA_API_TOKEN") { $0 }
         c.publicURL = try pick(publicURL, "INCOGNITA_PUBLIC_URL") { $0 }
@@ -134,6 +136,7 @@ struct Incognita: ParsableCommand {
             ("maxConnections", String(c.server.maxConnections)), ("openFileLimit", String(server.openFileLimit)),
             ("headTimeout", String(c.server.headTimeout)), ("idleTimeout", String(c.server.idleTimeout)),
             ("dataDir", c.dataDirectory), ("accessLog", String(c.accessLog)), ("maxJobs", String(c.maxConcurrentJobs)),
+            ("maxLargeCoverings", String(c.maxLargeCoverings)),
             ("apiToken", c.apiToken == nil ? "unset" : "set"), ("peers", c.peers.keys.sorted().joined(separator: ",")),
         ] + startFields)
         app.log.flush()
@@ -169,6 +172,7 @@ struct Incognita: ParsableCommand {
         }
         guard (16384...(1 << 30)).contains(c.logBufferBytes) else { throw ValidationError("log-buffer-bytes must be 16384–1073741824") }
         guard c.computeTimeout >= 0.05, c.computeTimeout <= 3600 else { throw ValidationError("compute-timeout must be 0.05–3600 s") }
+        guard (1...64).contains(c.maxLargeCoverings) else { throw ValidationError("max-large-coverings must be 1–64") }
         guard c.checkpointSeconds >= 0.1, c.checkpointSeconds <= 30 else { throw ValidationError("checkpoint-seconds must be 0.1–30") }
         guard c.databaseTimeout >= 1, c.databaseTimeout <= 3600 else { throw ValidationError("database-timeout must be 1–3600 s") }
         guard c.jobLease >= 1, c.jobLease <= 3600 else { throw ValidationError("job-lease must be 1–3600 s") }

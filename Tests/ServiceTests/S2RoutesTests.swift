@@ -194,6 +194,79 @@ import Testing
         #expect(hemisphere.status == 200 && hemisphere.text.contains("Covering of a cap of radius 10,008 km: ") && hemisphere.text.contains("maxCells 200</text>"))
     }
 
+    /// Large coverings take one of --max-large-coverings places once past 262,144 candidates: with the
+    /// only place taken, a large covering is 503 with Retry-After (stopped early, nothing cached), a small
+    /// one is answered; with the place free the same large request runs to its usual answer, and the
+    /// place is given back whichever way the covering ends.
+    @Test func largeCoveringAdmission() throws {
+        let h = try ServiceHarness(configure: { $0.maxLargeCoverings = 1 })
+        let admission = h.app.s2Admission
+        let strip: [String: Any] = ["rect": ["lo": ["lat": 10, "lng": 10], "hi": ["lat": 10 + 1e-12, "lng": 11]]]
+        #expect(admission.tryEnter())
+        let busy = try h.post("/v1/s2/coverings", json: ["region": strip, "interior": true])
+        #expect(busy.status == 503 && busy.header("Retry-After") == "1")
+        #expect(busy.header("Content-Type")?.hasPrefix("application/problem+json") == true)
+        #expect(((try busy.json()["detail"] as? String) ?? "").contains("262144 candidate cells"))
+        let small = try h.post("/v1/s2/coverings", json: ["region": Self.porto, "maxCells": 8])
+        #expect(small.status == 200)
+        let metrics = try h.get("/metrics")
+        #expect(metrics.text.contains("incognita_s2_large_coverings 1"))
+        admission.leave()
+        // Past 262,144 candidates (it took the place) up to the budget of 5,000,000: 422 as always.
+        let stopped = try h.post("/v1/s2/coverings", json: ["region": strip, "interior": true])
+        #expect(stopped.status == 422 && stopped.problemFields() == ["maxLevel"])
+        #expect(admission.inUse == 0)
+    }
+
+    /// GeoJSON members RFC 7946 allows on a geometry: `bbox` (validated: 4 or 6 numbers in range, south ≤
+    /// north, low ≤ high) and foreign members (ignored); the members of a Feature or FeatureCollection are
+    /// refused naming the member.
+    @Test func geoJSONMembers() throws {
+        let h = try ServiceHarness()
+        let ring: [[Double]] = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
+        func cover(_ extra: [String: Any], type: String = "Polygon", coordinates: Any? = nil) throws -> ServiceHarness.Reply {
+            var polygon: [String: Any] = ["type": type, "coordinates": coordinates ?? [ring]]
+            for (k, v) in extra { polygon[k] = v }
+            return try h.post("/v1/s2/coverings", json: ["region": ["polygon": polygon], "maxCells": 10])
+        }
+        let plain = try cover([:])
+        #expect(plain.status == 200)
+        let cells = try plain.json()["cells"] as? [[String: Any]]
+        for extra: [String: Any] in [["bbox": [0, 0, 1, 1]], ["bbox": [0, 0, -10, 1, 1, 250.5]], ["bbox": [170, -10, -170, 10]],
+                                      ["bbox": [-180, -90, 180, 90]], ["title": "a field", "id": 7, "crs": ["x": [1, 2]]],
+                                      ["bbox": [0, 0, 1, 1], "name": NSNull(), "extensions": ["a": [1, ["b": true]]]]] {
+            let r = try cover(extra)
+            #expect(r.status == 200, "\(extra)")
+            #expect(try (r.json()["cells"] as? [[String: Any]]).map { $0.map { $0["token"] as! String } } == cells.map { $0.map { $0["token"] as! String } })
+        }
+        let multi = try cover(["bbox": [0, 0, 1, 1], "foo": 1], type: "MultiPolygon", coordinates: [[ring]])
+        #expect(multi.status == 200)
+        // Bad bbox shapes: 422 naming the member or the number.
+        for (bbox, field) in [([0, 0, 1] as [Any], "region.polygon.bbox"), ([0, 0, 1, 1, 2] as [Any], "region.polygon.bbox"),
+                              ([] as [Any], "region.polygon.bbox"), ([0, 0, 1, 1, 0, 0, 1, 1] as [Any], "region.polygon.bbox"),
+                              ([181, 0, 1, 1] as [Any], "region.polygon.bbox[0]"), ([0, 0, -180.5, 1] as [Any], "region.polygon.bbox[2]"),
+                              ([0, -91, 1, 1] as [Any], "region.polygon.bbox[1]"), ([0, 0, 1, 90.1] as [Any], "region.polygon.bbox[3]"),
+                              ([0, 0, 0, 1, 95, 0] as [Any], "region.polygon.bbox[4]"), ([0, 2, 1, 1] as [Any], "region.polygon.bbox"),
+                              ([0, 0, 10, 1, 1, 5] as [Any], "region.polygon.bbox")] {
+            let r = try cover(["bbox": bbox])
+            #expect(r.status == 422 && r.problemFields() == [field], "\(bbox) → \(r.status) \(r.problemFields())")
+        }
+        // Not an array of numbers: 422 naming the member or the entry (as every type mismatch).
+        for (bbox, field) in [("0,0,1,1" as Any, "region.polygon.bbox"), ([0, "0", 1, 1] as Any, "region.polygon.bbox[1]"),
+                              (["w": 0] as Any, "region.polygon.bbox"), ([0, 0, NSNull(), 1] as Any, "region.polygon.bbox[2]")] {
+            let r = try cover(["bbox": bbox])
+            #expect(r.status == 422 && r.problemFields() == [field], "\(bbox) → \(r.status) \(r.problemFields())")
+        }
+        // A Feature's members on a geometry (RFC 7946 §7.1): 422 naming the member.
+        for name in ["properties", "geometry", "features"] {
+            let r = try cover([name: [:] as [String: Any]])
+            #expect(r.status == 422 && r.problemFields() == ["region.polygon.\(name)"])
+        }
+        // Foreign members stay confined to the GeoJSON object: elsewhere unknown members are refused.
+        let typo = try h.post("/v1/s2/coverings", json: ["region": ["polygon": ["type": "Polygon", "coordinates": [ring]]], "maxcells": 3])
+        #expect(typo.status == 422 && typo.problemFields() == ["maxcells"])
+    }
+
     @Test func cellUnions() throws {
         let h = try ServiceHarness()
         let kids = ["89c4", "89cc", "89d4", "89dc"]   // the four children of 89d

@@ -3,14 +3,28 @@ import Foundation
 
 // Swift side of Benchmarks/s2/large.sh: reads the requests reference.cc reads (one a line on stdin) and
 // answers each through S2Operations.covering with the service's default limits, as the endpoint does.
-// Writes "<id> <cpu seconds> <cells> <fnv1a of the tokens> <refused field or -> <candidates created>":
-// CPU time of the covering (best of 3, one run when the first takes over 0.3 s); the candidates the
-// coverer creates without any budget (stopped at 20,000,000 or 30 s: then negative) calibrate the
-// running budget against the reference's time.
+// Writes "<id> <cpu seconds> <cells> <fnv1a of the tokens> <refused field or -> <candidates created>
+// <peak RSS MB>": CPU time of the covering (best of 3, one run when the first takes over 0.3 s); the
+// candidates the coverer creates without any budget (stopped at 20,000,000 or 30 s: then negative)
+// calibrate the running budget against the reference's time; the process's peak resident memory during
+// the covering runs (VmHWM, reset before each request through /proc/self/clear_refs), which is what one
+// request costs a replica in memory.
 func cpu() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Resets the peak-RSS mark (Linux ≥ 4.0: writing 5 to clear_refs).
+func resetPeak() {
+    if let f = fopen("/proc/self/clear_refs", "w") { fputs("5", f); fclose(f) }
+}
+/// Peak resident memory since the last reset, in MB (VmHWM of /proc/self/status).
+func peakMB() -> Double {
+    guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
+    return kb / 1024
 }
 
 while let line = readLine() {
@@ -38,6 +52,7 @@ while let line = readLine() {
     let req = S2CoveringRequest(region: region, minLevel: Int(d[0]), maxLevel: Int(d[1]), levelMod: Int(d[2]),
                                 maxCells: Int(d[3]), interior: d[4] != 0)
     var best = Double.infinity, cells: [S2CellId] = [], refused = "-"
+    resetPeak()
     for _ in 0..<3 {
         let t0 = cpu()
         do { cells = try S2Operations.covering(req).cells } catch let e as S2Error { refused = e.field } catch { refused = "?" }
@@ -45,6 +60,7 @@ while let line = readLine() {
         best = min(best, t)
         if t > 0.3 || refused != "-" { break }
     }
+    let peak = peakMB()
     var h: UInt64 = 1469598103934665603
     for c in cells { for b in (c.token + ",").utf8 { h ^= UInt64(b); h = h &* 1099511628211 } }
     var created = 0
@@ -58,6 +74,6 @@ while let line = readLine() {
         }
         created = plan.region.rect.map(count) ?? plan.region.cap.map(count) ?? count(plan.region.polygon!)
     }
-    print("\(id) \(String(format: "%.6f", best)) \(cells.count) \(String(repeating: "0", count: 16 - String(h, radix: 16).count) + String(h, radix: 16)) \(refused) \(created)")
+    print("\(id) \(String(format: "%.6f", best)) \(cells.count) \(String(repeating: "0", count: 16 - String(h, radix: 16).count) + String(h, radix: 16)) \(refused) \(created) \(String(format: "%.1f", peak))")
     fflush(nil)
 }

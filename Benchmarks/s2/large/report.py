@@ -41,7 +41,8 @@ def report(cases_txt, ref_txt, swift_txt):
         c = fixture[int(i)]
         r, s = ref[i], sw[i]
         rows.append({"c": c, "ref": float(r[1]), "cells": int(r[2]), "fnv": r[3], "swift": float(s[1]),
-                     "swiftCells": int(s[2]), "swiftFnv": s[3], "refused": s[4], "created": int(s[5])})
+                     "swiftCells": int(s[2]), "swiftFnv": s[3], "refused": s[4], "created": int(s[5]),
+                     "rss": float(s[6]) if len(s) > 6 else -1.0})
 
     def name(x):
         o = x["c"]["options"]
@@ -77,6 +78,11 @@ def report(cases_txt, ref_txt, swift_txt):
             len(big), statistics.median(ratios), ratios[len(ratios) // 10], ratios[9 * len(ratios) // 10], ratios[-1]))
     print("slowest answers: " + "; ".join("%s %.3f s (reference %.3f s)" % (name(x), x["swift"], x["ref"])
                                           for x in sorted(answered, key=lambda x: -x["swift"])[:5]))
+    rss = sorted(rows, key=lambda x: -x["rss"])
+    if rss and rss[0]["rss"] > 0:
+        print("peak RSS of the process per request (MB, the program itself included): median %.1f, max %.1f; largest: %s" % (
+            statistics.median(x["rss"] for x in rows), rss[0]["rss"],
+            "; ".join("%s %.1f MB%s" % (name(x), x["rss"], " (refused)" if x["refused"] != "-" else "") for x in rss[:3])))
     per = sorted(x["ref"] / x["created"] * 1e6 for x in rows if x["created"] > 1_000_000 and x["c"]["kind"] != "polygon")
     if per:
         print("reference µs per candidate (rect/cap, over 1,000,000 candidates, %d requests): min %.3f, median %.3f, max %.3f"

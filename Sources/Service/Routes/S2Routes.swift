@@ -40,6 +40,7 @@ extension Application {
         }
 
         let computeTimeout = configuration.computeTimeout
+        let admission = s2Admission
         add(.post, "/v1/s2/coverings") { ctx in
             let body = try ctx.decode(S2CoveringBody.self)
             let request = S2CoveringRequest(region: try body.region.region(), minLevel: body.minLevel ?? 0,
@@ -49,7 +50,7 @@ extension Application {
             // The candidate budget bounds the work to about a second; the configured compute timeout
             // still applies on a machine slow or busy enough to need longer.
             let end = Date().addingTimeInterval(computeTimeout)
-            let result = try S2Operations.covering(request, isCancelled: { Date() >= end })
+            let result = try S2Operations.covering(request, admission: admission, isCancelled: { Date() >= end })
             let drawLimit = format == "image/svg+xml" ? S2Render.maxSVGCells : S2Render.maxGeoJSONCells
             if format != "application/json", result.cells.count > drawLimit {
                 let field = request.minLevel > 0 ? "minLevel" : "maxCells"
@@ -95,6 +96,7 @@ extension S2Error: APIErrorConvertible {
             return .invalid(field, message)
         case .budgetExceeded: return .invalid(field, message)
         case .cancelled: return .unavailable("the computation took longer than this service allows for one request (--compute-timeout)")
+        case .busy: return .unavailable(message, retryAfter: 1)
         }
     }
 }
