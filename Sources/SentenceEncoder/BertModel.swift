@@ -11,7 +11,9 @@ import TransformerKernels
 /// without padding: row-wise work (projections, feed-forward, LayerNorm) is split by rows across the cores, each
 /// core taking its rows through a layer's whole chain — output projection + residual, LayerNorm, GELU(x·W₁ + b₁),
 /// ·W₂ + b₂ + residual, LayerNorm, the next layer's Q/K/V — in blocks that stay in its cache; attention is split
-/// by (text, head) and sees only that text's tokens. Two synchronisations a layer.
+/// by (text, head) and sees only that text's tokens. Two synchronisations a layer. A batch of few rows (up to
+/// `columnSplitRows`, e.g. one text) is split the other way: each product's output columns across the cores, so
+/// that each streams only its share of the weights, with the chain's LayerNorms on one thread between them.
 final class BertModel: @unchecked Sendable {
     // @unchecked: immutable after init; the packed weights are owned and freed in deinit, the embedding tables
     // point into a read-only mapping that `tensors` keeps alive.
@@ -175,15 +177,36 @@ final class BertModel: @unchecked Sendable {
         let qkv = UnsafeMutablePointer<Float>.allocate(capacity: rows * h3)
         let context = UnsafeMutablePointer<Float>.allocate(capacity: rows * h)
         let parts = rows >= 2 * Self.minimumRowsPerPart ? threads : 1
-        let scratchEach = Self.blockRows * ff + longest * paddedLength + headSize * paddedLength
+        // Few rows (a short text alone): every core would stream all the weights for a handful of rows, so the
+        // products split their columns across the cores instead (each reads its share of the weights) and the
+        // row-wise chain runs on one thread between them.
+        let splitColumns = parts > 1 && rows < Self.columnSplitRows
+        let rowParts = splitColumns ? 1 : parts
+        // rows one thread takes through the row-wise chain at once: all of them when the columns are split (each
+        // product then streams its share of the weights once)
+        let block = splitColumns ? rows : Self.blockRows
+        let scratchEach = block * ff + longest * paddedLength + headSize * paddedLength
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: parts * scratchEach)
         defer { for p in [x, qkv, context, scratch] { p.deallocate() } }
 
-        func rowRange(_ part: Int) -> Range<Int> { (rows * part / parts)..<(rows * (part + 1) / parts) }
+        func rowRange(_ part: Int) -> Range<Int> { (rows * part / rowParts)..<(rows * (part + 1) / rowParts) }
+        let panel = kernels.panelWidth
+        /// A product on this thread, or with `splitColumns` (packed weights only) its output columns split at
+        /// panel boundaries across the cores: columns j… of a packed matrix start at j·k.
         func product(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
                      _ out: UnsafeMutablePointer<Float>, _ ldc: Int, bias: UnsafePointer<Float>? = nil, accumulate: Bool = false, gelu: Bool = false) {
-            kernels.product(MatrixProduct(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: out, ldc: ldc, bias: bias,
-                                          accumulate: accumulate, gelu: gelu))
+            guard splitColumns, ldb == 0 else {
+                kernels.product(MatrixProduct(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: out, ldc: ldc, bias: bias,
+                                              accumulate: accumulate, gelu: gelu))
+                return
+            }
+            let panels = (n + panel - 1) / panel
+            parallel(parts) { part in
+                let lo = panels * part / parts * panel, hi = min(n, panels * (part + 1) / parts * panel)
+                guard hi > lo else { return }
+                kernels.product(MatrixProduct(m: m, n: hi - lo, k: k, a: a, lda: lda, b: b + lo * k, ldb: 0, c: out + lo, ldc: ldc,
+                                              bias: bias.map { $0 + lo }, accumulate: accumulate, gelu: gelu))
+            }
         }
         /// Q|K|V of `layer` for rows `lo..<lo+n`.
         func projectQKV(_ layer: Layer, _ lo: Int, _ n: Int) {
@@ -192,7 +215,7 @@ final class BertModel: @unchecked Sendable {
 
         // embeddings (word + position + type 0), LayerNorm, the first layer's Q|K|V
         let tokenRow = batch.enumerated().flatMap { b, ids in ids.indices.map { (b, $0) } }
-        parallel(parts) { part in
+        parallel(rowParts) { part in
             let range = rowRange(part)
             let type0 = typeEmbeddings.baseAddress!
             for r in range {
@@ -204,7 +227,7 @@ final class BertModel: @unchecked Sendable {
             kernels.layerNorm(x + range.lowerBound * h, range.count, h, h, embeddingNormGamma, embeddingNormBeta, c.layerNormEpsilon)
             var lo = range.lowerBound
             while lo < range.upperBound {
-                let n = min(Self.blockRows, range.upperBound - lo)
+                let n = min(block, range.upperBound - lo)
                 projectQKV(layers[0], lo, n)
                 lo += n
             }
@@ -214,7 +237,7 @@ final class BertModel: @unchecked Sendable {
             // attention per (text, head) over the text's own tokens: S = Q·Kᵀ (Q pre-scaled), softmax, S·V
             let tasks = batch.count * heads
             parallel(parts) { part in
-                let base = scratch + part * scratchEach + Self.blockRows * ff
+                let base = scratch + part * scratchEach + block * ff
                 var task = part
                 while task < tasks {
                     let b = task / heads, head = task % heads
@@ -234,12 +257,12 @@ final class BertModel: @unchecked Sendable {
             }
             // the row-wise chain, block by block, and the next layer's Q|K|V of the same rows
             let following = index + 1 < layers.count ? layers[index + 1] : nil
-            parallel(parts) { part in
+            parallel(rowParts) { part in
                 let range = rowRange(part)
                 let inner = scratch + part * scratchEach
                 var lo = range.lowerBound
                 while lo < range.upperBound {
-                    let n = min(Self.blockRows, range.upperBound - lo)
+                    let n = min(block, range.upperBound - lo)
                     let xs = x + lo * h
                     product(n, h, h, context + lo * h, h, layer.attentionOut, 0, xs, h, bias: layer.attentionOutBias, accumulate: true)
                     kernels.layerNorm(xs, n, h, h, layer.attentionNormGamma, layer.attentionNormBeta, c.layerNormEpsilon)
@@ -271,4 +294,8 @@ final class BertModel: @unchecked Sendable {
 
     /// Rows below which a forward pass stays on one core (the parts' synchronisation would cost more).
     static let minimumRowsPerPart = 1
+    /// Rows below which the cores split the products' columns rather than the rows (`forward`): measured on the
+    /// 2-core machine, a 128-piece text alone takes about 10 % less CPU so (15.0 against 17.0 ms), a 16-piece one
+    /// 25 % less (2.7 against 3.7 ms).
+    static let columnSplitRows = 256
 }

@@ -19,7 +19,8 @@ import Testing
     }
 
     /// Every build of the kernels this machine runs (portable always; AVX2 and AVX-512 where the processor has
-    /// them) gives every fixture's embedding to the tolerance.
+    /// them) gives every fixture's embedding to the tolerance: in batches (the cores split the rows) and, for a
+    /// sample, alone (few rows: the cores split the products' columns).
     @Test(arguments: TransformerKernel.available)
     func embeddingsEqualTheReference(_ kernel: TransformerKernel) throws {
         let encoder = try ModelFixture.encoder(kernel: kernel)
@@ -29,8 +30,10 @@ import Testing
         let texts = cases.map(\.0)
         let (embeddings, notes) = try encoder.encodeWithNotes(texts, isCancelled: { false })
         #expect(embeddings.count == cases.count && notes?.count == cases.count)
+        let sample = Array(stride(from: 0, to: cases.count, by: cases.count / 12))
+        let alone = try sample.map { try encoder.encode([texts[$0]])[0] }
         var worstCosine = 1.0, worstDelta = 0.0
-        for ((text, expected), got) in zip(cases, embeddings) {
+        for ((text, expected), got) in Array(zip(cases, embeddings)) + Array(zip(sample.map { cases[$0] }, alone)) {
             #expect(got.count == 384)
             let cos = ModelFixture.cosine(got, expected)
             let delta = zip(got, expected).map { abs($0 - $1) }.max()!
@@ -43,12 +46,13 @@ import Testing
         #expect((notes ?? []).contains { $0.truncated })
     }
 
-    /// The rows a core takes do not change any row's arithmetic: one thread and every core give the same bits.
+    /// How the cores share the work (rows of a batch, or the products' columns for a text alone) does not change
+    /// any value's arithmetic: one thread and every core give the same bits.
     @Test func embeddingsDoNotDependOnTheThreads() throws {
         let texts = try Self.reference().prefix(40).map(\.0) + ["猫", "", String(repeating: "long text ", count: 90)]
-        let all = try ModelFixture.encoder().encode(texts)
-        let one = try ModelFixture.encoder(kernel: TransformerKernel.available[0], threads: 1).encode(texts)
-        #expect(all == one)
+        let all = try ModelFixture.encoder(), one = try ModelFixture.encoder(kernel: TransformerKernel.available[0], threads: 1)
+        #expect(try all.encode(texts) == one.encode(texts))
+        for text in texts.suffix(8) { #expect(try all.encode([text]) == one.encode([text]), "\(text.prefix(40))") }
     }
 
     /// A kernel build the processor lacks is refused at load, naming it.
