@@ -1,7 +1,7 @@
 # Incognita: the two commands of the README are `make run` and `make test`.
 # Both install what they need on a fresh Debian 12 machine with Swift (apt and pip packages included).
 
-APT_PACKAGES := zlib1g-dev libgmp-dev libmpfr-dev libsodium-dev libcurl4-openssl-dev libopenblas-dev libpq-dev wrk curl jq python3-pip librsvg2-bin
+APT_PACKAGES := zlib1g-dev libgmp-dev libmpfr-dev libsodium-dev libcurl4-openssl-dev libpq-dev wrk curl jq python3-pip librsvg2-bin
 PIP_PACKAGES := pyyaml openapi-spec-validator schemathesis==4.32.5 kubernetes-validate==1.37.0
 # Only for `make test`'s container checks (scripts/container-test.py): podman with runc and netavark/aardvark-dns
 # (service names resolve between containers) serves the Docker API for the docker CLI and docker compose;

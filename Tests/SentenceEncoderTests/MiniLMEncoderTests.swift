@@ -18,25 +18,51 @@ import Testing
         }
     }
 
-    @Test func embeddingsEqualTheReference() throws {
-        let encoder = try ModelFixture.encoder()
+    /// Every build of the kernels this machine runs (portable always; AVX2 and AVX-512 where the processor has
+    /// them) gives every fixture's embedding to the tolerance: in batches (the cores split the rows) and, for a
+    /// sample, alone (few rows: the cores split the products' columns).
+    @Test(arguments: TransformerKernel.available)
+    func embeddingsEqualTheReference(_ kernel: TransformerKernel) throws {
+        let encoder = try ModelFixture.encoder(kernel: kernel)
+        #expect(encoder.matrixKernel == kernel.rawValue)
         let cases = try Self.reference()
         #expect(cases.count >= 200)
         let texts = cases.map(\.0)
         let (embeddings, notes) = try encoder.encodeWithNotes(texts, isCancelled: { false })
         #expect(embeddings.count == cases.count && notes?.count == cases.count)
+        let sample = Array(stride(from: 0, to: cases.count, by: cases.count / 12))
+        let alone = try sample.map { try encoder.encode([texts[$0]])[0] }
         var worstCosine = 1.0, worstDelta = 0.0
-        for ((text, expected), got) in zip(cases, embeddings) {
+        for ((text, expected), got) in Array(zip(cases, embeddings)) + Array(zip(sample.map { cases[$0] }, alone)) {
             #expect(got.count == 384)
             let cos = ModelFixture.cosine(got, expected)
             let delta = zip(got, expected).map { abs($0 - $1) }.max()!
             worstCosine = min(worstCosine, cos)
             worstDelta = max(worstDelta, delta)
-            if cos < 0.99999 || delta > 1e-4 { Issue.record("\(text.prefix(60).debugDescription): cosine \(cos), max |Δ| \(delta)") }
+            if cos < 0.99999 || delta > 1e-4 { Issue.record("\(kernel) \(text.prefix(60).debugDescription): cosine \(cos), max |Δ| \(delta)") }
         }
         #expect(worstCosine >= 0.99999)
         #expect(worstDelta <= 1e-4)
         #expect((notes ?? []).contains { $0.truncated })
+    }
+
+    /// How the cores share the work (rows of a batch, or the products' columns for a text alone) does not change
+    /// any value's arithmetic: one thread and every core give the same bits.
+    @Test func embeddingsDoNotDependOnTheThreads() throws {
+        let texts = try Self.reference().prefix(40).map(\.0) + ["猫", "", String(repeating: "long text ", count: 90)]
+        let all = try ModelFixture.encoder(), one = try ModelFixture.encoder(kernel: TransformerKernel.available[0], threads: 1)
+        #expect(try all.encode(texts) == one.encode(texts))
+        for text in texts.suffix(8) { #expect(try all.encode([text]) == one.encode([text]), "\(text.prefix(40))") }
+    }
+
+    /// A kernel build the processor lacks is refused at load, naming it.
+    @Test func refusesKernelsTheProcessorLacks() throws {
+        let directory = try #require(ModelFixture.directory)
+        for kernel in TransformerKernel.allCases where !TransformerKernel.available.contains(kernel) {
+            #expect(throws: SentenceModelError.invalidInput(field: "kernel", message: "this processor cannot run the \(kernel.rawValue) kernels")) {
+                try MiniLMEncoder(directory: directory, kernel: kernel)
+            }
+        }
     }
 
     /// A text's embedding does not depend on its batch: alone, padded next to a long text, or among 40 others.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import SentenceEncoder
 
 /// The model folder and fixtures the tests share. The suite installs the model with pip
@@ -31,6 +32,21 @@ enum ModelFixture {
     }()
 
     static func encoder() throws -> MiniLMEncoder { try shared.get() }
+
+    /// An encoder on the given kernels and thread count, one per combination for the whole test process (the
+    /// default kernels on every core are `shared`).
+    static func encoder(kernel: TransformerKernel, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> MiniLMEncoder {
+        if kernel == TransformerKernel.available.first, threads == ProcessInfo.processInfo.activeProcessorCount { return try encoder() }
+        guard let d = directory else { throw Missing() }
+        return try others.withLock { cache in
+            if let e = cache["\(kernel)/\(threads)"] { return e }
+            let e = try MiniLMEncoder(directory: d, threads: threads, kernel: kernel)
+            cache["\(kernel)/\(threads)"] = e
+            return e
+        }
+    }
+
+    private static let others = Mutex<[String: MiniLMEncoder]>([:])
 
     static func url(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").appendingPathComponent(name)
