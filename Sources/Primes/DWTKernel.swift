@@ -1,0 +1,18 @@
+import PrimesKernels
+import PrimesKernelsAVX2
+
+/// What `DWTMersenneArithmetic` needs of an IBDWT kernel. The baseline and AVX2 builds of
+/// `MersenneDWT` (the same source compiled twice, see Package.swift) both conform.
+protocol DWTKernel: AnyObject {
+    associatedtype Buffer
+    init(exponent: Int, length: Int)
+    func makeBuffer() -> Buffer
+    func square(_ x: Buffer, addend: Int64) -> Double
+    func multiply(_ x: Buffer, by y: Buffer) -> Double
+    func limbs(_ x: Buffer) -> [UInt64]
+    func load(_ x: Buffer, limbs: [UInt64])
+    func copy(_ x: Buffer, to y: Buffer)
+}
+
+extension PrimesKernels.MersenneDWT: DWTKernel {}
+extension PrimesKernelsAVX2.MersenneDWT: DWTKernel {}

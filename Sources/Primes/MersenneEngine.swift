@@ -1,0 +1,72 @@
+import Foundation
+import PrimesKernels
+import PrimesKernelsAVX2
+
+/// Chooses the arithmetic for a Lucas–Lehmer or PRP run of 2^p − 1: GMP for small p, else the IBDWT at
+/// the shortest safe length, with the AVX2 + FMA build of the kernel when the CPU has those.
+enum MersenneEngine {
+    enum Kind: Sendable, Equatable {
+        /// GMP below `dwtThreshold`, the fastest IBDWT kernel above.
+        case automatic
+        case gmp
+        /// The IBDWT, fastest kernel the CPU runs.
+        case dwt
+        /// The IBDWT, x86-64 baseline kernel (tests use it to cover both builds).
+        case dwtBaseline
+    }
+
+    /// Below this exponent one GMP squaring is faster than one IBDWT squaring (Benchmarks/primes measures
+    /// both: at p = 2203 GMP is ahead, from p ≈ 3000 the IBDWT).
+    static let dwtThreshold = 3000
+
+    /// Longest IBDWT length used (2^22 words: p up to about 75 million).
+    static let maxLength = 1 << 22
+
+    /// Whether this CPU (and OS) runs the AVX2 + FMA kernel: the "avx2" and "fma" flags of /proc/cpuinfo.
+    static let avx2Available: Bool = {
+        #if arch(x86_64) && os(Linux)
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+        let flags = Set(line.split(separator: " ").map(String.init))
+        return flags.contains("avx2") && flags.contains("fma")
+        #else
+        return false
+        #endif
+    }()
+
+    /// Largest average bits per word at IBDWT length n: the GpuOwl/PRPLL rule of thumb
+    /// 19.0766 − 0.279·log2(n/2^20) (about 23 at 32 words, 21.3 at 4K, 20.2 at 64K, 19.1 at 1M) less a
+    /// margin of 0.3 bits. Measured round-off at the chosen lengths stays below about 0.3 (Benchmarks/primes
+    /// prints it); the per-iteration check catches the rest.
+    static func maxBitsPerWord(_ n: Int) -> Double {
+        19.0766 - 0.279 * log2(Double(n) / Double(1 << 20)) - 0.3
+    }
+
+    /// The shortest power-of-two length (≥ 32) whose bits per word p/n is within `maxBitsPerWord`.
+    static func length(for p: Int) -> Int {
+        var n = 32
+        while n < maxLength && Double(p) / Double(n) > maxBitsPerWord(n) { n *= 2 }
+        return n
+    }
+
+    /// The arithmetic for exponent p with `slots` residues. `length` overrides the IBDWT length.
+    static func make(exponent p: Int, slots: Int, kind: Kind = .automatic, length: Int? = nil) -> MersenneArithmetic {
+        let useGMP = kind == .gmp || (kind == .automatic && p < dwtThreshold)
+        let n = length ?? Self.length(for: p)
+        if useGMP || n < 32 || p <= n { return GMPMersenneArithmetic(exponent: p, slots: slots) }
+        if avx2Available && kind != .dwtBaseline {
+            return DWTMersenneArithmetic<PrimesKernelsAVX2.MersenneDWT>(exponent: p, length: n, slots: slots, name: "ibdwt-avx2")
+        }
+        return DWTMersenneArithmetic<PrimesKernels.MersenneDWT>(exponent: p, length: n, slots: slots, name: "ibdwt")
+    }
+
+    /// The next arithmetic after round-off exceeded `roundOffLimit` at `current`: twice the length, or GMP.
+    static func escalate(_ current: MersenneArithmetic, slots: Int, kind: Kind) -> MersenneArithmetic {
+        let n = current.length * 2
+        if current.length == 0 || n > maxLength { return GMPMersenneArithmetic(exponent: current.exponent, slots: slots) }
+        return make(exponent: current.exponent, slots: slots, kind: kind == .gmp ? .dwt : kind, length: n)
+    }
+
+    /// Round-off above this means the product may be wrong (PrimesKernels.MersenneDWT.roundOffLimit).
+    static let roundOffLimit = PrimesKernels.MersenneDWT.roundOffLimit
+}
