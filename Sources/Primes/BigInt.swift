@@ -216,9 +216,9 @@ final class BigInt {
         }
     }
 
-    /// |x| as `count` little-endian 64-bit limbs (x must fit).
+    /// The low `count` little-endian 64-bit limbs of |x| (zero-padded).
     func limbs(count: Int) -> [UInt64] {
-        var out = [UInt64](repeating: 0, count: max(count, 1))
+        var out = [UInt64](repeating: 0, count: max(count, (bitWidth + 63) / 64, 1))
         var written = 0
         out.withUnsafeMutableBufferPointer { buffer in
             _ = __gmpz_export(buffer.baseAddress, &written, -1, 8, 0, 0, raw)

@@ -36,10 +36,10 @@ enum MersenneEngine {
 
     /// Largest average bits per word at IBDWT length n: the GpuOwl/PRPLL rule of thumb
     /// 19.0766 − 0.279·log2(n/2^20) (about 23 at 32 words, 21.3 at 4K, 20.2 at 64K, 19.1 at 1M) less a
-    /// margin of 0.3 bits. Measured round-off at the chosen lengths stays below about 0.3 (Benchmarks/primes
+    /// margin of 0.2 bits. Measured round-off at the chosen lengths stays below about 0.3 (Benchmarks/primes
     /// prints it); the per-iteration check catches the rest.
     static func maxBitsPerWord(_ n: Int) -> Double {
-        19.0766 - 0.279 * log2(Double(n) / Double(1 << 20)) - 0.3
+        19.0766 - 0.279 * log2(Double(n) / Double(1 << 20)) - 0.2
     }
 
     /// The shortest power-of-two length (≥ 32) whose bits per word p/n is within `maxBitsPerWord`.

@@ -210,7 +210,6 @@ public enum ProbablePrime {
             throw PrimesError.invalid(field: "base", message: "must be coprime to 2^\(p) − 1")
         }
         r.multiply(inverse, modulo: modulus)
-        let low = r.limbs(count: 1)[0]
-        return ProbablePrimeResult(exponent: p, base: a, isProbablePrime: r.compare(1) == 0, residue64: LucasLehmer.res64(low), reason: nil)
+        return ProbablePrimeResult(exponent: p, base: a, isProbablePrime: r.compare(1) == 0, residue64: LucasLehmer.res64(r.low64), reason: nil)
     }
 }

@@ -45,7 +45,7 @@ package final class MersenneDWT {
     package static let roundOffLimit = 0.4
 
     package init(exponent p: Int, length n: Int) {
-        precondition(n >= 32 && n & (n - 1) == 0 && p > 2 * n / 2 && p / n <= 40, "unsupported IBDWT length \(n) for p = \(p)")
+        precondition(n >= 32 && n & (n - 1) == 0 && p > n && p / n <= 48, "unsupported IBDWT length \(n) for p = \(p)")
         exponent = p
         length = n
         points = n / 2
@@ -210,6 +210,8 @@ package final class MersenneDWT {
 
     /// 1.5·2^52: adding and subtracting it rounds a double of magnitude < 2^51 to the nearest integer.
     private static let roundingConstant = 6_755_399_441_055_744.0
+    /// 2^50: unweighted outputs above this (in a pair of words) are reported as infinite round-off.
+    private static let magnitudeLimit = 1_125_899_906_842_624.0
 
     /// Unweights and rounds the inverse transform, adds `addend` to word 0, propagates carries and
     /// weights the digits again; returns the largest distance of an unweighted output from an integer.
@@ -226,7 +228,7 @@ package final class MersenneDWT {
         let re = x.re, im = x.im
         let magic = V(repeating: Self.roundingConstant)
         // The largest squared round-off (of one word's or the sum over an even and odd word, an upper bound).
-        var worst = 0.0
+        var worst = 0.0, largest = 0.0
         // Carries out of the previous vector's last odd word, first and second split.
         var previous1 = 0.0, previous2 = 0.0
         var j = 0
@@ -237,6 +239,10 @@ package final class MersenneDWT {
             let er = vr - rr, ei = vi - ri
             let e2 = er * er + ei * ei
             worst = max(worst, max(max(e2[0], e2[1]), max(e2[2], e2[3])))
+            // Rounding by the constant needs |v| < 2^51; beyond that the product is lost (a far too short
+            // length), and the error would read as 0.
+            let m2 = vr * vr + vi * vi
+            largest = max(largest, max(max(m2[0], m2[1]), max(m2[2], m2[3])))
             let radR = ComplexFFT.load(radixRe, j), radI = ComplexFFT.load(radixIm, j)
             let invR = ComplexFFT.load(inverseRadixRe, j), invI = ComplexFFT.load(inverseRadixIm, j)
             // First split of the even words; their carries go to the odd words of the same positions.
@@ -261,6 +267,7 @@ package final class MersenneDWT {
             ComplexFFT.store(di2 * ComplexFFT.load(weightIm, j), im, j)
             j += 4
         }
+        if !(largest < Self.magnitudeLimit * Self.magnitudeLimit) { return .infinity }
         // The top word's carries re-enter at word 0 with the addend; the small second carry is already
         // part of the value, so add both and ripple.
         propagate(x, Int64(previous1) + Int64(previous2) + addend, fromWord: 0)
