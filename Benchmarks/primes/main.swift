@@ -69,28 +69,100 @@ func ratioText(_ mine: Double, _ reference: Double?) -> String {
 
 func fmt(_ t: Double?) -> String { t.map { String(format: "%9.3f s", $0) } ?? "      n/a  " }
 
-// MARK: Lucas–Lehmer
+/// Reference time / Swift time: how many times faster Swift is.
+func speedup(_ mine: Double, _ reference: Double?) -> String {
+    guard let reference else { return "    n/a" }
+    return String(format: "%7.2f×", reference / mine)
+}
+
+/// LL at p = 1,257,787 (CPU, wall), reused by the PRP comparison.
+nonisolated(unsafe) var llLarge: (Double, Double)?
+print("load average at start: \(loadAverage())")
+defer { print("load average at end: \(loadAverage())") }
+
+// MARK: Lucas–Lehmer and PRP
+
+/// Wall-clock seconds (monotonic), beside the CPU clock: a quiet machine's wall time is what users wait.
+func wall() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)).map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "n/a"
+}
 
 if enabled("ll") {
-print("\nLucas–Lehmer (shift-and-add mod 2^p − 1), best of reps; ratio = Swift time / reference time")
-print("      p  reps      Swift      C+GMP     gmpy2   vs C   vs gmpy2   Res64")
+print("\nLucas–Lehmer (IBDWT from p = 3000) and Fermat PRP (base 3, Gerbicz-checked) against C + GMP (shift-and-add LL) and gmpy2.")
+print("Ratio = reference time / Swift time (higher is faster). CPU seconds of one thread; wall seconds in brackets.")
+print("      p  reps   Swift LL (wall)          C+GMP LL     gmpy2 LL   speed-up vs C  vs gmpy2   Res64")
 for p: UInt64 in quick ? [21701, 44497] : [44497, 86243] {
     let reps = p > 50_000 ? 2 : 3
-    var swiftBest = Double.infinity, cBest = Double.infinity, pyBest = Double.infinity
+    var swiftBest = Double.infinity, swiftWall = Double.infinity, cBest = Double.infinity, pyBest = Double.infinity
     var residues: Set<String> = []
     for _ in 0..<reps {
-        let start = cpu()
+        let start = cpu(), startWall = wall()
         let r = try LucasLehmer.run(p)
-        swiftBest = min(swiftBest, cpu() - start)
+        swiftBest = min(swiftBest, cpu() - start); swiftWall = min(swiftWall, wall() - startWall)
         residues.insert(r.residue64 ?? "-")
         if let (t, res) = c("ll", p) { cBest = min(cBest, t); residues.insert(res) }
         if let (t, res) = py("ll", p) { pyBest = min(pyBest, t); residues.insert(res) }
     }
     let cT = cBest.isFinite ? cBest : nil, pyT = pyBest.isFinite ? pyBest : nil
-    print(String(format: "%7d  %4d", p, reps), fmt(swiftBest), fmt(cT), fmt(pyT), ratioText(swiftBest, cT), ratioText(swiftBest, pyT),
-          residues.count == 1 ? residues.first! : "MISMATCH \(residues)")
+    print(String(format: "%7d  %4d  %8.3f s (%6.3f s)", p, reps, swiftBest, swiftWall), fmt(cT), fmt(pyT),
+          speedup(swiftBest, cT), speedup(swiftBest, pyT), residues.count == 1 ? residues.first! : "MISMATCH \(residues)")
 }
 
+// At p = 1,257,787 GMP needs about 45 minutes: its time per iteration (full-size residue, 200 iterations)
+// is measured and multiplied by p − 2.
+if !quick {
+    let p: UInt64 = 1_257_787
+    let start = cpu(), startWall = wall()
+    let r = try LucasLehmer.run(p)
+    let swiftT = cpu() - start, swiftWall = wall() - startWall
+    let perIteration = haveC ? run(cBinary, ["llper", String(p), "200"]).flatMap { parse($0) }?.0 : nil
+    let cT = perIteration.map { $0 * Double(p - 2) }
+    print(String(format: "%7d  %4d  %8.3f s (%6.3f s)", p, 1, swiftT, swiftWall), fmt(cT), "       n/a ",
+          speedup(swiftT, cT), "       ", r.residue64 ?? "-")
+    if let perIteration {
+        print(String(format: "         C+GMP time extrapolated: %.3f ms per iteration (200 measured) × %d iterations", perIteration * 1000, p - 2))
+    }
+    llLarge = (swiftT, swiftWall)
+}
+
+print("\nPRP (base 3, Gerbicz check, GIMPS residue type 1) against Lucas–Lehmer at the same p, same run")
+print("      p   PRP CPU (wall)         LL CPU (wall)          PRP/LL   Res64")
+for p: UInt64 in quick ? [44497] : [86243, 1_257_787] {
+    var llT = (Double.infinity, Double.infinity), prpT = (Double.infinity, Double.infinity)
+    var res = ""
+    let reps = p > 100_000 ? 1 : 2
+    for _ in 0..<reps {
+        if p == 1_257_787, let large = llLarge { llT = large } else {
+            let s0 = cpu(), w0 = wall()
+            _ = try LucasLehmer.run(p)
+            llT = (min(llT.0, cpu() - s0), min(llT.1, wall() - w0))
+        }
+        let s1 = cpu(), w1 = wall()
+        let r = try ProbablePrime.run(p)
+        prpT = (min(prpT.0, cpu() - s1), min(prpT.1, wall() - w1))
+        res = r.residue64 ?? "-"
+    }
+    print(String(format: "%7d  %8.3f s (%7.3f s)  %8.3f s (%7.3f s)  %6.3f×  %@", p, prpT.0, prpT.1, llT.0, llT.1, prpT.0 / llT.0, res))
+}
+
+if !quick {
+    print("\nThe known Mersenne primes up to M1257787 verified by the new code (LucasLehmer.run, \"compute\" path), CPU seconds")
+    var line = ""
+    for m in KnownMersennePrimes.all where m.exponent > 2 && m.exponent <= 1_257_787 {
+        let start = cpu()
+        let r = try LucasLehmer.run(m.exponent)
+        let t = cpu() - start
+        line += String(format: "  M%d %@ %.3f s", m.exponent, r.isPrime ? "prime" : "NOT PRIME", t)
+        if line.count > 90 { print(line); line = "" }
+    }
+    if !line.isEmpty { print(line) }
+}
 }
 
 // MARK: Decimal expansion

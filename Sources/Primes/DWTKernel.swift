@@ -16,3 +16,12 @@ protocol DWTKernel: AnyObject {
 
 extension PrimesKernels.MersenneDWT: DWTKernel {}
 extension PrimesKernelsAVX2.MersenneDWT: DWTKernel {}
+
+/// What `DecimalPower` needs of a decimal squaring kernel (both builds of `DecimalSquarer` conform).
+protocol DecimalKernel: AnyObject {
+    init(length: Int)
+    func square(_ digits: UnsafeBufferPointer<UInt16>, into result: UnsafeMutableBufferPointer<UInt16>) -> Double
+}
+
+extension PrimesKernels.DecimalSquarer: DecimalKernel {}
+extension PrimesKernelsAVX2.DecimalSquarer: DecimalKernel {}
