@@ -7,7 +7,7 @@
 // Times are CPU seconds (thread CPU clock here, process CPU clock in the references), best of `reps`, and
 // the runs alternate Swift / C / gmpy2 so that cache and frequency effects of other load hit all three alike.
 //
-// Run: swift run -c release PrimesBenchmark [--quick] [ll] [decimal] [queries] [primality]
+// Run: swift run -c release PrimesBenchmark [--quick] [ll] [decimal] [sha256] [queries] [primality]
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -187,6 +187,41 @@ for p: UInt64 in quick ? [10_000_000] : [10_000_000, 77_232_917] {
     print(String(format: "%11d  %10d", p, written), fmt(swiftBest), fmt(cT), fmt(pyT), ratioText(swiftBest, cT), ratioText(swiftBest, pyT))
 }
 
+}
+
+// MARK: All 52 known Mersenne primes by SHA-256
+
+if enabled("sha256") {
+print("\nDecimal expansions of all 52 known Mersenne primes: SHA-256 of the Swift digits (Mersenne.writeDecimalExpansion)")
+print("against gmpy2's digits(10) hashed by hashlib; CPU seconds of the expansion")
+let exponents = KnownMersennePrimes.all.map(\.exponent)
+var reference: [UInt64: (Double, String)] = [:]
+if haveGmpy2, let out = run(python, ["python3", pyScript, "sha256"] + exponents.map(String.init)) {
+    for line in out.split(separator: "\n") {
+        let parts = line.split(separator: " ")
+        if parts.count == 3, let p = UInt64(parts[0]), let t = Double(parts[1]) { reference[p] = (t, String(parts[2])) }
+    }
+}
+var matches = 0, swiftTotal = 0.0, pyTotal = 0.0
+for p in exponents {
+    var digits = Data()
+    let start = cpu()
+    try Mersenne.writeDecimalExpansion(exponent: p) { digits.append($0) }
+    let t = cpu() - start
+    swiftTotal += t
+    let file = scratch.appendingPathComponent("M\(p).txt")
+    try digits.write(to: file)
+    let hash = run("/usr/bin/env", ["sha256sum", file.path])?.split(separator: " ").first.map(String.init) ?? "?"
+    try? FileManager.default.removeItem(at: file)
+    let ref = reference[p]
+    pyTotal += ref?.0 ?? 0
+    if ref?.1 == hash { matches += 1 }
+    if p >= 1_000_000 {
+        print(String(format: "  M%-10d %9d digits  Swift %7.3f s  gmpy2 %@  %@  %@", p, digits.count, t,
+                     ref.map { String(format: "%7.3f s", $0.0) } ?? "n/a", String(hash.prefix(16)), ref?.1 == hash ? "same" : "DIFFERENT"))
+    }
+}
+print(String(format: "  %d of %d SHA-256 equal to gmpy2's; total CPU Swift %.2f s, gmpy2 %.2f s", matches, exponents.count, swiftTotal, pyTotal))
 }
 
 // MARK: Digit queries

@@ -106,12 +106,16 @@ extension Application {
                 throw APIError.invalid("base", "must be between 3 and \(ProbablePrime.maxBase), got \(request.base ?? 3)")
             }
             let p = UInt64(request.exponent), base = UInt64(request.base ?? 3)
-            let (_, immediate) = try ProbablePrime.plan(exponent: p, base: base)
-            if let immediate { return try JSON.response(immediate) }
             if request.compute != true, p > PrimesLimits.inlineLucasLehmerExponent, let known = KnownMersennePrimes.entry(exponent: p) {
+                // A known Mersenne prime is a probable prime to every base below it.
+                guard (3...ProbablePrime.maxBase).contains(base) else {
+                    throw APIError.invalid("base", "must be between 3 and \(ProbablePrime.maxBase), got \(base)")
+                }
                 return try JSON.response(ProbablePrimeResult(exponent: p, base: base, isProbablePrime: true, residue64: "0000000000000001",
                                                              reason: "M\(p) is the known Mersenne prime of rank \(known.rank) (GIMPS list)"))
             }
+            let (_, immediate) = try ProbablePrime.plan(exponent: p, base: base)
+            if let immediate { return try JSON.response(immediate) }
             if p <= PrimesLimits.inlineLucasLehmerExponent { return try JSON.response(try ProbablePrime.run(p, base: base)) }
             return try self.startJob(kind: "prp", spec: "{\"exponent\":\(p),\"base\":\(base)}",
                                      Self.probablePrimeWork(p, base: base, checkpointSeconds: self.configuration.checkpointSeconds))
