@@ -165,6 +165,11 @@ import Testing
             #expect(bad.problemFields() == [field], "\(body)")
         }
         #expect(try h.post("/v1/primes/prp", raw: "{\"exponent\":").status == 400)
+        // Strict bodies: a misspelt member, a number beyond Int64, a wrong type name their fields.
+        for (body, field) in [(#"{"exponent":31,"bse":5}"#, "bse"), (#"{"exponent":1e30}"#, "exponent"), (#"{"exponent":31,"compute":"yes"}"#, "compute")] {
+            let bad = try h.post("/v1/primes/prp", raw: body)
+            #expect(bad.status == 422 && bad.problemFields().contains(field), "\(body): \(bad.text)")
+        }
     }
 
     /// "compute": true runs the test for a known Mersenne prime (a job beyond the inline limit) instead of
