@@ -39,7 +39,9 @@ func onBothCores<T: Sendable>(_ items: [T], _ body: @escaping @Sendable (T) thro
 /// (Scripts/make_ibdwt_fixtures.py); the error checks by injected faults; the round-off check by lengths
 /// that are too short.
 @Suite struct IBDWTTests {
-    let fixture: IBDWTFixture = try! Fixture.load("ibdwt_residues.json")
+    let fixture: IBDWTFixture
+
+    init() throws { fixture = try Fixture.load("ibdwt_residues.json") }
 
     @Test func lucasLehmerMatchesGMPForEveryPrimeExponent() throws {
         #expect(fixture.residues.count > 2262)
