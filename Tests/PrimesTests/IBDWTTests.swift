@@ -44,8 +44,8 @@ func onBothCores<T: Sendable>(_ items: [T], _ body: @escaping @Sendable (T) thro
     init() throws { fixture = try Fixture.load("ibdwt_residues.json") }
 
     @Test func lucasLehmerMatchesGMPForEveryPrimeExponent() throws {
-        #expect(fixture.residues.count > 2262)
-        #expect(fixture.residues.filter { $0.exponent <= 20_000 }.count == 2262)   // π(20000) − 1 (no p = 2)
+        #expect(fixture.residues.count == 2261 + 8)
+        #expect(fixture.residues.filter { $0.exponent <= 20_000 }.count == 2261)   // π(20000) = 2262, less p = 2
         let failures = onBothCores(fixture.residues) { row in
             // The automatic engine for the exponent, forced to the IBDWT below the GMP threshold; every 7th
             // exponent on the x86-64 baseline kernel as well.
