@@ -3,9 +3,9 @@ import PrimesKernelsAVX2
 
 /// What `DWTMersenneArithmetic` needs of an IBDWT kernel. The baseline and AVX2 builds of
 /// `MersenneDWT` (the same source compiled twice, see Package.swift) both conform.
-protocol DWTKernel: AnyObject {
+package protocol DWTKernel: AnyObject {
     associatedtype Buffer
-    init(exponent: Int, length: Int)
+    init(exponent: Int, length: Int, threads: Int)
     func makeBuffer() -> Buffer
     func square(_ x: Buffer, addend: Int64) -> Double
     func multiply(_ x: Buffer, by y: Buffer) -> Double
@@ -18,7 +18,7 @@ extension PrimesKernels.MersenneDWT: DWTKernel {}
 extension PrimesKernelsAVX2.MersenneDWT: DWTKernel {}
 
 /// What `DecimalPower` needs of a decimal squaring kernel (both builds of `DecimalSquarer` conform).
-protocol DecimalKernel: AnyObject {
+package protocol DecimalKernel: AnyObject {
     init(length: Int)
     func square(_ digits: UnsafeBufferPointer<UInt16>, into result: UnsafeMutableBufferPointer<UInt16>) -> Double
 }

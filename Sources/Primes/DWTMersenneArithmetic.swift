@@ -6,11 +6,11 @@ final class DWTMersenneArithmetic<Kernel: DWTKernel>: MersenneArithmetic {
     private let kernel: Kernel
     private let slots: [Kernel.Buffer]
 
-    init(exponent: Int, length: Int, slots count: Int, name: String) {
+    init(exponent: Int, length: Int, threads: Int, slots count: Int, name: String) {
         self.exponent = exponent
         self.length = length
-        self.name = "\(name) \(length)"
-        let kernel = Kernel(exponent: exponent, length: length)
+        self.name = "\(name) \(length)" + (threads > 1 ? " ×\(threads) threads" : "")
+        let kernel = Kernel(exponent: exponent, length: length, threads: threads)
         self.kernel = kernel
         slots = (0..<count).map { _ in kernel.makeBuffer() }
     }

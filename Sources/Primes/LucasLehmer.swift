@@ -168,7 +168,7 @@ public enum LucasLehmer {
             startLimbs = restored.limbs(count: limbCount)
             start = checkpoint.iteration
         }
-        var engine = MersenneEngine.make(exponent: Int(p), slots: 1, kind: options.engine, length: options.length)
+        var engine = MersenneEngine.make(exponent: Int(p), slots: 1, options: options)
         engine.load(0, limbs: startLimbs)
         var good = (iteration: start, limbs: startLimbs)
         var safe = good
@@ -214,7 +214,7 @@ public enum LucasLehmer {
                 let error = engine.square(0, addend: -2)
                 if error > MersenneEngine.roundOffLimit {
                     let old = engine
-                    engine = MersenneEngine.escalate(old, slots: 1, kind: options.engine)
+                    engine = MersenneEngine.escalate(old, slots: 1, options: options)
                     engine.load(0, limbs: safe.limbs)
                     onEvent(String(format: "round-off %.3f at iteration %d exceeded %.2f at FFT length %d: iterations %d…%d redone with %@",
                                    error, i + 1, MersenneEngine.roundOffLimit, old.length, safe.iteration + 1, i + 1, engine.name))

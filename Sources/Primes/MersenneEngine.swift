@@ -4,7 +4,7 @@ import PrimesKernelsAVX2
 
 /// Chooses the arithmetic for a Lucas–Lehmer or PRP run of 2^p − 1: GMP for small p, else the IBDWT at
 /// the shortest safe length, with the AVX2 + FMA build of the kernel when the CPU has those.
-enum MersenneEngine {
+package enum MersenneEngine {
     enum Kind: Sendable, Equatable {
         /// GMP below `dwtThreshold`, the fastest IBDWT kernel above.
         case automatic
@@ -23,7 +23,7 @@ enum MersenneEngine {
     static let maxLength = 1 << 22
 
     /// Whether this CPU (and OS) runs the AVX2 + FMA kernel: the "avx2" and "fma" flags of /proc/cpuinfo.
-    static let avx2Available: Bool = {
+    package static let avx2Available: Bool = {
         #if arch(x86_64) && os(Linux)
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
@@ -43,28 +43,43 @@ enum MersenneEngine {
     }
 
     /// The shortest power-of-two length (≥ 32) whose bits per word p/n is within `maxBitsPerWord`.
-    static func length(for p: Int) -> Int {
+    package static func length(for p: Int) -> Int {
         var n = 32
         while n < maxLength && Double(p) / Double(n) > maxBitsPerWord(n) { n *= 2 }
         return n
     }
 
-    /// The arithmetic for exponent p with `slots` residues. `length` overrides the IBDWT length.
-    static func make(exponent p: Int, slots: Int, kind: Kind = .automatic, length: Int? = nil) -> MersenneArithmetic {
+    /// From this IBDWT length on, two threads share each squaring when the machine has two cores or more:
+    /// below it the four barriers of a squaring cost more than the second core saves (Benchmarks/primes
+    /// `kernel` measures both).
+    package static let parallelLength = 1 << 14
+
+    /// Threads per squaring at IBDWT length n.
+    package static func threads(length n: Int) -> Int {
+        n >= parallelLength && ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1
+    }
+
+    /// The arithmetic for exponent p with `slots` residues; `options` may fix the kind, length and threads.
+    static func make(exponent p: Int, slots: Int, options: MersenneRunOptions = MersenneRunOptions()) -> MersenneArithmetic {
+        let kind = options.engine
         let useGMP = kind == .gmp || (kind == .automatic && p < dwtThreshold)
-        let n = length ?? Self.length(for: p)
+        let n = options.length ?? Self.length(for: p)
         if useGMP || n < 32 || p <= n { return GMPMersenneArithmetic(exponent: p, slots: slots) }
+        let threads = n >= 64 ? options.threads ?? Self.threads(length: n) : 1
         if avx2Available && kind != .dwtBaseline {
-            return DWTMersenneArithmetic<PrimesKernelsAVX2.MersenneDWT>(exponent: p, length: n, slots: slots, name: "ibdwt-avx2")
+            return DWTMersenneArithmetic<PrimesKernelsAVX2.MersenneDWT>(exponent: p, length: n, threads: threads, slots: slots, name: "ibdwt-avx2")
         }
-        return DWTMersenneArithmetic<PrimesKernels.MersenneDWT>(exponent: p, length: n, slots: slots, name: "ibdwt")
+        return DWTMersenneArithmetic<PrimesKernels.MersenneDWT>(exponent: p, length: n, threads: threads, slots: slots, name: "ibdwt")
     }
 
     /// The next arithmetic after round-off exceeded `roundOffLimit` at `current`: twice the length, or GMP.
-    static func escalate(_ current: MersenneArithmetic, slots: Int, kind: Kind) -> MersenneArithmetic {
+    static func escalate(_ current: MersenneArithmetic, slots: Int, options: MersenneRunOptions) -> MersenneArithmetic {
         let n = current.length * 2
         if current.length == 0 || n > maxLength { return GMPMersenneArithmetic(exponent: current.exponent, slots: slots) }
-        return make(exponent: current.exponent, slots: slots, kind: kind == .gmp ? .dwt : kind, length: n)
+        var next = options
+        next.engine = options.engine == .gmp ? .dwt : options.engine
+        next.length = n
+        return make(exponent: current.exponent, slots: slots, options: next)
     }
 
     /// Round-off above this means the product may be wrong (PrimesKernels.MersenneDWT.roundOffLimit).

@@ -1,16 +1,19 @@
-/// Knobs of the Lucas–Lehmer and PRP drivers that only tests turn: which arithmetic, which IBDWT length,
-/// and a fault to inject. Internal on purpose: the public entry points always use the defaults, so no
+/// Knobs of the Lucas–Lehmer and PRP drivers that only tests and benchmarks turn: which arithmetic, which
+/// IBDWT length, how many threads share a squaring, and a fault to inject. Internal on purpose: the public entry points always use the defaults, so no
 /// request can reach them (only `@testable import Primes` code can).
 struct MersenneRunOptions {
     var engine: MersenneEngine.Kind = .automatic
     var length: Int? = nil
+    /// Threads per IBDWT squaring (1 or 2); nil: `MersenneEngine.threads(length:)`.
+    var threads: Int? = nil
     var fault: MersenneFault? = nil
     /// A copy of the state is kept every this many iterations, for redoing iterations after excess round-off.
     var safePointInterval = 64
 
-    init(engine: MersenneEngine.Kind = .automatic, length: Int? = nil, fault: MersenneFault? = nil) {
+    init(engine: MersenneEngine.Kind = .automatic, length: Int? = nil, threads: Int? = nil, fault: MersenneFault? = nil) {
         self.engine = engine
         self.length = length
+        self.threads = threads
         self.fault = fault
     }
 }

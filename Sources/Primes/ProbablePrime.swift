@@ -94,7 +94,7 @@ public enum ProbablePrime {
             }
             verified = (checkpoint.iteration, xs.limbs(count: limbCount), ds.limbs(count: limbCount))
         }
-        var engine = MersenneEngine.make(exponent: Int(p), slots: 4, kind: options.engine, length: options.length)
+        var engine = MersenneEngine.make(exponent: Int(p), slots: 4, options: options)
         func restore() {
             engine.load(x, limbs: verified.x)
             engine.load(product, limbs: verified.d)
@@ -102,7 +102,6 @@ public enum ProbablePrime {
         restore()
         var k = verified.iteration
         var rollbacks = 0
-        var hasPrevious = false
         let progressStep = max(1, total / 1000)
         let clock = ContinuousClock()
         var lastCheck = (time: clock.now, iteration: k)
@@ -119,7 +118,6 @@ public enum ProbablePrime {
             }
             restore()
             k = verified.iteration
-            hasPrevious = false
         }
         /// Squares `slot` `count` times from iteration `from`; false (after escalating the length and
         /// rolling back) when the round-off exceeded the limit.
@@ -132,12 +130,11 @@ public enum ProbablePrime {
                 let error = engine.square(slot, addend: 0)
                 if error > MersenneEngine.roundOffLimit {
                     let old = engine
-                    engine = MersenneEngine.escalate(old, slots: 4, kind: options.engine)
+                    engine = MersenneEngine.escalate(old, slots: 4, options: options)
                     onEvent(String(format: "round-off %.3f at iteration %d exceeded %.2f at FFT length %d: continuing with %@ from iteration %d",
                                    error, from + j + 1, MersenneEngine.roundOffLimit, old.length, engine.name, verified.iteration))
                     restore()
                     k = verified.iteration
-                    hasPrevious = false
                     return false
                 }
                 if slot == x && (from + j + 1) % progressStep == 0 { progress(from + j + 1, total) }
@@ -154,7 +151,6 @@ public enum ProbablePrime {
             guard try squarings(x, block, from: k, faults: true) else { continue }
             k += block
             engine.copy(product, to: previous)
-            hasPrevious = true
             if engine.multiply(product, by: x) > MersenneEngine.roundOffLimit {
                 try rollBack("round-off above the limit in the Gerbicz product at iteration \(k)")
                 continue

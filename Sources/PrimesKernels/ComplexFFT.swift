@@ -109,10 +109,55 @@ package final class ComplexFFT: @unchecked Sendable {
 
     /// In place: natural order in, bit-reversed order out.
     package func forward(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>) {
-        if radix2Span > 0 { radix2Forward(re, im, 0..<radix2Span) }
-        for (index, q) in quarters.enumerated() {
-            if q == 1 { radix4ForwardLast(re, im, 0..<count) } else { radix4Forward(re, im, q, twiddles + offsets[index], 0..<count) }
+        forwardFirstStage(re, im, part: 0, of: 1)
+        forwardMiddle(re, im, 0..<count, block: 0)
+    }
+
+    // Two threads share one transform, and the transform keeps to the cache, in the same way. The first
+    // stage of the forward transform (and the last of the inverse) spans the whole array: two threads split
+    // its columns. Every later stage works on groups of at most count/2 consecutive points, so each thread
+    // keeps to its own half of the array (`forwardMiddle`); and once the groups are at most a block
+    // (`blockPoints`), all the remaining stages are done one block at a time (`forwardBlock`), so a block is
+    // read from memory once instead of once per stage. `RealSpectrum.squareTransformed` orders the blocks
+    // so that the pointwise step finds both members of each pair in the cache as well.
+
+    /// Points per block: 64 KB of real and 64 KB of imaginary parts (with the twiddles of its stages, well
+    /// within a 512 KB level-2 cache).
+    package static let blockPoints = 4096
+
+    /// The forward transform's first stage, columns `part` of `parts` (1 or 2; count ≥ 32 for 2).
+    package func forwardFirstStage(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, part: Int, of parts: Int) {
+        if radix2Span > 0 {
+            radix2Forward(re, im, Self.share(0..<radix2Span, part, parts))
+        } else {
+            radix4Forward(re, im, quarters[0], twiddles + offsets[0], 0..<count, columns: Self.share(0..<quarters[0], part, parts))
         }
+    }
+
+    /// Index in `quarters` of the stages after the first one: all radix-4 stages after a radix-2 one, else
+    /// all but the first.
+    private var laterStages: Range<Int> { (radix2Span > 0 ? 0 : 1)..<quarters.count }
+
+    /// The stages after the first whose groups are longer than `block` points, on `range` (whole groups).
+    package func forwardMiddle(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ range: Range<Int>, block: Int) {
+        for index in laterStages where 4 * quarters[index] > block { forwardStage(re, im, index, range) }
+    }
+
+    /// The stages after the first whose groups are at most `range.count` points, on `range`.
+    package func forwardBlock(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ range: Range<Int>) {
+        for index in laterStages where 4 * quarters[index] <= range.count { forwardStage(re, im, index, range) }
+    }
+
+    @inline(__always) private func forwardStage(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ index: Int, _ range: Range<Int>) {
+        let q = quarters[index]
+        if q == 1 { radix4ForwardLast(re, im, range) } else { radix4Forward(re, im, q, twiddles + offsets[index], range, columns: 0..<q) }
+    }
+
+    /// Share `part` of `parts` (1 or 2) of a range whose length is a multiple of 8.
+    @inline(__always) static func share(_ range: Range<Int>, _ part: Int, _ parts: Int) -> Range<Int> {
+        if parts == 1 { return range }
+        let middle = range.lowerBound + range.count / 2
+        return part == 0 ? range.lowerBound..<middle : middle..<range.upperBound
     }
 
     private func radix2Forward(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ cols: Range<Int>) {
@@ -130,13 +175,13 @@ package final class ComplexFFT: @unchecked Sendable {
         }
     }
 
-    /// One radix-4 DIF stage with quarter span q ≥ 4 over the groups in `range`.
+    /// One radix-4 DIF stage with quarter span q ≥ 4 over the groups in `range`, columns `columns` of each.
     private func radix4Forward(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ q: Int,
-                               _ tw: UnsafeMutablePointer<Double>, _ range: Range<Int>) {
+                               _ tw: UnsafeMutablePointer<Double>, _ range: Range<Int>, columns: Range<Int>) {
         var g = range.lowerBound
         while g < range.upperBound {
-            var j = 0
-            while j < q {
+            var j = columns.lowerBound
+            while j < columns.upperBound {
                 let t = tw + (j / 4) * 24
                 let i0 = g + j, i1 = i0 + q, i2 = i1 + q, i3 = i2 + q
                 let a0r = Self.load(re, i0), a0i = Self.load(im, i0)
@@ -189,19 +234,40 @@ package final class ComplexFFT: @unchecked Sendable {
 
     /// In place: bit-reversed order in, natural order out, times `count`.
     package func inverse(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>) {
-        for index in stride(from: quarters.count - 1, through: 0, by: -1) {
-            let q = quarters[index]
-            if q == 1 { radix4InverseFirst(re, im, 0..<count) } else { radix4Inverse(re, im, q, twiddles + offsets[index], 0..<count) }
+        inverseMiddle(re, im, 0..<count, block: 0)
+        inverseLastStage(re, im, part: 0, of: 1)
+    }
+
+    /// The inverse of `forwardBlock`: the stages before the last whose groups are at most `range.count` points.
+    package func inverseBlock(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ range: Range<Int>) {
+        for index in laterStages.reversed() where 4 * quarters[index] <= range.count { inverseStage(re, im, index, range) }
+    }
+
+    /// The inverse of `forwardMiddle`: the stages before the last whose groups are longer than `block` points.
+    package func inverseMiddle(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ range: Range<Int>, block: Int) {
+        for index in laterStages.reversed() where 4 * quarters[index] > block { inverseStage(re, im, index, range) }
+    }
+
+    @inline(__always) private func inverseStage(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ index: Int, _ range: Range<Int>) {
+        let q = quarters[index]
+        if q == 1 { radix4InverseFirst(re, im, range) } else { radix4Inverse(re, im, q, twiddles + offsets[index], range, columns: 0..<q) }
+    }
+
+    /// The inverse transform's last stage, columns `part` of `parts`.
+    package func inverseLastStage(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, part: Int, of parts: Int) {
+        if radix2Span > 0 {
+            radix2Inverse(re, im, Self.share(0..<radix2Span, part, parts))
+        } else {
+            radix4Inverse(re, im, quarters[0], twiddles + offsets[0], 0..<count, columns: Self.share(0..<quarters[0], part, parts))
         }
-        if radix2Span > 0 { radix2Inverse(re, im, 0..<radix2Span) }
     }
 
     private func radix4Inverse(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ q: Int,
-                               _ tw: UnsafeMutablePointer<Double>, _ range: Range<Int>) {
+                               _ tw: UnsafeMutablePointer<Double>, _ range: Range<Int>, columns: Range<Int>) {
         var g = range.lowerBound
         while g < range.upperBound {
-            var j = 0
-            while j < q {
+            var j = columns.lowerBound
+            while j < columns.upperBound {
                 let t = tw + (j / 4) * 24
                 let i0 = g + j, i1 = i0 + q, i2 = i1 + q, i3 = i2 + q
                 let z0r = Self.load(re, i0), z0i = Self.load(im, i0)

@@ -34,9 +34,9 @@ package final class DecimalSquarer {
             re[j] = w < count ? Double(digits[w]) : 0
             im[j] = w + 1 < count ? Double(digits[w + 1]) : 0
         }
-        fft.forward(re, im)
-        spectrum.square(re, im)
-        fft.inverse(re, im)
+        fft.forwardFirstStage(re, im, part: 0, of: 1)
+        spectrum.squareTransformed(re, im, fft: fft, range: 0..<points)
+        fft.inverseLastStage(re, im, part: 0, of: 1)
         let scale = 1 / Double(points)
         let magic = 6_755_399_441_055_744.0
         var worst = 0.0

@@ -29,38 +29,80 @@ package final class RealSpectrum {
         rootIm.deallocate()
     }
 
-    /// Squares the packed spectrum in place.
-    package func square(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>) {
-        do {
-            let e = re[0], o = im[0]
-            re[0] = e * e + o * o; im[0] = 2 * e * o
-            let e1 = re[1], o1 = im[1]
-            re[1] = e1 * e1 - o1 * o1; im[1] = 2 * e1 * o1
+    /// The forward transform after its first stage, the squaring, and the inverse transform up to its last
+    /// stage, on `range`: the whole spectrum, or its lower or upper half when two threads share the work
+    /// (every position pairs with one in its own level [2^j, 2^(j+1)), so the top level and the levels below
+    /// it are independent). Block by block (see `ComplexFFT.blockPoints`): the levels below one block
+    /// together, then in each level a block and the block holding its partners, transformed, squared and
+    /// transformed back while they are in the cache.
+    package func squareTransformed(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, fft: ComplexFFT, range: Range<Int>) {
+        let block = min(ComplexFFT.blockPoints, range.count)
+        fft.forwardMiddle(re, im, range, block: block)
+        var lo = range.lowerBound
+        if lo == 0 {
+            fft.forwardBlock(re, im, 0..<block)
+            squareBelow(re, im, end: block)
+            fft.inverseBlock(re, im, 0..<block)
+            lo = block
         }
-        var lo = 2
-        while lo < points {
-            let mirror = 3 * lo - 1
-            if lo < 8 {
-                for i in lo..<(lo + lo / 2) {
-                    let p = mirror - i
-                    typealias V = SIMD4<Double>
-                    let (zr, zi, pr, pi) = Self.squarePair(V(repeating: re[i]), V(repeating: im[i]), V(repeating: re[p]),
-                                                           V(repeating: im[p]), V(repeating: rootRe[i]), V(repeating: rootIm[i]))
-                    re[i] = zr[0]; im[i] = zi[0]; re[p] = pr[0]; im[p] = pi[0]
-                }
+        while lo < range.upperBound {
+            let blocks = lo / block
+            if blocks == 1 {
+                fft.forwardBlock(re, im, lo..<(2 * lo))
+                squareLevel(re, im, lo, lo..<(lo + lo / 2))
+                fft.inverseBlock(re, im, lo..<(2 * lo))
             } else {
-                var i = lo
-                while i < lo + lo / 2 {
-                    let p = mirror - i - 3
-                    let (zr, zi, pr, pi) = Self.squarePair(ComplexFFT.load(re, i), ComplexFFT.load(im, i),
-                                                           Self.reversed(ComplexFFT.load(re, p)), Self.reversed(ComplexFFT.load(im, p)),
-                                                           ComplexFFT.load(rootRe, i), ComplexFFT.load(rootIm, i))
-                    ComplexFFT.store(zr, re, i); ComplexFFT.store(zi, im, i)
-                    ComplexFFT.store(Self.reversed(pr), re, p); ComplexFFT.store(Self.reversed(pi), im, p)
-                    i += 4
+                // Partners of block k are in block blocks − 1 − k of the level: i ↦ 3·lo − 1 − i.
+                for k in 0..<(blocks / 2) {
+                    let a = (lo + k * block)..<(lo + (k + 1) * block), b = (2 * lo - (k + 1) * block)..<(2 * lo - k * block)
+                    fft.forwardBlock(re, im, a)
+                    fft.forwardBlock(re, im, b)
+                    squareLevel(re, im, lo, a)
+                    fft.inverseBlock(re, im, a)
+                    fft.inverseBlock(re, im, b)
                 }
             }
             lo *= 2
+        }
+        fft.inverseMiddle(re, im, range, block: block)
+    }
+
+    /// Squares positions 0 and 1 and every level below `end` (a power of two).
+    private func squareBelow(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, end: Int) {
+        let e = re[0], o = im[0]
+        re[0] = e * e + o * o; im[0] = 2 * e * o
+        let e1 = re[1], o1 = im[1]
+        re[1] = e1 * e1 - o1 * o1; im[1] = 2 * e1 * o1
+        var lo = 2
+        while lo < end {
+            squareLevel(re, im, lo, lo..<(lo + lo / 2))
+            lo *= 2
+        }
+    }
+
+    /// Squares the pairs of level [lo, 2·lo) whose first member is in `positions` (within [lo, lo + lo/2);
+    /// multiples of 4 from lo = 8 on).
+    private func squareLevel(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ lo: Int, _ positions: Range<Int>) {
+        let mirror = 3 * lo - 1
+        if lo < 8 {
+            for i in positions {
+                let p = mirror - i
+                typealias V = SIMD4<Double>
+                let (zr, zi, pr, pi) = Self.squarePair(V(repeating: re[i]), V(repeating: im[i]), V(repeating: re[p]),
+                                                       V(repeating: im[p]), V(repeating: rootRe[i]), V(repeating: rootIm[i]))
+                re[i] = zr[0]; im[i] = zi[0]; re[p] = pr[0]; im[p] = pi[0]
+            }
+        } else {
+            var i = positions.lowerBound
+            while i < positions.upperBound {
+                let p = mirror - i - 3
+                let (zr, zi, pr, pi) = Self.squarePair(ComplexFFT.load(re, i), ComplexFFT.load(im, i),
+                                                       Self.reversed(ComplexFFT.load(re, p)), Self.reversed(ComplexFFT.load(im, p)),
+                                                       ComplexFFT.load(rootRe, i), ComplexFFT.load(rootIm, i))
+                ComplexFFT.store(zr, re, i); ComplexFFT.store(zi, im, i)
+                ComplexFFT.store(Self.reversed(pr), re, p); ComplexFFT.store(Self.reversed(pi), im, p)
+                i += 4
+            }
         }
     }
 
