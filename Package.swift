@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(name: "PeerMessageFuzzer", dependencies: ["SecureSimilarity"], path: "Fuzz/PeerMessageFuzzer"),
 
         // Benchmarks built as part of the package (release builds by their run scripts).
-        .executableTarget(name: "PrimesBenchmark", dependencies: ["Primes"], path: "Benchmarks/primes", exclude: ["reference", "README.md", "RESULTS.md", "run.sh"]),
+        .executableTarget(name: "PrimesBenchmark", dependencies: ["Primes", "PrimesKernels", "PrimesKernelsAVX2"], path: "Benchmarks/primes", exclude: ["reference", "README.md", "RESULTS.md", "run.sh"]),
         .executableTarget(name: "EmbeddingsBenchmark", dependencies: ["SentenceEncoder"], path: "Benchmarks/embeddings",
                           exclude: ["README.md", "run.sh", "texts.py", "reference.py"]),
         .executableTarget(name: "SimilarityBenchmark", dependencies: ["SecureSimilarity"], path: "Benchmarks/similarity", exclude: ["README.md", "run.sh"]),
