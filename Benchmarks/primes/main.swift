@@ -15,6 +15,7 @@ import Foundation
 import Primes
 import PrimesKernels
 import PrimesKernelsAVX2
+import PrimesKernelsAVX512
 
 /// CPU seconds of this process, all threads (the IBDWT's worker thread included). The box is shared, so CPU
 /// time (here, and in both references) is what the ratios compare; wall-clock time would mostly measure the
@@ -127,6 +128,9 @@ for p in quick ? [86_243] : [86_243, 1_257_787] {
         var rows = [kernelRow(PrimesKernels.MersenneDWT.self, "baseline", p: p, n: n, threads: threads, squarings: squarings)]
         if MersenneEngine.avx2Available {
             rows.append(kernelRow(PrimesKernelsAVX2.MersenneDWT.self, "avx2", p: p, n: n, threads: threads, squarings: squarings))
+        }
+        if MersenneEngine.avx512Available {
+            rows.append(kernelRow(PrimesKernelsAVX512.MersenneDWT.self, "avx512", p: p, n: n, threads: threads, squarings: squarings))
         }
         for (line, residue) in rows { print(line); residues.insert(residue) }
     }

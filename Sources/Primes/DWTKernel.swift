@@ -1,8 +1,9 @@
 import PrimesKernels
 import PrimesKernelsAVX2
+import PrimesKernelsAVX512
 
-/// What `DWTMersenneArithmetic` needs of an IBDWT kernel. The baseline and AVX2 builds of
-/// `MersenneDWT` (the same source compiled twice, see Package.swift) both conform.
+/// What `DWTMersenneArithmetic` needs of an IBDWT kernel. The baseline, AVX2 and AVX-512 builds of
+/// `MersenneDWT` (the same source compiled three times, see Package.swift) all conform.
 package protocol DWTKernel: AnyObject {
     associatedtype Buffer
     init(exponent: Int, length: Int, threads: Int)
@@ -16,6 +17,7 @@ package protocol DWTKernel: AnyObject {
 
 extension PrimesKernels.MersenneDWT: DWTKernel {}
 extension PrimesKernelsAVX2.MersenneDWT: DWTKernel {}
+extension PrimesKernelsAVX512.MersenneDWT: DWTKernel {}
 
 /// What `DecimalPower` needs of a decimal squaring kernel (both builds of `DecimalSquarer` conform).
 package protocol DecimalKernel: AnyObject {
