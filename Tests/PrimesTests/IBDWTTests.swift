@@ -20,12 +20,23 @@ final class Failures: @unchecked Sendable {
     func add(_ s: String) { lock.lock(); list.append(s); lock.unlock() }
 }
 
+/// The next index to work on, shared by threads.
+final class WorkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var position = 0
+    func take() -> Int { lock.lock(); defer { position += 1; lock.unlock() }; return position }
+}
+
 /// Runs `body` over `items` on two threads (the suite's machines have two cores) and collects failures.
+/// The threads take the next item from a shared queue, so put the longest first: the two then finish
+/// together instead of one waiting for the other's long tail.
 func onBothCores<T: Sendable>(_ items: [T], _ body: @escaping @Sendable (T) throws -> String?) -> [String] {
-    let failures = Failures()
-    let halves = [items.enumerated().filter { $0.offset % 2 == 0 }.map(\.element), items.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)]
-    DispatchQueue.concurrentPerform(iterations: 2) { half in
-        for item in halves[half] {
+    let failures = Failures(), queue = WorkQueue()
+    DispatchQueue.concurrentPerform(iterations: 2) { _ in
+        while true {
+            let index = queue.take()
+            guard index < items.count else { return }
+            let item = items[index]
             let failure: String?
             do { failure = try body(item) } catch { failure = "\(item): \(error)" }
             if let failure { failures.add(failure) }
@@ -43,37 +54,99 @@ func onBothCores<T: Sendable>(_ items: [T], _ body: @escaping @Sendable (T) thro
 
     init() throws { fixture = try Fixture.load("ibdwt_residues.json") }
 
-    @Test func lucasLehmerMatchesGMPForEveryPrimeExponent() throws {
+    /// The builds of the IBDWT kernel: the fastest the CPU runs (AVX-512 where it has it), AVX2 + FMA, x86-64 baseline.
+    static let kinds: [MersenneEngine.Kind] = [.dwt, .dwtAVX2, .dwtBaseline]
+
+    /// The kernel variant of the i-th exponent of a run: the automatic engine for the exponent, forced to the
+    /// IBDWT below the GMP threshold, on each build in turn; on two threads sharing each squaring every sixth
+    /// exponent (from length 64, the shortest the two-thread split takes), so that each build meets it too.
+    static func options(_ index: Int) -> MersenneRunOptions {
+        MersenneRunOptions(engine: kinds[index % 3], threads: index % 6 == 5 ? 2 : 1)
+    }
+
+    /// Which fixture rows the suite runs in full (a run costs about p²·log p: all 2269 take about four minutes
+    /// of CPU, too much for every CI run). LL: every prime exponent up to 6000 (FFT lengths 32 to 256 and the
+    /// GMP-sized ones), every 6th above it up to 20,000 (lengths 256 to 1024), and the fixture's sampled
+    /// exponents up to 70,000 (lengths 2048 and 4096); PRP every exponent up to 6000, every 12th above it (at
+    /// another offset) and the smallest sampled one. Every length up to 4096 gets dozens of exponents (many
+    /// word widths p mod N) on each build and thread count; the longer lengths, to 2^17 words (p ≈ 2.4
+    /// million), are checked against GMP over 100 squarings by `roundOffMarginAndResidueAtEveryLength`, and
+    /// PRP differs from LL in its driver (Gerbicz blocks, the tail block, the product), not in the squaring.
+    static func chosen(_ rows: [IBDWTFixture.Row], stride: Int, offset: Int, samplesUpTo: UInt64) -> [IBDWTFixture.Row] {
+        rows.enumerated().filter { index, row in
+            row.exponent <= 6000 || (row.exponent <= 20_000 && index % stride == offset) || (row.exponent > 20_000 && row.exponent <= samplesUpTo)
+        }.map(\.element).sorted { $0.exponent < $1.exponent }
+    }
+
+    /// Runs `body` on the chosen rows (ascending; the position picks the variant), longest first (for
+    /// `onBothCores`).
+    func runRows(_ rows: [IBDWTFixture.Row], _ body: @escaping @Sendable (IBDWTFixture.Row, MersenneRunOptions) throws -> String?) -> [String] {
+        onBothCores(Array(rows.enumerated()).reversed()) { index, row in try body(row, Self.options(index)) }
+    }
+
+    @Test func lucasLehmerMatchesGMP() throws {
         #expect(fixture.residues.count == 2261 + 8)
         #expect(fixture.residues.filter { $0.exponent <= 20_000 }.count == 2261)   // π(20000) = 2262, less p = 2
-        let failures = onBothCores(fixture.residues) { row in
-            // The automatic engine for the exponent, forced to the IBDWT below the GMP threshold; every 7th
-            // exponent on the x86-64 baseline kernel as well.
-            let kind: MersenneEngine.Kind = row.exponent % 7 == 0 ? .dwtBaseline : .dwt
+        let rows = Self.chosen(fixture.residues, stride: 6, offset: 0, samplesUpTo: 70_000)
+        #expect(rows.count > 1000 && rows.filter { $0.exponent > 20_000 }.count == 4)
+        let failures = runRows(rows) { row, options in
             let r = try LucasLehmer.run(row.exponent, from: nil, checkpointEvery: .never, onCheckpoint: { _ in }, progress: { _, _ in },
-                                        isCancelled: { false }, onEvent: { _ in }, options: MersenneRunOptions(engine: kind))
-            return r.residue64 == row.ll ? nil : "LL p = \(row.exponent): \(r.residue64 ?? "-") expected \(row.ll)"
+                                        isCancelled: { false }, onEvent: { _ in }, options: options)
+            return r.residue64 == row.ll ? nil : "LL p = \(row.exponent) \(options.engine) ×\(options.threads ?? 1): \(r.residue64 ?? "-") expected \(row.ll)"
         }
         #expect(failures.isEmpty, "\(failures.prefix(10))")
     }
 
-    @Test func probablePrimeMatchesGMPForEveryPrimeExponent() throws {
-        let failures = onBothCores(fixture.residues) { row in
-            let kind: MersenneEngine.Kind = row.exponent % 7 == 3 ? .dwtBaseline : .dwt
+    @Test func probablePrimeMatchesGMP() throws {
+        let rows = Self.chosen(fixture.residues, stride: 12, offset: 5, samplesUpTo: 30_000)
+        // Every kernel variant gets its share of exponents of each length above 6000.
+        for variant in 0..<6 {
+            #expect(rows.enumerated().filter { $0.element.exponent > 6000 && $0.element.exponent <= 20_000 && $0.offset % 6 == variant }.count >= 10)
+        }
+        let failures = runRows(rows) { row, options in
             let r = try ProbablePrime.run(row.exponent, base: 3, from: nil, checkpointEvery: .never, onCheckpoint: { _ in },
-                                          progress: { _, _ in }, isCancelled: { false }, onEvent: { _ in },
-                                          options: MersenneRunOptions(engine: kind))
+                                          progress: { _, _ in }, isCancelled: { false }, onEvent: { _ in }, options: options)
             guard r.residue64 == row.prp, r.isProbablePrime == (row.prp == "0000000000000001") else {
-                return "PRP p = \(row.exponent): \(r.residue64 ?? "-") expected \(row.prp)"
+                return "PRP p = \(row.exponent) \(options.engine) ×\(options.threads ?? 1): \(r.residue64 ?? "-") expected \(row.prp)"
             }
             return nil
         }
         #expect(failures.isEmpty, "\(failures.prefix(10))")
-        // PRP and LL agree on which exponents give primes.
+        // PRP and LL agree (in gmpy2's fixture) on which exponents give primes, and those are the known ones.
         let llPrimes = fixture.residues.filter { $0.ll == "0000000000000000" }.map(\.exponent)
         let prpPrimes = fixture.residues.filter { $0.prp == "0000000000000001" }.map(\.exponent)
         #expect(llPrimes == prpPrimes)
         #expect(llPrimes == KnownMersennePrimes.all.map(\.exponent).filter { $0 > 2 && $0 <= 200_000 && llPrimes.contains($0) })
+    }
+
+    /// At every IBDWT length up to 2^17 words, the largest prime exponent given that length: the round-off of
+    /// 100 Lucas–Lehmer squarings from a random residue stays below 0.3 (the limit is 0.4) and the residue is
+    /// GMP's, on every build and on one and two threads (the only test of two-thread squarings above the
+    /// lengths the fixture reaches).
+    @Test func roundOffMarginAndResidueAtEveryLength() throws {
+        var generator = SplitMix(seed: 64)
+        var n = 32
+        while n <= 1 << 17 {
+            var p = Int(Double(n) * MersenneEngine.maxBitsPerWord(n))
+            while MersenneEngine.length(for: p) != n || Primality.smallestFactor(UInt64(p)) != nil { p -= 1 }
+            let limbs = (0..<(p + 63) / 64).map { i in i == (p - 1) / 64 ? generator.next() >> UInt64(64 - (p - 1) % 64 - 1) : generator.next() }
+            let iterations = 100
+            let modulus = BigInt.mersenne(UInt64(p)), s = BigInt(limbs: limbs), a = BigInt(), b = BigInt()
+            for _ in 0..<iterations { s.mersenneSquare(p: UInt64(p), modulus: modulus, addend: -2, square: a, high: b) }
+            let expected = s.limbs(count: (p + 63) / 64)
+            for kind in Self.kinds {
+                for threads in n >= 64 ? [1, 2] : [1] {
+                    let engine = MersenneEngine.make(exponent: p, slots: 1, options: MersenneRunOptions(engine: kind, threads: threads))
+                    #expect(engine.length == n)
+                    engine.load(0, limbs: limbs)
+                    var worst = 0.0
+                    for _ in 0..<iterations { worst = max(worst, engine.square(0, addend: -2)) }
+                    #expect(worst < 0.3, "p \(p) length \(n) \(engine.name): round-off \(worst)")
+                    #expect(engine.limbs(0) == expected, "p \(p) length \(n) \(engine.name)")
+                }
+            }
+            n *= 2
+        }
     }
 
     /// The GMP path (the default below 3000) against the same fixtures, so both engines are pinned.
