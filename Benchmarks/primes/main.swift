@@ -136,6 +136,10 @@ for p in quick ? [86_243] : [86_243, 1_257_787] {
     }
     print(residues.count == 1 ? "          the same residue after \(squarings) squarings in every variant" : "          MISMATCH between variants")
     print("          used for this length: \(MersenneEngine.threads(length: n)) thread(s)")
+    // C + GMP's time per iteration at full size: the per-squaring speed-up without running either test to the end.
+    if haveC, let perIteration = run(cBinary, ["llper", String(p), "200"]).flatMap({ parse($0) })?.0 {
+        print(String(format: "          C+GMP: %.1f µs per iteration (200 at full size): divide by a CPU column for the speed-up", perIteration * 1e6))
+    }
 }
 }
 
