@@ -1,9 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Compiler flags of the transformer kernels built for one x86-64 processor generation (`-target-cpu`): only
-/// those modules get the wider instructions, and SentenceEncoder calls them after asking the processor (cpuid).
-/// Other architectures build them empty.
+/// Compiler flags of the kernels built for one x86-64 processor generation (`-target-cpu`): only those modules
+/// get the wider instructions, and their callers choose them after asking the processor. The transformer kernels
+/// (SentenceEncoder asks cpuid) and the primes kernels (FFT, IBDWT: the same files compiled for the x86-64
+/// baseline, AVX2 + FMA and AVX-512, where 32 vector registers keep the radix-4 butterflies out of the stack;
+/// `Primes` reads the CPU flags) use it. Other architectures build them plain.
 func kernelFlags(_ cpu: String) -> [SwiftSetting] {
     #if arch(x86_64)
     return [.unsafeFlags(["-target-cpu", cpu])]
@@ -11,22 +13,6 @@ func kernelFlags(_ cpu: String) -> [SwiftSetting] {
     return []
     #endif
 }
-
-// The floating-point kernels of the Primes target (FFT, IBDWT) are compiled twice from the same files:
-// once for the x86-64 baseline and once with AVX2 and FMA (about twice as fast); `Primes` picks one at run
-// time from the CPU's features, so the binary still runs on any x86-64 machine.
-
-// The floating-point kernels of the Primes target (FFT, IBDWT) are compiled three times from the same files:
-// for the x86-64 baseline, with AVX2 and FMA (about twice as fast), and with AVX-512 (skylake-avx512: 32 vector
-// registers, so the radix-4 butterflies no longer spill); `Primes` picks one at run time from the CPU's
-// features, so the binary still runs on any x86-64 machine.
-#if arch(x86_64)
-let avx2Kernels: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
-let avx512Kernels: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
-#else
-let avx2Kernels: [SwiftSetting] = []
-let avx512Kernels: [SwiftSetting] = []
-#endif
 
 let package = Package(
     name: "Incognita",
@@ -64,9 +50,9 @@ let package = Package(
         .target(name: "Bounds", dependencies: ["StrictJSON"]),
         .target(name: "PrimesKernels"),
         // The same sources as PrimesKernels (symbolic links), built for AVX2 + FMA.
-        .target(name: "PrimesKernelsAVX2", swiftSettings: avx2Kernels),
+        .target(name: "PrimesKernelsAVX2", swiftSettings: kernelFlags("haswell")),
         // And for AVX-512 (skylake-avx512).
-        .target(name: "PrimesKernelsAVX512", swiftSettings: avx512Kernels),
+        .target(name: "PrimesKernelsAVX512", swiftSettings: kernelFlags("skylake-avx512")),
         .target(name: "Primes", dependencies: ["CGMP", "CMPFR", "PrimesKernels", "PrimesKernelsAVX2", "PrimesKernelsAVX512"]),
         .target(name: "Geodesics"),
         .target(name: "SecureSimilarity", dependencies: ["CSodium"]),
