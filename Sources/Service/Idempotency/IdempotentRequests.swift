@@ -94,15 +94,21 @@ public final class IdempotentRequests: Sendable {
     /// writing the job and writing the key's own record. The answer is the job's `202` as it was sent.
     public func recover(jobs: [JobSnapshot]) {
         for job in jobs {
-            guard let binding = job.idempotency else { continue }
-            let accepted = Application.jobResponse(job.asAccepted, status: .accepted)
-            guard case .bytes(let body) = accepted.body else { continue }
-            let record = IdempotencyRecord(id: binding.id, fingerprint: binding.fingerprint, status: 202, contentType: "application/json",
-                                           location: "/v1/jobs/\(job.id)", body: Data(body), resource: job.id, createdAt: job.createdAt)
+            guard let record = Self.acceptedRecord(of: job) else { continue }
             do { try store.adopt(record) } catch {
                 log.event("idempotency key not recovered", level: "error", [("job", job.id), ("error", "\(error)")])
             }
         }
+    }
+
+    /// The answer a job created under a key was sent (its `202`, the job as accepted), rebuilt from the
+    /// job alone; nil when no key created it.
+    static func acceptedRecord(of job: JobSnapshot) -> IdempotencyRecord? {
+        guard let binding = job.idempotency else { return nil }
+        let accepted = Application.jobResponse(job.asAccepted, status: .accepted)
+        guard case .bytes(let body) = accepted.body else { return nil }
+        return IdempotencyRecord(id: binding.id, fingerprint: binding.fingerprint, status: 202, contentType: "application/json",
+                                 location: "/v1/jobs/\(job.id)", body: Data(body), resource: job.id, createdAt: job.createdAt)
     }
 
     /// SHA-256 of method, path and the canonical JSON body; nil when the body is not JSON.
