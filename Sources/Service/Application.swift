@@ -32,12 +32,14 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         optionsMetrics = metrics.route("options")
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let dataURL = URL(fileURLWithPath: configuration.dataDirectory)
+        let keys: IdempotencyStore
         if let url = configuration.databaseURL {
             let database = try Database(url: url, instanceID: configuration.instanceID,
                                         advertiseURL: configuration.advertiseURL ?? "http://127.0.0.1:\(configuration.server.port)",
                                         startTimeout: configuration.databaseTimeout,
                                         poolSize: max(4, min(16, configuration.server.workerThreads + configuration.maxConcurrentJobs)), log: log)
             self.database = database
+            keys = PostgresIdempotencyStore(pool: database.pool, instanceID: configuration.instanceID)
             self.expansions = PostgresExpansionStore(pool: database.pool)
             self.jobs = JobManager(store: PostgresJobStore(pool: database.pool, instanceID: configuration.instanceID),
                                    maxConcurrent: configuration.maxConcurrentJobs, maxQueued: configuration.maxQueuedJobs, log: log,
@@ -46,12 +48,13 @@ public final class Application: HTTPResponder, @unchecked Sendable {
             database.onNotification { [jobs] payload in jobs.handleNotification(payload) }
         } else {
             self.database = nil
+            keys = LocalIdempotencyStore(directory: dataURL.appendingPathComponent("idempotency"))
             self.expansions = LocalExpansionStore(directory: dataURL.appendingPathComponent("primes/decimal"))
             self.jobs = JobManager(store: LocalJobStore(directory: dataURL.appendingPathComponent("jobs")),
                                    maxConcurrent: configuration.maxConcurrentJobs, maxQueued: configuration.maxQueuedJobs, log: log,
                                    instanceID: configuration.instanceID)
         }
-        self.idempotency = IdempotentRequests(store: LocalIdempotencyStore(directory: dataURL.appendingPathComponent("idempotency")), log: log)
+        self.idempotency = IdempotentRequests(store: keys, log: log)
         metrics.gauge("incognita_jobs", help: "Jobs known to this instance, by state.") { [jobs] in
             jobs.countsByStatus().map { (labels: "state=\"\($0.key)\"", value: Double($0.value)) }
         }
