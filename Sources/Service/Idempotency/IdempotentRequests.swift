@@ -9,9 +9,8 @@ import StrictJSON
 /// `Idempotent-Replayed: true`) and starts nothing; the same key with a different request is 422.
 ///
 /// ```swift
-/// add(.post, "/v1/primes/lucas-lehmer") { ctx in
-///     try idempotency.run(ctx, scope: IdempotentRequests.instanceScope) { try startTheJob(ctx) }
-/// }
+/// // A route opts in; Application.add wraps its handler in run(_:scope:_:).
+/// add(.post, "/v1/primes/lucas-lehmer", idempotency: .instance) { ctx in try startTheJob(ctx) }
 /// ```
 /// - The same request: the same method and path, and a body that is the same JSON document up to
 ///   whitespace and the order of object members (`JSONCanonicalForm`; numbers compare as written).
