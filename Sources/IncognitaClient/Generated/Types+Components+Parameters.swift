@@ -19,14 +19,16 @@ extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
     public enum Parameters {
         /// Makes the request safe to retry. The same key with the same request within 24 hours answers with the first
-        /// answer's status, body and `Location` (and `Idempotent-Replayed: true`): the same job or session, nothing started
-        /// twice, also after a restart and when two retries race. The same request is the same method and path and the same
-        /// JSON document up to whitespace and member order (numbers as written). The same key with a different request is
-        /// 422 naming this header; a retry while the first is still being processed waits for it, or after 10 s gets 409 with
-        /// `Retry-After`. Only successful answers (2xx) bind a key: a request that failed created nothing, and its key may be
-        /// sent again. Keys are 1–255 characters of `A–Z a–z 0–9 - . _ : ~ + / =` (a UUID, say), bare or in double quotes as
-        /// a structured-field string; anything else is 400 naming this header. Keys are per bearer token where the endpoint
-        /// takes one, else per instance (the organisation): use random keys. Without the header nothing changes.
+        /// answer's status, body and `Location` (and `Idempotent-Replayed: true`): the same job or session, nothing
+        /// started twice, also after a restart, when two retries race, and across replicas sharing one database. The
+        /// same request is the same method and path and the same JSON document up to whitespace and member order
+        /// (numbers as written). The same key with a different request is 422 naming this header; a retry while the
+        /// first is still being processed waits for it, or after 10 s gets 409 with `Retry-After`. Only successful
+        /// answers (2xx) bind a key: a request that failed created nothing, and its key may be sent again. Keys are
+        /// 1–255 characters of `A–Z a–z 0–9 - . _ : ~ + / =` (a UUID, say), bare or in double quotes as a
+        /// structured-field string; anything else is 400 naming this header. Keys are per bearer token where the
+        /// endpoint takes one, else per instance (the organisation): use random keys. Without the header nothing
+        /// changes.
         ///
         ///
         /// - Remark: Generated from `#/components/parameters/IdempotencyKey`.
