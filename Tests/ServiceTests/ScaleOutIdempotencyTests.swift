@@ -72,19 +72,36 @@ import SecureSimilarity
         let ports = group!.replicas.map(\.port)
         let sql = { (q: String) throws -> String in try group!.sql(q) }
 
+        // A claim another replica holds and is still working on (its lease runs): a retry waits for it,
+        // 10 s at most, then answers 409 with Retry-After and starts nothing. Runs beside the steps below.
+        let k0 = "busy-\(UUID().uuidString)"
+        _ = try sql("""
+            INSERT INTO idempotency_keys (id, fingerprint, claimed_by, claim_expires_at)
+            VALUES ('\(digest(of: k0))', '\(fingerprint(#"{"exponent":50069}"#))', 'busy-replica', now() + interval '1 minute')
+            """)
+        let busy = Locked<RawResponse?>(nil)
+        let busyDone = DispatchGroup()
+        let busyStart = Date()
+        DispatchQueue.global().async(group: busyDone) {
+            let r = try? ScaleOutHTTP.call(ports[0], "POST", "/v1/primes/lucas-lehmer", body: #"{"exponent":50069}"#,
+                                           headers: ["Idempotency-Key: \(k0)"], timeout: 30)
+            busy.mutate { $0 = r }
+        }
+
         // A replica died between creating the job and recording the answer: its claim expired, and the
         // job, which carries its key, answers the retry on the other replica. Nothing starts twice.
-        let k1 = "Idempotency-Key: crash-\(UUID().uuidString)"
+        let rawK1 = "crash-\(UUID().uuidString)"
+        let k1 = "Idempotency-Key: \(rawK1)"
         let first = try ScaleOutHTTP.call(ports[0], "POST", "/v1/primes/lucas-lehmer", body: #"{"exponent":50033}"#, headers: [k1])
         #expect(first.status == 202)
         let firstID = ScaleOutHTTP.json(first)["id"] as? String
-        _ = try sql("UPDATE idempotency_keys SET record = NULL, claimed_by = 'dead-replica', claim_expires_at = now() - interval '1 second'")
+        _ = try sql("UPDATE idempotency_keys SET record = NULL, claimed_by = 'dead-replica', claim_expires_at = now() - interval '1 second' WHERE id = '\(digest(of: rawK1))'")
         let recovered = try ScaleOutHTTP.call(ports[1], "POST", "/v1/primes/lucas-lehmer", body: #"{"exponent":50033}"#, headers: [k1])
         #expect(recovered.status == 202 && recovered.header("Idempotent-Replayed") == "true")
         #expect(ScaleOutHTTP.json(recovered)["id"] as? String == firstID && firstID != nil)
         #expect(recovered.header("Location") == "/v1/jobs/\(firstID ?? "")")
         #expect(try sql("SELECT count(*) FROM jobs") == "1")
-        #expect(try sql("SELECT count(*) FROM idempotency_keys WHERE record IS NOT NULL AND claimed_by IS NULL") == "1")
+        #expect(try sql("SELECT count(*) FROM idempotency_keys WHERE record IS NOT NULL AND claimed_by IS NULL AND id = '\(digest(of: rawK1))'") == "1")
         // A different request under that key is still refused.
         let changed = try ScaleOutHTTP.call(ports[0], "POST", "/v1/primes/lucas-lehmer", body: #"{"exponent":50047}"#, headers: [k1])
         #expect(changed.status == 422 && changed.text.contains(#""field":"Idempotency-Key""#))
@@ -94,7 +111,7 @@ import SecureSimilarity
         let id2 = digest(of: k2)
         _ = try sql("""
             INSERT INTO idempotency_keys (id, fingerprint, claimed_by, claim_expires_at)
-            SELECT '\(id2)', fingerprint, 'dead-replica', now() - interval '1 second' FROM idempotency_keys LIMIT 1
+            VALUES ('\(id2)', '\(fingerprint(#"{"exponent":50033}"#))', 'dead-replica', now() - interval '1 second')
             """)
         let takenOver = try ScaleOutHTTP.call(ports[1], "POST", "/v1/primes/lucas-lehmer", body: #"{"exponent":50033}"#, headers: ["Idempotency-Key: \(k2)"])
         #expect(takenOver.status == 202 && takenOver.header("Idempotent-Replayed") == nil)
@@ -110,8 +127,8 @@ import SecureSimilarity
 
         // Keys past the retention are swept by the next claim of a replica that has not swept for a minute
         // (a new one), also when nobody sends them again; younger ones stay.
-        _ = try sql("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE id <> '\(id2)'")
-        #expect(try sql("SELECT count(*) FROM idempotency_keys") == "2")
+        _ = try sql("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE id NOT IN ('\(id2)', '\(digest(of: k0))')")
+        #expect(try sql("SELECT count(*) FROM idempotency_keys") == "3")
         let sweeper = try ScaleOutGroup.replica(databaseURL: group!.databaseURL, name: "idemcrash-sweeper", port: try ServerProcess.freePort(), arguments: [])
         let swept = try ScaleOutHTTP.call(sweeper.port, "POST", "/v1/primes/lucas-lehmer", body: #"{"exponent":50033}"#,
                                           headers: ["Idempotency-Key: sweep-\(UUID().uuidString)"])
@@ -119,6 +136,14 @@ import SecureSimilarity
         sweeper.stop()
         #expect(try sql("SELECT count(*) FROM idempotency_keys WHERE id = '\(id2)'") == "1")
         #expect(try sql("SELECT count(*) FROM idempotency_keys WHERE created_at < now() - interval '24 hours'") == "0")
+
+        busyDone.wait()
+        let waited = Date().timeIntervalSince(busyStart)
+        #expect(busy.value?.status == 409 && busy.value?.header("Retry-After") == "1")
+        #expect(busy.value?.text.contains(#""field":"Idempotency-Key""#) == true)
+        #expect(waited >= 9.5, "it waited for the other replica's claim (\(waited) s)")
+        #expect(try sql("SELECT count(*) FROM jobs WHERE record::text LIKE '%50069%'") == "0")
+        #expect(try sql("SELECT count(*) FROM jobs WHERE record::text LIKE '%50033%'") != "0", "the query above can see a job's exponent")
 
         // An upgrade: the database as the previous version left it (no idempotency schema), two replicas
         // of this version starting at once. One applies migration 2, the other waits for it; both serve keys.
@@ -146,5 +171,10 @@ import SecureSimilarity
     /// zero byte and the key (never the key itself).
     private func digest(of key: String) -> String {
         SHA256.hex(Array(IdempotentRequests.instanceScope.utf8) + [0] + Array(key.utf8))
+    }
+
+    /// The fingerprint of a POST to /v1/primes/lucas-lehmer with `body` (already in canonical form).
+    private func fingerprint(_ body: String) -> String {
+        SHA256.hex(Array("POST".utf8) + [0] + Array("/v1/primes/lucas-lehmer".utf8) + [0] + Array(body.utf8))
     }
 }
