@@ -4594,8 +4594,8 @@ public struct Client: APIProtocol {
     /// minLevel beats maxCells for ordinary coverings (a fixed level can return many cells).
     ///
     /// Cost: the coverer runs against a budget of 5,000,000 candidate cells (about a second and, measured, at
-    /// most about 550 MB of memory here; the reference creates the same candidates and needs over 0.8 s for that many, so whatever it
-    /// computes in under half a second is answered). A covering that passes the budget is stopped with 422 naming the
+    /// most about 150 MB of memory, 16 bytes a candidate; the reference creates the same candidates and needs
+    /// over 0.8 s for that many, so whatever it computes in under half a second is answered). A covering that passes the budget is stopped with 422 naming the
     /// parameter that bounds its work: `minLevel` while the coverer is still creating the cells of minLevel,
     /// `maxLevel` for an interior covering (nothing fits inside a thin region until cells are narrower than
     /// it, so the boundary is refined down to maxLevel), `maxCells` for a covering. Refused before any work is
@@ -4604,6 +4604,11 @@ public struct Client: APIProtocol {
     /// Interior coverings of zero-area regions are answered at once with no cells. The whole sphere's
     /// interior covering is its six faces; the whole sphere at minLevel 9 (1,572,864 cells) is answered,
     /// streamed. The configured compute timeout (`--compute-timeout`) also applies (503).
+    ///
+    /// Large coverings at once: a covering that passes 262,144 candidates takes one of `--max-large-coverings`
+    /// places (default 2) for the rest of its work; when all are taken it stops and answers 503 with
+    /// `Retry-After: 1`, so concurrent requests cannot multiply memory (at most that many large coverings run,
+    /// every other one stays under 262,144 candidates, a few MB). Small coverings are never held back.
     ///
     /// Polygons: every candidate queries the polygon's shape index, which tests each edge of the index cell it
     /// falls in; with e = Σk²/Σk over the index cells (k edges in a cell), each candidate costs 30 + e units
@@ -4764,6 +4769,36 @@ public struct Client: APIProtocol {
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
                     return .unprocessableContent(.init(
+                        headers: headers,
+                        body: body
+                    ))
+                case 503:
+                    let headers: Operations.S2Covering.Output.ServiceUnavailable.Headers = .init(retryAfter: try converter.getOptionalHeaderFieldAsURI(
+                        in: response.headerFields,
+                        name: "Retry-After",
+                        as: Swift.Int.self
+                    ))
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Operations.S2Covering.Output.ServiceUnavailable.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .serviceUnavailable(.init(
                         headers: headers,
                         body: body
                     ))

@@ -2811,80 +2811,21 @@ extension Components {
                 }
                 /// - Remark: Generated from `#/components/schemas/S2CoveringRequest/region/cap`.
                 public var cap: Components.Schemas.S2CoveringRequest.RegionPayload.CapPayload?
-                /// GeoJSON Polygon or MultiPolygon ([lng, lat] positions); rings closed, ≥ 4 positions, no crossing
-                /// edges, at most 100,000 vertices. Ring orientation is free: each ring is taken as the side smaller
-                /// than a hemisphere, and holes nest by containment.
-                ///
-                ///
-                /// - Remark: Generated from `#/components/schemas/S2CoveringRequest/region/polygon`.
-                public struct PolygonPayload: Codable, Hashable, Sendable {
-                    /// - Remark: Generated from `#/components/schemas/S2CoveringRequest/region/polygon/type`.
-                    @frozen public enum _TypePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                        case polygon = "Polygon"
-                        case multiPolygon = "MultiPolygon"
-                    }
-                    /// - Remark: Generated from `#/components/schemas/S2CoveringRequest/region/polygon/type`.
-                    public var _type: Components.Schemas.S2CoveringRequest.RegionPayload.PolygonPayload._TypePayload
-                    /// - Remark: Generated from `#/components/schemas/S2CoveringRequest/region/polygon/coordinates`.
-                    public var coordinates: [OpenAPIRuntime.OpenAPIArrayContainer]
-                    /// Creates a new `PolygonPayload`.
-                    ///
-                    /// - Parameters:
-                    ///   - _type:
-                    ///   - coordinates:
-                    public init(
-                        _type: Components.Schemas.S2CoveringRequest.RegionPayload.PolygonPayload._TypePayload,
-                        coordinates: [OpenAPIRuntime.OpenAPIArrayContainer]
-                    ) {
-                        self._type = _type
-                        self.coordinates = coordinates
-                    }
-                    public enum CodingKeys: String, CodingKey {
-                        case _type = "type"
-                        case coordinates
-                    }
-                    public init(from decoder: any Swift.Decoder) throws {
-                        let container = try decoder.container(keyedBy: CodingKeys.self)
-                        self._type = try container.decode(
-                            Components.Schemas.S2CoveringRequest.RegionPayload.PolygonPayload._TypePayload.self,
-                            forKey: ._type
-                        )
-                        self.coordinates = try container.decode(
-                            [OpenAPIRuntime.OpenAPIArrayContainer].self,
-                            forKey: .coordinates
-                        )
-                        try decoder.ensureNoAdditionalProperties(knownKeys: [
-                            "type",
-                            "coordinates"
-                        ])
-                    }
-                }
-                /// GeoJSON Polygon or MultiPolygon ([lng, lat] positions); rings closed, ≥ 4 positions, no crossing
-                /// edges, at most 100,000 vertices. Ring orientation is free: each ring is taken as the side smaller
-                /// than a hemisphere, and holes nest by containment.
-                ///
-                ///
-                /// - Remark: Generated from `#/components/schemas/S2CoveringRequest/region/polygon`.
-                public var polygon: Components.Schemas.S2CoveringRequest.RegionPayload.PolygonPayload?
                 /// Creates a new `RegionPayload`.
                 ///
                 /// - Parameters:
                 ///   - rect: lo.lat ≤ hi.lat; lo.lng > hi.lng means the rectangle crosses the antimeridian.
                 ///   - cap:
-                ///   - polygon: GeoJSON Polygon or MultiPolygon ([lng, lat] positions); rings closed, ≥ 4 positions, no crossing
                 public init(
                     rect: Components.Schemas.S2CoveringRequest.RegionPayload.RectPayload? = nil,
-                    cap: Components.Schemas.S2CoveringRequest.RegionPayload.CapPayload? = nil,
-                    polygon: Components.Schemas.S2CoveringRequest.RegionPayload.PolygonPayload? = nil
+                    cap: Components.Schemas.S2CoveringRequest.RegionPayload.CapPayload? = nil
                 ) {
                     self.rect = rect
                     self.cap = cap
-                    self.polygon = polygon
                 }
                 public enum CodingKeys: String, CodingKey {
                     case rect
                     case cap
-                    case polygon
                 }
                 public init(from decoder: any Swift.Decoder) throws {
                     let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -2896,14 +2837,9 @@ extension Components {
                         Components.Schemas.S2CoveringRequest.RegionPayload.CapPayload.self,
                         forKey: .cap
                     )
-                    self.polygon = try container.decodeIfPresent(
-                        Components.Schemas.S2CoveringRequest.RegionPayload.PolygonPayload.self,
-                        forKey: .polygon
-                    )
                     try decoder.ensureNoAdditionalProperties(knownKeys: [
                         "rect",
-                        "cap",
-                        "polygon"
+                        "cap"
                     ])
                 }
             }

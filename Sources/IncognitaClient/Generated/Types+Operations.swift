@@ -5651,8 +5651,8 @@ public enum Operations {
     /// minLevel beats maxCells for ordinary coverings (a fixed level can return many cells).
     ///
     /// Cost: the coverer runs against a budget of 5,000,000 candidate cells (about a second and, measured, at
-    /// most about 550 MB of memory here; the reference creates the same candidates and needs over 0.8 s for that many, so whatever it
-    /// computes in under half a second is answered). A covering that passes the budget is stopped with 422 naming the
+    /// most about 150 MB of memory, 16 bytes a candidate; the reference creates the same candidates and needs
+    /// over 0.8 s for that many, so whatever it computes in under half a second is answered). A covering that passes the budget is stopped with 422 naming the
     /// parameter that bounds its work: `minLevel` while the coverer is still creating the cells of minLevel,
     /// `maxLevel` for an interior covering (nothing fits inside a thin region until cells are narrower than
     /// it, so the boundary is refined down to maxLevel), `maxCells` for a covering. Refused before any work is
@@ -5661,6 +5661,11 @@ public enum Operations {
     /// Interior coverings of zero-area regions are answered at once with no cells. The whole sphere's
     /// interior covering is its six faces; the whole sphere at minLevel 9 (1,572,864 cells) is answered,
     /// streamed. The configured compute timeout (`--compute-timeout`) also applies (503).
+    ///
+    /// Large coverings at once: a covering that passes 262,144 candidates takes one of `--max-large-coverings`
+    /// places (default 2) for the rest of its work; when all are taken it stops and answers 503 with
+    /// `Retry-After: 1`, so concurrent requests cannot multiply memory (at most that many large coverings run,
+    /// every other one stays under 262,144 candidates, a few MB). Small coverings are never held back.
     ///
     /// Polygons: every candidate queries the polygon's shape index, which tests each edge of the index cell it
     /// falls in; with e = Σk²/Σk over the index cells (k edges in a cell), each candidate costs 30 + e units
@@ -5872,6 +5877,80 @@ public enum Operations {
                     default:
                         try throwUnexpectedResponseStatus(
                             expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            public struct ServiceUnavailable: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/s2/coverings/POST/responses/503/headers`.
+                public struct Headers: Sendable, Hashable {
+                    /// Seconds to wait before trying again.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/s2/coverings/POST/responses/503/headers/Retry-After`.
+                    public var retryAfter: Swift.Int?
+                    /// Creates a new `Headers`.
+                    ///
+                    /// - Parameters:
+                    ///   - retryAfter: Seconds to wait before trying again.
+                    public init(retryAfter: Swift.Int? = nil) {
+                        self.retryAfter = retryAfter
+                    }
+                }
+                /// Received HTTP response headers
+                public var headers: Operations.S2Covering.Output.ServiceUnavailable.Headers
+                /// - Remark: Generated from `#/paths/v1/s2/coverings/POST/responses/503/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/s2/coverings/POST/responses/503/content/application\/problem+json`.
+                    case applicationProblemJson(Components.Schemas.Problem)
+                    /// The associated value of the enum case if `self` is `.applicationProblemJson`.
+                    ///
+                    /// - Throws: An error if `self` is not `.applicationProblemJson`.
+                    /// - SeeAlso: `.applicationProblemJson`.
+                    public var applicationProblemJson: Components.Schemas.Problem {
+                        get throws {
+                            switch self {
+                            case let .applicationProblemJson(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.S2Covering.Output.ServiceUnavailable.Body
+                /// Creates a new `ServiceUnavailable`.
+                ///
+                /// - Parameters:
+                ///   - headers: Received HTTP response headers
+                ///   - body: Received HTTP response body
+                public init(
+                    headers: Operations.S2Covering.Output.ServiceUnavailable.Headers = .init(),
+                    body: Operations.S2Covering.Output.ServiceUnavailable.Body
+                ) {
+                    self.headers = headers
+                    self.body = body
+                }
+            }
+            /// The large-covering places are all taken (`Retry-After: 1`), or the computation passed
+            /// `--compute-timeout`.
+            ///
+            ///
+            /// - Remark: Generated from `#/paths//v1/s2/coverings/post(s2Covering)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Operations.S2Covering.Output.ServiceUnavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Operations.S2Covering.Output.ServiceUnavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
                             response: self
                         )
                     }

@@ -269,8 +269,8 @@ public protocol APIProtocol: Sendable {
     /// minLevel beats maxCells for ordinary coverings (a fixed level can return many cells).
     ///
     /// Cost: the coverer runs against a budget of 5,000,000 candidate cells (about a second and, measured, at
-    /// most about 550 MB of memory here; the reference creates the same candidates and needs over 0.8 s for that many, so whatever it
-    /// computes in under half a second is answered). A covering that passes the budget is stopped with 422 naming the
+    /// most about 150 MB of memory, 16 bytes a candidate; the reference creates the same candidates and needs
+    /// over 0.8 s for that many, so whatever it computes in under half a second is answered). A covering that passes the budget is stopped with 422 naming the
     /// parameter that bounds its work: `minLevel` while the coverer is still creating the cells of minLevel,
     /// `maxLevel` for an interior covering (nothing fits inside a thin region until cells are narrower than
     /// it, so the boundary is refined down to maxLevel), `maxCells` for a covering. Refused before any work is
@@ -279,6 +279,11 @@ public protocol APIProtocol: Sendable {
     /// Interior coverings of zero-area regions are answered at once with no cells. The whole sphere's
     /// interior covering is its six faces; the whole sphere at minLevel 9 (1,572,864 cells) is answered,
     /// streamed. The configured compute timeout (`--compute-timeout`) also applies (503).
+    ///
+    /// Large coverings at once: a covering that passes 262,144 candidates takes one of `--max-large-coverings`
+    /// places (default 2) for the rest of its work; when all are taken it stops and answers 503 with
+    /// `Retry-After: 1`, so concurrent requests cannot multiply memory (at most that many large coverings run,
+    /// every other one stays under 262,144 candidates, a few MB). Small coverings are never held back.
     ///
     /// Polygons: every candidate queries the polygon's shape index, which tests each edge of the index cell it
     /// falls in; with e = Σk²/Σk over the index cells (k edges in a cell), each candidate costs 30 + e units
@@ -824,8 +829,8 @@ extension APIProtocol {
     /// minLevel beats maxCells for ordinary coverings (a fixed level can return many cells).
     ///
     /// Cost: the coverer runs against a budget of 5,000,000 candidate cells (about a second and, measured, at
-    /// most about 550 MB of memory here; the reference creates the same candidates and needs over 0.8 s for that many, so whatever it
-    /// computes in under half a second is answered). A covering that passes the budget is stopped with 422 naming the
+    /// most about 150 MB of memory, 16 bytes a candidate; the reference creates the same candidates and needs
+    /// over 0.8 s for that many, so whatever it computes in under half a second is answered). A covering that passes the budget is stopped with 422 naming the
     /// parameter that bounds its work: `minLevel` while the coverer is still creating the cells of minLevel,
     /// `maxLevel` for an interior covering (nothing fits inside a thin region until cells are narrower than
     /// it, so the boundary is refined down to maxLevel), `maxCells` for a covering. Refused before any work is
@@ -834,6 +839,11 @@ extension APIProtocol {
     /// Interior coverings of zero-area regions are answered at once with no cells. The whole sphere's
     /// interior covering is its six faces; the whole sphere at minLevel 9 (1,572,864 cells) is answered,
     /// streamed. The configured compute timeout (`--compute-timeout`) also applies (503).
+    ///
+    /// Large coverings at once: a covering that passes 262,144 candidates takes one of `--max-large-coverings`
+    /// places (default 2) for the rest of its work; when all are taken it stops and answers 503 with
+    /// `Retry-After: 1`, so concurrent requests cannot multiply memory (at most that many large coverings run,
+    /// every other one stays under 262,144 candidates, a few MB). Small coverings are never held back.
     ///
     /// Polygons: every candidate queries the polygon's shape index, which tests each edge of the index cell it
     /// falls in; with e = Σk²/Σk over the index cells (k edges in a cell), each candidate costs 30 + e units
