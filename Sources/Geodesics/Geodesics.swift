@@ -68,11 +68,11 @@ public enum Geodesics {
 
     /// `POST /v1/geodesics/distances`: the symmetric matrix of geodesic distances between points.
     /// Each pair is a boundary value solve with `options` (default: 32 segments, straight line and
-    /// two bulges, no grid start, no shooting polish, lengths Richardson-extrapolated).
+    /// two bulges without the global search, no shooting polish, lengths Richardson-extrapolated).
     /// `progress(done, total)` is called after each pair (total = n(n−1)/2); `isCancelled` is
     /// polled between and inside solves and ends the computation with `GeodesicsError.cancelled`.
     public static func distances(density: DensitySpec, metric: MetricSpec, points: [[Double]],
-                                 options: GeodesicOptions = GeodesicOptions(nodes: 32, polish: false, gridStart: false),
+                                 options: GeodesicOptions = GeodesicOptions(nodes: 32, polish: false, globalSearch: false),
                                  limits: GeodesicLimits = .default,
                                  progress: (Int, Int) -> Void = { _, _ in },
                                  isCancelled: () -> Bool = { false }) throws -> [[Double]] {
