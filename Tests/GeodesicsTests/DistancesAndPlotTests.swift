@@ -42,11 +42,31 @@ import Testing
         let svg = try Geodesics.geodesicPicture(density: DistancesAndPlotTests.mixture, metric: .stein(lambda: 10),
                                                 from: [-2.5, -1.0], to: [2.0, 1.8])
         #expect(svg.hasPrefix("<svg"))
+        #expect(svg.hasSuffix("</svg>\n"))
         #expect(svg.contains("<polyline"))
         #expect(svg.contains("stroke-dasharray"))
-        #expect(svg.components(separatedBy: "<path ").count - 1 >= 5)
-        #expect(svg.components(separatedBy: "<circle").count - 1 == 2)
-        #expect(svg.hasSuffix("</svg>\n"))
+        #expect(svg.components(separatedBy: "<path ").count - 1 >= 10, "filled bands and contour lines")
+        #expect(svg.components(separatedBy: "<circle").count - 1 == 2, "the two end points")
+        // A frame that holds the contours: everything drawn from the data is clipped to the plot square.
+        #expect(svg.contains("<clipPath id=\"frame\">") && svg.contains("clip-path=\"url(#frame)\""))
+        // Axes with round coordinates: ticks at −2, −1, 0, 1, 2 on both axes, and the axis names.
+        for label in ["−2", "−1", ">0<", ">1<", ">2<"] {
+            #expect(svg.components(separatedBy: label).count - 1 >= 2, "tick label \(label)")
+        }
+        #expect(svg.contains(">x₁<") && svg.contains(">x₂<"))
+        // Title with the metric, a legend with the lengths, and the other local geodesics drawn.
+        #expect(svg.contains("λ = 10"))
+        let r = try Geodesics.geodesic(density: DistancesAndPlotTests.mixture, metric: .stein(lambda: 10), from: [-2.5, -1.0], to: [2.0, 1.8])
+        #expect(svg.contains(String(format: "%.6g", r.length)))
+        #expect(svg.components(separatedBy: "stroke=\"#e08a00\"").count - 1 == r.alternatives.count + (r.alternatives.isEmpty ? 0 : 1), "one dotted curve per alternative, plus the legend's")
+    }
+
+    @Test func svgTicksAreRoundAtAnyScale() {
+        #expect(GeodesicPlot.tickStep(6) == 1)
+        #expect(GeodesicPlot.tickStep(0.06) == 0.01)
+        #expect(GeodesicPlot.tickStep(25) == 5)
+        #expect(GeodesicPlot.tickStep(1500) == 200)
+        #expect(GeodesicPlot.label(-0.0001, 1) == "0.0" && GeodesicPlot.label(-2.5, 1) == "−2.5")
     }
 
     @Test func conformalFarFromTheDataDoesNotOverflow() throws {
