@@ -11,7 +11,9 @@ struct GeodesicPlot {
     var size = 560.0
     var grid = 96
 
-    private let left = 64.0, top = 56.0, right = 24.0
+    private let top = 56.0, right = 24.0
+    /// Approximate advance of a 12 px tick-label character (DejaVu Sans digits are 0.64 em).
+    static let tickCharWidth = 7.7
 
     func svg(from a: [Double], to b: [Double], result: GeodesicResult, alternatives: [[[Double]]] = []) -> String {
         // View: the curves and end points, plus nearby component means, with a margin.
@@ -33,6 +35,25 @@ struct GeodesicPlot {
         let span = 1.1 * max(hi[0] - lo[0], hi[1] - lo[1], 1e-9)
         let x0 = 0.5 * (lo[0] + hi[0]) - span / 2, y0 = 0.5 * (lo[1] + hi[1]) - span / 2
         let w = size
+        // Ticks at whole multiples of a round step (no accumulated drift). The left margin holds the widest y label
+        // and the axis name beside it; x labels are thinned to every second or fifth tick when they would touch.
+        let step = GeodesicPlot.tickStep(span)
+        let decimals = max(0, Int((-log10(step)).rounded(.up)) + (step / pow(10, log10(step).rounded(.down)) == 2.5 ? 1 : 0))
+        func ticks(_ start: Double) -> [(value: Double, index: Double, label: String)] {
+            let first = (start / step).rounded(.up), last = ((start + span) / step + 1e-9).rounded(.down)
+            guard first <= last else { return [] }
+            // At most ten: the step gives five to eight; the cap only matters where coordinates dwarf the span.
+            return (0...Int(min(last - first, 10))).map { i in
+                let k = first + Double(i)
+                return (k * step, k, GeodesicPlot.label(k * step, decimals))
+            }
+        }
+        let xTicks = ticks(x0), yTicks = ticks(y0)
+        func textWidth(_ s: String) -> Double { Double(s.count) * GeodesicPlot.tickCharWidth }
+        let yLabelWidth = yTicks.map { textWidth($0.label) }.max() ?? 0
+        let left = max(64, (yLabelWidth + 9 + 26).rounded(.up))
+        let xLabelWidth = xTicks.map { textWidth($0.label) }.max() ?? 0
+        let xEvery = [1, 2, 5].first { Double($0) * step / span * w >= xLabelWidth + 8 } ?? 10
         func px(_ x: Double) -> Double { left + (x - x0) / span * w }
         func py(_ y: Double) -> Double { top + w - (y - y0) / span * w }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
@@ -167,25 +188,21 @@ struct GeodesicPlot {
 
         // Frame, ticks at round coordinates and their labels.
         out += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(w))\" height=\"\(f(w))\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.2\"/>\n"
-        let step = GeodesicPlot.tickStep(span)
-        let decimals = max(0, Int((-log10(step)).rounded(.up)) + (step / pow(10, log10(step).rounded(.down)) == 2.5 ? 1 : 0))
         out += "<g font-size=\"12\" fill=\"#222\">\n"
-        var t = (x0 / step).rounded(.up) * step
-        while t <= x0 + span + 1e-9 * span {
-            let x = px(t)
+        for tick in xTicks {
+            let x = px(tick.value)
             out += "<line x1=\"\(f(x))\" y1=\"\(f(top + w))\" x2=\"\(f(x))\" y2=\"\(f(top + w + 6))\" stroke=\"#222\"/>\n"
-            out += "<text x=\"\(f(x))\" y=\"\(f(top + w + 20))\" text-anchor=\"middle\">\(GeodesicPlot.label(t, decimals))</text>\n"
-            t += step
+            if tick.index.truncatingRemainder(dividingBy: Double(xEvery)) == 0 {
+                out += "<text x=\"\(f(x))\" y=\"\(f(top + w + 20))\" text-anchor=\"middle\">\(tick.label)</text>\n"
+            }
         }
-        t = (y0 / step).rounded(.up) * step
-        while t <= y0 + span + 1e-9 * span {
-            let y = py(t)
+        for tick in yTicks {
+            let y = py(tick.value)
             out += "<line x1=\"\(f(left - 6))\" y1=\"\(f(y))\" x2=\"\(f(left))\" y2=\"\(f(y))\" stroke=\"#222\"/>\n"
-            out += "<text x=\"\(f(left - 9))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(GeodesicPlot.label(t, decimals))</text>\n"
-            t += step
+            out += "<text x=\"\(f(left - 9))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(tick.label)</text>\n"
         }
         out += "<text x=\"\(f(left + w / 2))\" y=\"\(f(top + w + 40))\" text-anchor=\"middle\" font-size=\"13\" font-style=\"italic\">x₁</text>\n"
-        out += "<text x=\"\(f(left - 46))\" y=\"\(f(top + w / 2))\" text-anchor=\"middle\" font-size=\"13\" font-style=\"italic\">x₂</text>\n"
+        out += "<text x=\"\(f(left - 9 - yLabelWidth - 10))\" y=\"\(f(top + w / 2))\" text-anchor=\"end\" font-size=\"13\" font-style=\"italic\">x₂</text>\n"
         out += "</g>\n"
 
         // Legend.
