@@ -50,9 +50,12 @@ public struct GeodesicResult: Sendable, Codable, Equatable {
     public var endpointError: Double?
     /// True only when every starting curve whose minimisation converged reached the same curve (when polishing, a
     /// minimisation counts as converged when every refinement level converged and the discretisation resolves the
-    /// curve). False when several distinct local geodesics were found; they are in `alternatives`.
+    /// curve). False when several distinct local geodesics were found (they are in `alternatives`), and false when
+    /// the minimisation behind the answer did not converge (then no start is known to have reached a geodesic).
     public var unique: Bool
-    /// The other local geodesics found, shortest first (as long as the answer or longer).
+    /// The other local geodesics found, shortest first. None is shorter than the answer beyond the error of its
+    /// length: in a near-tie a refined alternative (relative error ≲ 1e−4) can show a length slightly below the
+    /// answer's polished one.
     public var alternatives: [AlternativeGeodesic]
     /// The log map: ẋ(0) of the returned geodesic (‖ẋ(0)‖_g = length).
     public var initialVelocity: [Double]

@@ -11,7 +11,8 @@ import Foundation
 ///    Richardson lengths; the shortest is the answer, the others are reported as alternatives.
 /// 3. The answer is polished by shooting and sampled as the exact geodesic at N + 1 equal times.
 ///
-/// `unique` is true only when every start that converged reached the same curve. That is evidence, not proof:
+/// `unique` is true only when every start that converged reached the same curve, and the answer's own minimisation
+/// converged (when no start converged, nothing is known about other routes). That is evidence, not proof:
 /// another local geodesic can exist where no start leads (see `StartingCurves` for what is tried).
 struct GeodesicSolver {
     let metric: RiemannianMetric
@@ -202,7 +203,7 @@ struct GeodesicSolver {
         let result = GeodesicResult(path: path, length: length, energy: energy, euclideanDistance: euclid,
                                     straightLine: straight, converged: converged, iterations: iterations,
                                     energyGradient: best.finest.gradient, lengthError: lengthError, endpointError: endpointError,
-                                    unique: candidates.count == 1, alternatives: Array(alternatives), initialVelocity: v0,
+                                    unique: candidates.count == 1 && minimised, alternatives: Array(alternatives), initialVelocity: v0,
                                     polished: polished, starts: starts.count)
         let paths = candidates.dropFirst().map { c in
             let all = nodesToPath(c.finest.nodes, d)
