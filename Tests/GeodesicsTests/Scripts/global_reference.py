@@ -33,6 +33,8 @@ components' axis (ACROSS_AXIS).
 Usage: python3 global_reference.py fixtures [index…] → writes ../Fixtures/global.json (recomputes the listed
                                                           case indices, keeps the others)
        python3 global_reference.py case i            → prints the record of case i without writing
+       python3 global_reference.py holdout SEED COUNT OUT.json → COUNT random cases of another seed (not committed:
+                                                          a check that the search was not tuned to the fixtures)
 """
 import json
 import sys
@@ -56,15 +58,15 @@ MAX_CANDIDATES = 10
 # ---------------------------------------------------------------------------------------------
 # Cases: random 2-D mixtures.
 
-def random_cases():
+def random_cases(seed=20261204, count=CASES):
     """CASES random 2-D problems: 2–4 components (means at least 1.5 apart in [−3, 3]², covariances with
     standard deviations 0.5–1 along random axes, weights 0.5–1.5); Stein λ log-uniform in [1, 30] (3 cases in 5)
     or conformal α uniform in [0.5, 2]; end points across the axis of two components (on either side of it),
     anywhere in [−4, 4]², or near two modes."""
-    rng = np.random.default_rng(20261204)
+    rng = np.random.default_rng(seed)
     out = []
     i = 0
-    while len(out) < CASES:
+    while len(out) < count:
         K = int(rng.integers(2, 5))
         means = []
         while len(means) < K:
@@ -362,9 +364,28 @@ def fixtures(only):
     print("wrote", out)
 
 
+def holdout(seed, count, out):
+    """Cases the committed fixtures do not have (random_cases with another seed), for checking the search on
+    problems it was not tuned on; written as the fixture file's format."""
+    records = []
+    for c in random_cases(seed, count):
+        c["name"] = c["name"].replace("random", f"holdout{seed}-", 1)
+        print(c["name"], c["metric"], c["from"], c["to"], flush=True)
+        t0 = time.time()
+        metric = R.metric_of(R.build(c["density"]), c["metric"])
+        rec = dict(c)
+        rec.update(global_reference(metric, np.array(c["from"]), np.array(c["to"]), log=lambda s: print(s, flush=True)))
+        rec["seconds"] = round(time.time() - t0, 1)
+        records.append(rec)
+        out.write_text(json.dumps({"generator": "Tests/GeodesicsTests/Scripts/global_reference.py", "cases": records}, indent=1))
+    print("wrote", out)
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "fixtures":
         fixtures(sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "holdout":
+        holdout(int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
     elif len(sys.argv) > 2 and sys.argv[1] == "case":
         c = all_cases()[int(sys.argv[2])]
         print(c)
