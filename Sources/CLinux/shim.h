@@ -7,6 +7,7 @@
 #include <sys/eventfd.h>
 #include <stdint.h>
 #include <errno.h>
+#include <linux/filter.h>
 
 static inline int cl_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
@@ -45,4 +46,20 @@ extern int accept4(int, struct sockaddr *, socklen_t *, int);
 static inline int cl_accept(int fd) { return accept4(fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC); }
 
 static inline int cl_errno(void) { return errno; }
+
+/// Attaches a classic BPF socket filter to a listening TCP socket that drops segments with SYN set and ACK
+/// clear (new connection attempts) and lets everything else through, so handshakes already under way still
+/// complete into the accept queue. A socket filter sees the segment from its TCP header on, whose byte 13
+/// holds the flags. Returns 0 or -1 (errno set).
+static inline int cl_refuse_new_connections(int fd) {
+    struct sock_filter code[] = {
+        { 0x30, 0, 0, 13 },          /* ldb [13]          (BPF_LD | BPF_B | BPF_ABS) */
+        { 0x54, 0, 0, 0x12 },        /* and #0x12         (SYN | ACK) */
+        { 0x15, 0, 1, 0x02 },        /* jeq #0x02, drop, keep */
+        { 0x06, 0, 0, 0 },           /* drop: ret #0 */
+        { 0x06, 0, 0, 0xFFFFFFFF },  /* keep: ret #-1 */
+    };
+    struct sock_fprog program = { sizeof(code) / sizeof(code[0]), code };
+    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof(program));
+}
 #endif

@@ -371,7 +371,7 @@ final class Connection: @unchecked Sendable {
                 if now - headStartedAt > UInt64(c.headTimeout * 1e9) {
                     refuse(HTTPParseError(.requestTimeout, "request head not received within \(c.headTimeout) s"))
                 }
-            } else if !hasPendingOutput && (now - idleSince > UInt64(c.idleTimeout * 1e9) || (server.isDraining && now - idleSince > Self.drainIdleNanos)) {
+            } else if !hasPendingOutput && (now - idleSince > UInt64(c.idleTimeout * 1e9) || (server.isDraining && now - idleSince > UInt64(c.drainIdleTimeout * 1e9))) {
                 close()
             }
         case .readingBody:
@@ -384,15 +384,6 @@ final class Connection: @unchecked Sendable {
             break
         }
     }
-
-    /// Shutdown began: connections idle for a moment go now; busy ones close after their current response.
-    /// A connection that just finished a response (or was just accepted) keeps `drainIdleNanos` for a request
-    /// already on its way, which is then answered with `Connection: close` instead of being reset.
-    func drain() {
-        if case .awaitingHead = phase, unconsumed == 0, !hasPendingOutput, loop.now - idleSince > Self.drainIdleNanos { close() }
-    }
-
-    static let drainIdleNanos: UInt64 = 250_000_000
 
     func close() {
         if case .closed = phase { return }

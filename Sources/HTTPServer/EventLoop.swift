@@ -55,11 +55,10 @@ final class EventLoop: @unchecked Sendable {
         execute { [self] in
             // Take in what the kernel has already accepted, so no connection in the backlog is reset;
             // those connections get a moment to send their request and are answered with Connection: close.
-            if listenerActive { acceptConnections() }
+            if listenerActive { while acceptConnections() {} }
             if listenerActive { Posix.epollRemove(epfd, listenerFd) }
             listenerActive = false
             listenerFd = -1
-            for connection in Array(connections.values) { connection.drain() }
             done()
         }
     }
@@ -117,7 +116,9 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private func acceptConnections() {
+    /// Accepts up to 64 connections; true when it stopped at that count (more may be waiting).
+    @discardableResult
+    private func acceptConnections() -> Bool {
         for _ in 0..<64 {
             switch Posix.accept(listenerFd) {
             case .accepted(let fd):
@@ -125,17 +126,18 @@ final class EventLoop: @unchecked Sendable {
                 let owner = server.loopForNewConnection()
                 if owner === self { adopt(fd, admitted: admitted) } else { owner.execute { owner.adopt(fd, admitted: admitted) } }
             case .wouldBlock:
-                return
+                return false
             case .outOfDescriptors:
                 // Back off: stop watching the listener for a moment instead of spinning on EMFILE.
                 Posix.epollRemove(epfd, listenerFd)
                 listenerActive = false
                 listenerPausedUntil = now + 100_000_000
-                return
+                return false
             case .failed:
-                return
+                return false
             }
         }
+        return true
     }
 
     /// Takes ownership of an accepted socket; runs on this loop's thread.

@@ -52,6 +52,12 @@ public enum Posix {
         return Int(clamping: limit.rlim_cur)
     }
 
+    /// Makes a listening socket drop new connection attempts (their SYN) while handshakes already under way
+    /// still complete into its accept queue. The client's SYN goes unanswered and, once the socket is
+    /// closed, its retransmission is refused: no client ever has a connection the server will not read.
+    /// False when the kernel refused the filter.
+    static func refuseNewConnections(_ fd: Int32) -> Bool { cl_refuse_new_connections(fd) == 0 }
+
     /// Opens a non-blocking listening socket. `port` 0 asks the kernel for a free port; the bound port is returned.
     static func listen(host: String, port: Int, backlog: Int32) throws -> (fd: Int32, port: Int) {
         let isV6 = host.contains(":")

@@ -14,6 +14,9 @@ import HTTPServer
 ///   `incognita_log_lines_dropped_total`), and once the sink takes lines again an event line says how many
 ///   were lost. Lines that a failing sink rejects are counted the same way.
 ///
+/// Every line carries `instance`, the replica's name (`--instance-id`), right after its timestamp, so that
+/// the lines of several replicas gathered in one place (a log collector, `kubectl logs -l`) can be told apart.
+///
 /// Lines from one connection stay in order: each is appended before its response is sent, so before the
 /// connection's next request is read.
 public final class AccessLog: @unchecked Sendable {
@@ -25,7 +28,11 @@ public final class AccessLog: @unchecked Sendable {
     public let batchInterval: Double
     /// A batch this large is written at once.
     public let batchBytes: Int
+    /// The replica's name, written into every line.
+    public let instance: String
 
+    /// `","instance":"NAME` (JSON-escaped), written after the timestamp; the line's next key closes the string.
+    private let instanceField: [UInt8]
     private let output: FileHandle
     private let condition = NSCondition()
     private var buffer: [UInt8] = []
@@ -40,9 +47,13 @@ public final class AccessLog: @unchecked Sendable {
     private var timestampSecond = Int.min
     private var timestampPrefix: [UInt8] = []
 
-    public init(enabled: Bool, output: FileHandle = .standardOutput, maxBufferedBytes: Int = 4 << 20,
-                batchInterval: Double = 0.005, batchBytes: Int = 64 << 10) {
+    public init(enabled: Bool, instance: String = ServiceConfiguration.defaultInstanceID(), output: FileHandle = .standardOutput,
+                maxBufferedBytes: Int = 4 << 20, batchInterval: Double = 0.005, batchBytes: Int = 64 << 10) {
         self.enabled = enabled
+        self.instance = instance
+        var field = Array("\",\"instance\":\"".utf8)
+        ByteText.appendJSONEscaped(instance, to: &field)
+        self.instanceField = field
         self.output = output
         self.maxBufferedBytes = max(4096, maxBufferedBytes)
         self.batchInterval = batchInterval
@@ -148,6 +159,7 @@ public final class AccessLog: @unchecked Sendable {
         out.append(0x2E)
         ByteText.appendPadded(millis, width: 3, to: &out)
         out.append(0x5A) // Z
+        out.append(contentsOf: instanceField)
         body(&out)
         out.append(0x0A)
         let end = out.count

@@ -25,7 +25,7 @@ public final class Application: HTTPResponder, @unchecked Sendable {
 
     public init(configuration: ServiceConfiguration) throws {
         self.configuration = configuration
-        self.log = AccessLog(enabled: configuration.accessLog, maxBufferedBytes: configuration.logBufferBytes)
+        self.log = AccessLog(enabled: configuration.accessLog, instance: configuration.instanceID, maxBufferedBytes: configuration.logBufferBytes)
         let metrics = Metrics()
         self.metrics = metrics
         unmatchedMetrics = metrics.route("unmatched")

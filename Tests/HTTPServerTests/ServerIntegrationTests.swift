@@ -267,22 +267,58 @@ final class TestServer: @unchecked Sendable {
         #expect(r.closed)
     }
 
-    @Test func gracefulShutdownFinishesInFlightRequest() throws {
-        let s = try TestServer()
+    @Test func gracefulShutdownFinishesInFlightRequestsAndAnswersRequestsOnKeptAliveConnections() throws {
+        let s = try TestServer { $0.drainIdleTimeout = 1 }
         let c = try RawHTTPClient(port: s.port)
         try c.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
         usleep(50_000)
+        let reused = try RawHTTPClient(port: s.port)
         let idle = try RawHTTPClient(port: s.port)
         usleep(50_000)
         let done = DispatchSemaphore(value: 0)
         let server = s.server
+        let began = Date()
         Thread.detachNewThread { server.shutdown(gracePeriod: 5); done.signal() }
         let r = try c.readResponse()
         #expect(r.text == "slow")
         #expect(r.header("Connection") == "close")
-        #expect(idle.readAll().closed, "idle connections are closed on shutdown")
+        // A client (a balancer's kept-alive connection) that sends a request in the drain is answered, never
+        // reset, and told the connection closes.
+        usleep(300_000)
+        try reused.send("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")
+        let answer = try reused.readResponse()
+        #expect(answer.status == 200 && answer.header("Connection") == "close")
+        #expect(reused.readAll().closed)
+        // An idle connection stays open for drainIdleTimeout, then is closed.
+        #expect(idle.readAll().closed, "idle connections are closed in the end")
+        let idleFor = Date().timeIntervalSince(began)
+        #expect(idleFor > 0.9 && idleFor < 4, "idle for drainIdleTimeout (1 s): \(idleFor)")
         #expect(done.wait(timeout: .now() + 5) == .success)
         #expect((try? RawHTTPClient(port: s.port, timeout: 1)) == nil, "no longer accepting")
+    }
+
+    /// The kernel mechanism of the drain: once the listener refuses new connections, a connection attempt
+    /// gets no answer (and is refused once the listener closes) while a connection whose handshake had
+    /// completed is still accepted and reads the request sent on it.
+    @Test func aDrainingListenerStillAcceptsCompletedHandshakesAndAnswersNoNewOne() throws {
+        let (listener, port) = try Posix.listen(host: "127.0.0.1", port: 0, backlog: 16)
+        defer { Posix.close(listener) }
+        let before = try RawHTTPClient(port: port)
+        try before.send("GET /x HTTP/1.1\r\n\r\n")
+        #expect(Posix.refuseNewConnections(listener))
+        let attempt = Date()
+        #expect((try? RawHTTPClient(port: port, timeout: 0.5)) == nil, "a new connection attempt is not answered")
+        #expect(Date().timeIntervalSince(attempt) >= 0.4, "dropped (no answer), not refused")
+        guard case .accepted(let fd) = Posix.accept(listener) else {
+            Issue.record("the completed handshake was not accepted after the filter")
+            return
+        }
+        defer { Posix.close(fd) }
+        usleep(20_000)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        #expect(n > 0 && String(decoding: buffer[0..<max(0, n)], as: UTF8.self).hasPrefix("GET /x"))
+        if case .accepted = Posix.accept(listener) { Issue.record("the dropped attempt reached the accept queue") }
     }
 
     @Test func manyConcurrentClients() throws {

@@ -1488,6 +1488,8 @@ extension Components {
             public var to: Components.Schemas.GeodesicsVector
             /// - Remark: Generated from `#/components/schemas/GeodesicsRequest/nodes`.
             public var nodes: Swift.Int?
+            /// the energy minimisation stops when max|∇E_h| ≤ tolerance·max(1, E_h) (reported as energyGradient)
+            ///
             /// - Remark: Generated from `#/components/schemas/GeodesicsRequest/tolerance`.
             public var tolerance: Swift.Double?
             /// Creates a new `GeodesicsRequest`.
@@ -1498,7 +1500,7 @@ extension Components {
             ///   - from:
             ///   - to:
             ///   - nodes:
-            ///   - tolerance:
+            ///   - tolerance: the energy minimisation stops when max|∇E_h| ≤ tolerance·max(1, E_h) (reported as energyGradient)
             public init(
                 density: Components.Schemas.GeodesicsDensity,
                 metric: Components.Schemas.GeodesicsMetric? = nil,
@@ -1593,41 +1595,71 @@ extension Components {
             }
             /// - Remark: Generated from `#/components/schemas/GeodesicsResult/straightLine`.
             public var straightLine: Components.Schemas.GeodesicsResult.StraightLinePayload?
+            /// the returned curve is the geodesic to the stated tolerance: the minimisation converged at every level (energyGradient ≤ tolerance, or ≤ 1e−6 where no step lowers the energy any more), and either polished (endpointError ≤ 1e−10·max(1, euclideanDistance)) or lengthError ≤ 1e−4
+            ///
             /// - Remark: Generated from `#/components/schemas/GeodesicsResult/converged`.
             public var converged: Swift.Bool?
+            /// Newton iterations over all starts and levels
+            ///
             /// - Remark: Generated from `#/components/schemas/GeodesicsResult/iterations`.
             public var iterations: Swift.Int?
-            /// largest relative residual of the geodesic equation at interior path points (central differences)
+            /// max|∇E_h| / max(1, E_h) of the discrete curve energy at the minimiser the answer comes from (its finest internal level): the residual of the discrete geodesic equations, which tolerance bounds
             ///
-            /// - Remark: Generated from `#/components/schemas/GeodesicsResult/residual`.
-            public var residual: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/GeodesicsResult/energyGradient`.
+            public var energyGradient: Swift.Double?
+            /// estimated relative error of length. Polished: the integrator's (the drift of the conserved speed ẋᵀgẋ and |∫‖ẋ‖_g dt − ‖ẋ(0)‖_g| / length). Not polished: the Richardson correction |L_fine − L_coarse| / (3·L_fine) of the two finest levels (the size of the O(h²) error removed; the extrapolated length is usually closer). Absent when there is no estimate (fewer than 8 or an odd number of nodes without polish).
+            ///
+            /// - Remark: Generated from `#/components/schemas/GeodesicsResult/lengthError`.
+            public var lengthError: Swift.Double?
+            /// polished only: ‖Exp_from(initialVelocity) − to‖∞, how far the integrated geodesic lands from to
+            ///
+            /// - Remark: Generated from `#/components/schemas/GeodesicsResult/endpointError`.
+            public var endpointError: Swift.Double?
+            /// true only when every starting curve whose minimisation converged (at every level, to a resolved curve) reached the same curve; false when the answer's own minimisation did not converge (see the operation description for what the search covers)
+            ///
             /// - Remark: Generated from `#/components/schemas/GeodesicsResult/unique`.
             public var unique: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/GeodesicsResult/AlternativesPayload`.
             public struct AlternativesPayloadPayload: Codable, Hashable, Sendable {
+                /// where it could compete with the answer (within 10% on nodes segments; in dimension 3 and up the two most promising curves) refined like it (relative error ≲ 1e−4: in a near-tie an alternative can show a length up to that much below the answer's exact one); otherwise the discrete length on nodes segments (up to a few % off on sharp metrics)
+                ///
                 /// - Remark: Generated from `#/components/schemas/GeodesicsResult/AlternativesPayload/length`.
                 public var length: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/GeodesicsResult/AlternativesPayload/midpoint`.
+                public var midpoint: Components.Schemas.GeodesicsVector?
                 /// Creates a new `AlternativesPayloadPayload`.
                 ///
                 /// - Parameters:
-                ///   - length:
-                public init(length: Swift.Double? = nil) {
+                ///   - length: where it could compete with the answer (within 10% on nodes segments; in dimension 3 and up the two most promising curves) refined like it (relative error ≲ 1e−4: in a near-tie an alternative can show a length up to that much below the answer's exact one); otherwise the discrete length on nodes segments (up to a few % off on sharp metrics)
+                ///   - midpoint:
+                public init(
+                    length: Swift.Double? = nil,
+                    midpoint: Components.Schemas.GeodesicsVector? = nil
+                ) {
                     self.length = length
+                    self.midpoint = midpoint
                 }
                 public enum CodingKeys: String, CodingKey {
                     case length
+                    case midpoint
                 }
             }
+            /// the other local geodesics found, shortest first
+            ///
             /// - Remark: Generated from `#/components/schemas/GeodesicsResult/alternatives`.
             public typealias AlternativesPayload = [Components.Schemas.GeodesicsResult.AlternativesPayloadPayload]
+            /// the other local geodesics found, shortest first
+            ///
             /// - Remark: Generated from `#/components/schemas/GeodesicsResult/alternatives`.
             public var alternatives: Components.Schemas.GeodesicsResult.AlternativesPayload?
             /// - Remark: Generated from `#/components/schemas/GeodesicsResult/initialVelocity`.
             public var initialVelocity: Components.Schemas.GeodesicsVector?
+            /// the path and length come from shooting (the exact geodesic); false: the refined discrete minimiser
+            ///
             /// - Remark: Generated from `#/components/schemas/GeodesicsResult/polished`.
             public var polished: Swift.Bool?
-            /// - Remark: Generated from `#/components/schemas/GeodesicsResult/shootingResidual`.
-            public var shootingResidual: Swift.Double?
+            /// starting curves tried by the global search
+            ///
             /// - Remark: Generated from `#/components/schemas/GeodesicsResult/starts`.
             public var starts: Swift.Int?
             /// Creates a new `GeodesicsResult`.
@@ -1638,15 +1670,16 @@ extension Components {
             ///   - energy:
             ///   - euclideanDistance:
             ///   - straightLine:
-            ///   - converged:
-            ///   - iterations:
-            ///   - residual: largest relative residual of the geodesic equation at interior path points (central differences)
-            ///   - unique:
-            ///   - alternatives:
+            ///   - converged: the returned curve is the geodesic to the stated tolerance: the minimisation converged at every level (energyGradient ≤ tolerance, or ≤ 1e−6 where no step lowers the energy any more), and either polished (endpointError ≤ 1e−10·max(1, euclideanDistance)) or lengthError ≤ 1e−4
+            ///   - iterations: Newton iterations over all starts and levels
+            ///   - energyGradient: max|∇E_h| / max(1, E_h) of the discrete curve energy at the minimiser the answer comes from (its finest internal level): the residual of the discrete geodesic equations, which tolerance bounds
+            ///   - lengthError: estimated relative error of length. Polished: the integrator's (the drift of the conserved speed ẋᵀgẋ and |∫‖ẋ‖_g dt − ‖ẋ(0)‖_g| / length). Not polished: the Richardson correction |L_fine − L_coarse| / (3·L_fine) of the two finest levels (the size of the O(h²) error removed; the extrapolated length is usually closer). Absent when there is no estimate (fewer than 8 or an odd number of nodes without polish).
+            ///   - endpointError: polished only: ‖Exp_from(initialVelocity) − to‖∞, how far the integrated geodesic lands from to
+            ///   - unique: true only when every starting curve whose minimisation converged (at every level, to a resolved curve) reached the same curve; false when the answer's own minimisation did not converge (see the operation description for what the search covers)
+            ///   - alternatives: the other local geodesics found, shortest first
             ///   - initialVelocity:
-            ///   - polished:
-            ///   - shootingResidual:
-            ///   - starts:
+            ///   - polished: the path and length come from shooting (the exact geodesic); false: the refined discrete minimiser
+            ///   - starts: starting curves tried by the global search
             public init(
                 path: [Components.Schemas.GeodesicsVector]? = nil,
                 length: Swift.Double? = nil,
@@ -1655,12 +1688,13 @@ extension Components {
                 straightLine: Components.Schemas.GeodesicsResult.StraightLinePayload? = nil,
                 converged: Swift.Bool? = nil,
                 iterations: Swift.Int? = nil,
-                residual: Swift.Double? = nil,
+                energyGradient: Swift.Double? = nil,
+                lengthError: Swift.Double? = nil,
+                endpointError: Swift.Double? = nil,
                 unique: Swift.Bool? = nil,
                 alternatives: Components.Schemas.GeodesicsResult.AlternativesPayload? = nil,
                 initialVelocity: Components.Schemas.GeodesicsVector? = nil,
                 polished: Swift.Bool? = nil,
-                shootingResidual: Swift.Double? = nil,
                 starts: Swift.Int? = nil
             ) {
                 self.path = path
@@ -1670,12 +1704,13 @@ extension Components {
                 self.straightLine = straightLine
                 self.converged = converged
                 self.iterations = iterations
-                self.residual = residual
+                self.energyGradient = energyGradient
+                self.lengthError = lengthError
+                self.endpointError = endpointError
                 self.unique = unique
                 self.alternatives = alternatives
                 self.initialVelocity = initialVelocity
                 self.polished = polished
-                self.shootingResidual = shootingResidual
                 self.starts = starts
             }
             public enum CodingKeys: String, CodingKey {
@@ -1686,12 +1721,13 @@ extension Components {
                 case straightLine
                 case converged
                 case iterations
-                case residual
+                case energyGradient
+                case lengthError
+                case endpointError
                 case unique
                 case alternatives
                 case initialVelocity
                 case polished
-                case shootingResidual
                 case starts
             }
         }

@@ -117,16 +117,35 @@ public protocol APIProtocol: Sendable {
     func boundsSampleSize(_ input: Operations.BoundsSampleSize.Input) async throws -> Operations.BoundsSampleSize.Output
     /// Geodesic between two points (boundary value problem).
     ///
-    /// Minimises the discretised curve energy (two-point Gauss per segment) by damped Newton / Levenberg–Marquardt on the
-    /// exact block-tridiagonal Hessian, started from the straight line, two bulges and (2-D) a grid shortest path; keeps
-    /// the shortest, reports other local geodesics (`unique`, `alternatives`), refines it internally (2·`nodes`, 4·`nodes`, …
-    /// up to 1024 segments, fewer in high dimension, until the length settles), then polishes by single or multiple shooting, so that `length` and
-    /// `path` (the exact geodesic sampled at `nodes` + 1 equal times, hence equal arc lengths) are exact to the integrator
-    /// tolerance (`polished`). Unpolished lengths are Richardson-extrapolated from the two finest levels and the path is
-    /// resampled at equal metric arc length. `Accept: image/svg+xml` (2-D only) returns density
-    /// contours, the straight line (dashed) and the geodesic. Limits: dimension 1–256, `nodes` 4–1024 (segments; the
-    /// path has nodes + 1 points), `tolerance` 1e−14–1e−2, mixture components ≤ 64, samples ≤ 4096, |coordinates| ≤ 1e8,
-    /// 0 < λ ≤ 1e8, 0 < α ≤ 100, λ‖s‖² ≤ 1e12 at the end points.
+    /// A global search for the shortest geodesic, then its polish. The discretised curve energy (two-point Gauss per
+    /// segment) is minimised by damped Newton / Levenberg–Marquardt on the exact block-tridiagonal Hessian from several
+    /// starting curves: the straight line, bulges on both sides of it, in 2-D the locally shortest routes of a grid graph
+    /// (one per route around or between the modes: the local minima of d(from, v) + d(v, to) along the graph's bisector
+    /// d(from, v) = d(v, to)), and curves through and around the component means nearest the segment, in the plane
+    /// through the end points and the mean. Distinct minimisers (apart by more than 1% of ‖to − from‖) that can be within
+    /// 10% of the shortest are refined internally (2·`nodes`, 4·`nodes`, … up to 1024 segments, fewer in high dimension,
+    /// until the length settles) and compared; the shortest is polished by single or multiple shooting, so that `length`
+    /// and `path` (the exact geodesic sampled at `nodes` + 1 equal times, hence equal arc lengths) are exact to the
+    /// integrator tolerance (`polished`). Unpolished lengths are Richardson-extrapolated from the two finest levels and
+    /// the path is resampled at equal metric arc length.
+    ///
+    /// `unique` is true only when every starting curve whose minimisation converged (at every refinement level, to a curve
+    /// the discretisation resolves) reached the same curve, and false when the minimisation behind the answer did not
+    /// converge; the other local geodesics found are in `alternatives` (length and half-length point). It is evidence, not proof: in 2-D the grid routes cover every route around or
+    /// between the modes the grid resolves; in higher dimension the search is bounded so that it costs a bounded multiple
+    /// of one solve (with 64 nodes and 3 components: 8 starts up to d = 13, 5 at d = 16, 3 — the straight line and two
+    /// bulges — from d = 18 on; at most 2 candidates are refined; `starts` says how many were tried), and `unique: true`
+    /// says only that those starts agreed.
+    ///
+    /// `converged` means the returned curve is the geodesic to the stated tolerance: the minimisation behind it converged
+    /// at every level (`energyGradient` ≤ `tolerance`, or no step lowers the energy in floating point any more with
+    /// `energyGradient` ≤ 1e−6) and either shooting reached `to` within 1e−10·max(1, ‖to − from‖) (`polished`,
+    /// `endpointError`) or the estimated relative `lengthError` is at most 1e−4.
+    ///
+    /// `Accept: image/svg+xml` (2-D only) returns the density (shaded bands and contours of log p), the straight line
+    /// (dashed), the other local geodesics (dotted) and the geodesic in a framed plot with coordinate axes. Limits:
+    /// dimension 1–256, `nodes` 4–1024 (segments; the path has nodes + 1 points), `tolerance` 1e−14–1e−2, mixture
+    /// components ≤ 64, samples ≤ 4096, |coordinates| ≤ 1e8, 0 < λ ≤ 1e8, 0 < α ≤ 100, λ‖s‖² ≤ 1e12 at the end points.
     ///
     ///
     /// - Remark: HTTP `POST /v1/geodesics`.
@@ -145,7 +164,9 @@ public protocol APIProtocol: Sendable {
     /// Pairwise geodesic distances (a job above 32 pairs).
     ///
     /// One boundary value solve per pair (default 32 segments, straight line and two bulges, no polish, Richardson
-    /// lengths). Up to 256 points. More than 32 pairs (9 or more points) returns 202 with a job whose result is the same body.
+    /// lengths). This is not the global search of `POST /v1/geodesics`: where several routes compete an entry can be the
+    /// length of a longer local geodesic. Up to 256 points. More than 32 pairs (9 or more points) returns 202 with a job
+    /// whose result is the same body.
     ///
     ///
     /// - Remark: HTTP `POST /v1/geodesics/distances`.
@@ -561,16 +582,35 @@ extension APIProtocol {
     }
     /// Geodesic between two points (boundary value problem).
     ///
-    /// Minimises the discretised curve energy (two-point Gauss per segment) by damped Newton / Levenberg–Marquardt on the
-    /// exact block-tridiagonal Hessian, started from the straight line, two bulges and (2-D) a grid shortest path; keeps
-    /// the shortest, reports other local geodesics (`unique`, `alternatives`), refines it internally (2·`nodes`, 4·`nodes`, …
-    /// up to 1024 segments, fewer in high dimension, until the length settles), then polishes by single or multiple shooting, so that `length` and
-    /// `path` (the exact geodesic sampled at `nodes` + 1 equal times, hence equal arc lengths) are exact to the integrator
-    /// tolerance (`polished`). Unpolished lengths are Richardson-extrapolated from the two finest levels and the path is
-    /// resampled at equal metric arc length. `Accept: image/svg+xml` (2-D only) returns density
-    /// contours, the straight line (dashed) and the geodesic. Limits: dimension 1–256, `nodes` 4–1024 (segments; the
-    /// path has nodes + 1 points), `tolerance` 1e−14–1e−2, mixture components ≤ 64, samples ≤ 4096, |coordinates| ≤ 1e8,
-    /// 0 < λ ≤ 1e8, 0 < α ≤ 100, λ‖s‖² ≤ 1e12 at the end points.
+    /// A global search for the shortest geodesic, then its polish. The discretised curve energy (two-point Gauss per
+    /// segment) is minimised by damped Newton / Levenberg–Marquardt on the exact block-tridiagonal Hessian from several
+    /// starting curves: the straight line, bulges on both sides of it, in 2-D the locally shortest routes of a grid graph
+    /// (one per route around or between the modes: the local minima of d(from, v) + d(v, to) along the graph's bisector
+    /// d(from, v) = d(v, to)), and curves through and around the component means nearest the segment, in the plane
+    /// through the end points and the mean. Distinct minimisers (apart by more than 1% of ‖to − from‖) that can be within
+    /// 10% of the shortest are refined internally (2·`nodes`, 4·`nodes`, … up to 1024 segments, fewer in high dimension,
+    /// until the length settles) and compared; the shortest is polished by single or multiple shooting, so that `length`
+    /// and `path` (the exact geodesic sampled at `nodes` + 1 equal times, hence equal arc lengths) are exact to the
+    /// integrator tolerance (`polished`). Unpolished lengths are Richardson-extrapolated from the two finest levels and
+    /// the path is resampled at equal metric arc length.
+    ///
+    /// `unique` is true only when every starting curve whose minimisation converged (at every refinement level, to a curve
+    /// the discretisation resolves) reached the same curve, and false when the minimisation behind the answer did not
+    /// converge; the other local geodesics found are in `alternatives` (length and half-length point). It is evidence, not proof: in 2-D the grid routes cover every route around or
+    /// between the modes the grid resolves; in higher dimension the search is bounded so that it costs a bounded multiple
+    /// of one solve (with 64 nodes and 3 components: 8 starts up to d = 13, 5 at d = 16, 3 — the straight line and two
+    /// bulges — from d = 18 on; at most 2 candidates are refined; `starts` says how many were tried), and `unique: true`
+    /// says only that those starts agreed.
+    ///
+    /// `converged` means the returned curve is the geodesic to the stated tolerance: the minimisation behind it converged
+    /// at every level (`energyGradient` ≤ `tolerance`, or no step lowers the energy in floating point any more with
+    /// `energyGradient` ≤ 1e−6) and either shooting reached `to` within 1e−10·max(1, ‖to − from‖) (`polished`,
+    /// `endpointError`) or the estimated relative `lengthError` is at most 1e−4.
+    ///
+    /// `Accept: image/svg+xml` (2-D only) returns the density (shaded bands and contours of log p), the straight line
+    /// (dashed), the other local geodesics (dotted) and the geodesic in a framed plot with coordinate axes. Limits:
+    /// dimension 1–256, `nodes` 4–1024 (segments; the path has nodes + 1 points), `tolerance` 1e−14–1e−2, mixture
+    /// components ≤ 64, samples ≤ 4096, |coordinates| ≤ 1e8, 0 < λ ≤ 1e8, 0 < α ≤ 100, λ‖s‖² ≤ 1e12 at the end points.
     ///
     ///
     /// - Remark: HTTP `POST /v1/geodesics`.
@@ -605,7 +645,9 @@ extension APIProtocol {
     /// Pairwise geodesic distances (a job above 32 pairs).
     ///
     /// One boundary value solve per pair (default 32 segments, straight line and two bulges, no polish, Richardson
-    /// lengths). Up to 256 points. More than 32 pairs (9 or more points) returns 202 with a job whose result is the same body.
+    /// lengths). This is not the global search of `POST /v1/geodesics`: where several routes compete an entry can be the
+    /// length of a longer local geodesic. Up to 256 points. More than 32 pairs (9 or more points) returns 202 with a job
+    /// whose result is the same body.
     ///
     ///
     /// - Remark: HTTP `POST /v1/geodesics/distances`.
