@@ -16,6 +16,8 @@ public final class Application: HTTPResponder, @unchecked Sendable {
     let expansions: ExpansionStore
     /// Places for large S2 coverings (`maxLargeCoverings`), shared by all requests of this instance.
     public let s2Admission: S2CoveringAdmission
+    /// `Idempotency-Key` on the POSTs that create jobs and sessions.
+    public let idempotency: IdempotentRequests
     private(set) var router = Router<Route>()
     private let serverLock = NSLock()
     private weak var server: HTTPServer?
@@ -30,12 +32,14 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         optionsMetrics = metrics.route("options")
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let dataURL = URL(fileURLWithPath: configuration.dataDirectory)
+        let keys: IdempotencyStore
         if let url = configuration.databaseURL {
             let database = try Database(url: url, instanceID: configuration.instanceID,
                                         advertiseURL: configuration.advertiseURL ?? "http://127.0.0.1:\(configuration.server.port)",
                                         startTimeout: configuration.databaseTimeout,
                                         poolSize: max(4, min(16, configuration.server.workerThreads + configuration.maxConcurrentJobs)), log: log)
             self.database = database
+            keys = PostgresIdempotencyStore(pool: database.pool, instanceID: configuration.instanceID)
             self.expansions = PostgresExpansionStore(pool: database.pool)
             self.jobs = JobManager(store: PostgresJobStore(pool: database.pool, instanceID: configuration.instanceID),
                                    maxConcurrent: configuration.maxConcurrentJobs, maxQueued: configuration.maxQueuedJobs, log: log,
@@ -44,11 +48,13 @@ public final class Application: HTTPResponder, @unchecked Sendable {
             database.onNotification { [jobs] payload in jobs.handleNotification(payload) }
         } else {
             self.database = nil
+            keys = LocalIdempotencyStore(directory: dataURL.appendingPathComponent("idempotency"))
             self.expansions = LocalExpansionStore(directory: dataURL.appendingPathComponent("primes/decimal"))
             self.jobs = JobManager(store: LocalJobStore(directory: dataURL.appendingPathComponent("jobs")),
                                    maxConcurrent: configuration.maxConcurrentJobs, maxQueued: configuration.maxQueuedJobs, log: log,
                                    instanceID: configuration.instanceID)
         }
+        self.idempotency = IdempotentRequests(store: keys, log: log)
         metrics.gauge("incognita_jobs", help: "Jobs known to this instance, by state.") { [jobs] in
             jobs.countsByStatus().map { (labels: "state=\"\($0.key)\"", value: Double($0.value)) }
         }
@@ -73,6 +79,7 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         // Resumable kinds are registered by now: pick up jobs a previous run left unfinished
         // (with a database: start claiming queued jobs).
         jobs.restore()
+        idempotency.recover(jobs: jobs.snapshots())
         database?.start()
     }
 
@@ -131,8 +138,19 @@ public final class Application: HTTPResponder, @unchecked Sendable {
     }
 
     /// Registers a route. `inline` handlers run on the I/O thread: only for trivial, constant-time work.
-    public func add(_ method: HTTPRequest.Method, _ pattern: String, inline: Bool = false, _ handler: @escaping RouteHandler) {
+    /// Routes that create a job or a session take `idempotency`: their `Idempotency-Key` is honoured
+    /// (`IdempotentRequests`), with keys scoped as it says.
+    public func add(_ method: HTTPRequest.Method, _ pattern: String, idempotency scope: IdempotencyScope? = nil, inline: Bool = false,
+                    _ handler: @escaping RouteHandler) {
         precondition(!inline || (!pattern.contains("{") && method == .get), "inline routes are GET on a literal path")
+        var handler = handler
+        if let scope {
+            let idempotency = self.idempotency, original = handler
+            handler = { ctx in
+                try scope.authorize?(ctx)
+                return try idempotency.run(ctx, scope: scope.name) { try original(ctx) }
+            }
+        }
         let route = Route(handler: handler, pattern: pattern, metricsID: metrics.route(pattern), inline: inline)
         router.add(method, pattern, route)
         if inline { inlineRoutes[pattern] = route }

@@ -46,7 +46,7 @@ extension Application {
                                                                   t: body.t ?? 1, steps: body.steps ?? 64, isCancelled: deadline()))
         }
 
-        add(.post, "/v1/geodesics/distances") { ctx in
+        add(.post, "/v1/geodesics/distances", idempotency: .instance) { ctx in
             let body = try ctx.decode(DistancesRequest.self)
             let metric = body.metric ?? .stein(lambda: 1)
             let options = Self.distanceOptions(body)

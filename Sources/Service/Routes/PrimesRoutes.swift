@@ -74,7 +74,7 @@ extension Application {
             return Self.lucasLehmerWork(UInt64(request.exponent), checkpointSeconds: checkpointSeconds)
         }
 
-        add(.post, "/v1/primes/lucas-lehmer") { [unowned self] ctx in
+        add(.post, "/v1/primes/lucas-lehmer", idempotency: .instance) { [unowned self] ctx in
             let request = try ctx.decode(PrimesLucasLehmerRequest.self)
             guard request.exponent >= 0 else {
                 throw APIError.invalid("exponent", "must be between 2 and \(LucasLehmer.maxExponent), got \(request.exponent)")
