@@ -10,6 +10,8 @@
 #include <linux/filter.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 
 static inline int cl_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
@@ -70,4 +72,6 @@ static inline int cl_refuse_new_connections(int fd) {
 /// thread cancellation. Like the wrappers they return -1 and set errno on failure.
 static inline long cl_recv(int fd, void *buf, size_t len) { return syscall(SYS_recvfrom, fd, buf, len, 0, (void *)0, (void *)0); }
 static inline long cl_send(int fd, const void *buf, size_t len, int flags) { return syscall(SYS_sendto, fd, buf, len, flags, (void *)0, 0); }
+/// Bytes in a socket's send queue not yet acknowledged by the peer (SIOCOUTQ); -1 on failure.
+static inline int cl_unsent_bytes(int fd) { int n = 0; return ioctl(fd, SIOCOUTQ, &n) == 0 ? n : -1; }
 #endif

@@ -42,6 +42,8 @@ final class Connection: @unchecked Sendable {
     private var headStartedAt: UInt64 = 0
     private var bodyStartedAt: UInt64 = 0
     private var lastWriteProgress: UInt64 = 0
+    /// The kernel's send queue when a write last had to wait (see `checkDeadlines`).
+    private var kernelQueued = Int.max
     private var lingerDeadline: UInt64 = 0
     private var chunkedDecoder: ChunkedBodyDecoder?
     private var closeWhenFlushed = false
@@ -415,6 +417,7 @@ final class Connection: @unchecked Sendable {
             case .wrote(let n):
                 written += n
             case .wouldBlock:
+                kernelQueued = Posix.unsentBytes(fd)
                 output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
                 outputStart = 0
                 output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[written...]))
@@ -439,6 +442,7 @@ final class Connection: @unchecked Sendable {
                 pendingOutput -= n
                 lastWriteProgress = loop.now
             case .wouldBlock:
+                kernelQueued = Posix.unsentBytes(fd)
                 updateInterest()
                 stream?.update(pending: pendingOutput)
                 return
@@ -507,11 +511,22 @@ final class Connection: @unchecked Sendable {
 
     func checkDeadlines(now: UInt64) {
         let c = server.configuration
-        if hasPendingOutput && now - lastWriteProgress > UInt64(c.writeTimeout * 1e9) { close(); return }
+        if hasPendingOutput && now - lastWriteProgress > UInt64(c.writeTimeout * 1e9) {
+            // A client that reads slowly drains the kernel's send queue without the socket turning writable (the
+            // kernel waits for a third of the queue to free up): the queue shrinking is progress too.
+            let queued = Posix.unsentBytes(fd)
+            guard queued >= 0, queued < kernelQueued else { close(); return }
+            kernelQueued = queued
+            lastWriteProgress = now
+        }
         switch phase {
         case .awaitingHead:
             if headStartedAt != 0 && unconsumed > 0 {
-                if now - headStartedAt > UInt64(c.headTimeout * 1e9) {
+                if pendingOutput > Self.maxPendingOutput {
+                    // The server itself stopped reading until its answers leave: the rest of this head waits in
+                    // the socket through no fault of the client, so its clock starts again when reading resumes.
+                    headStartedAt = now
+                } else if now - headStartedAt > UInt64(c.headTimeout * 1e9) {
                     refuse(HTTPParseError(.requestTimeout, "request head not received within \(c.headTimeout) s"))
                 }
             } else if !hasPendingOutput && (now - idleSince > UInt64(c.idleTimeout * 1e9) || (server.isDraining && now - idleSince > UInt64(c.drainIdleTimeout * 1e9))) {

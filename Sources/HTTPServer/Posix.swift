@@ -133,6 +133,9 @@ public enum Posix {
         }
     }
 
+    /// Bytes the kernel holds in `fd`'s send queue, not yet taken by the peer; -1 on failure.
+    static func unsentBytes(_ fd: Int32) -> Int { Int(cl_unsent_bytes(fd)) }
+
     static func shutdownWrite(_ fd: Int32) { _ = shutdown(fd, Int32(SHUT_WR)) }
     public static func close(_ fd: Int32) { _ = Glibc.close(fd) }
 

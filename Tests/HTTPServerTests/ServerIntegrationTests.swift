@@ -207,9 +207,10 @@ final class TestServer: @unchecked Sendable {
     }
 
     /// A client that pipelines far more than it reads: the server holds back answers past its bound, and goes
-    /// on where it stopped once the client reads, losing nothing.
+    /// on where it stopped once the client reads, losing nothing — also when the client starts reading only after
+    /// the head deadline, with the server paused in the middle of a request head.
     @Test func aClientThatReadsLateGetsEveryAnswer() throws {
-        let s = try TestServer()
+        let s = try TestServer { $0.headTimeout = 1 }
         let c = try RawHTTPClient(port: s.port, timeout: 30)
         var small: Int32 = 4096
         setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
@@ -217,7 +218,9 @@ final class TestServer: @unchecked Sendable {
         let burst = String(repeating: "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n", count: count) + "GET /echo HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
         nonisolated(unsafe) let sender = c // `send` touches only the immutable descriptor; `readAll` runs here
         Thread.detachNewThread { try? sender.send(burst) }
-        usleep(500_000) // the answers pile up unread meanwhile
+        usleep(2_500_000) // the answers pile up unread meanwhile, past the head deadline
+        var large: Int32 = 1 << 20 // then read at full speed (a 4 KiB window drains the answers at ~40 KB/s)
+        setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &large, socklen_t(MemoryLayout<Int32>.size))
         let (bytes, closed) = c.readAll()
         let marker = Array("HTTP/1.1 200 OK\r\n".utf8)
         var answers = 0
@@ -230,6 +233,20 @@ final class TestServer: @unchecked Sendable {
         #expect(answers == count + 1)
         #expect(String(decoding: bytes.suffix(6), as: UTF8.self) == "GET 0 ")
         #expect(closed)
+    }
+
+    /// A client that asks and never reads is dropped once its answers have made no progress for the write
+    /// timeout, and the connection no longer counts.
+    @Test func aClientThatNeverReadsIsDroppedAfterTheWriteTimeout() throws {
+        let s = try TestServer { $0.writeTimeout = 1 }
+        let c = try RawHTTPClient(port: s.port, timeout: 30)
+        var small: Int32 = 4096
+        setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        nonisolated(unsafe) let sender = c // `send` touches only the immutable descriptor
+        Thread.detachNewThread { try? sender.send(String(repeating: "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n", count: 40_000)) }
+        let deadline = Date().addingTimeInterval(20)
+        while s.server.openConnections > 0 && Date() < deadline { usleep(50_000) }
+        #expect(s.server.openConnections == 0)
     }
 
     @Test func limitsAnswer431And414And413() throws {
