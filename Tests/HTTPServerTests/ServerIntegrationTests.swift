@@ -208,20 +208,29 @@ final class TestServer: @unchecked Sendable {
 
     /// A client that pipelines far more than it reads: the server holds back answers past its bound, and goes
     /// on where it stopped once the client reads, losing nothing — also when the client starts reading only after
-    /// the head deadline, with the server paused in the middle of a request head.
+    /// the head deadline, with the server paused in the middle of a request head, and when it then reads so slowly
+    /// (8 KiB every 40 ms) that the server's own writes stall for longer than the write timeout while the kernel's
+    /// send queue drains. (Not reading at all for longer than the write timeout would rightly drop it.)
     @Test func aClientThatReadsLateGetsEveryAnswer() throws {
-        let s = try TestServer { $0.headTimeout = 1 }
+        let s = try TestServer { $0.headTimeout = 1; $0.writeTimeout = 3 }
         let c = try RawHTTPClient(port: s.port, timeout: 30)
-        var small: Int32 = 4096
+        var small: Int32 = 16 * 1024
         setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
-        let count = 40_000
+        let count = 45_000
         let burst = String(repeating: "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n", count: count) + "GET /echo HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
-        nonisolated(unsafe) let sender = c // `send` touches only the immutable descriptor; `readAll` runs here
+        nonisolated(unsafe) let sender = c // `send` touches only the immutable descriptor; reading runs here
         Thread.detachNewThread { try? sender.send(burst) }
-        usleep(2_500_000) // the answers pile up unread meanwhile, past the head deadline
-        var large: Int32 = 1 << 20 // then read at full speed (a 4 KiB window drains the answers at ~40 KB/s)
-        setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &large, socklen_t(MemoryLayout<Int32>.size))
-        let (bytes, closed) = c.readAll()
+        usleep(1_500_000) // the answers pile up unread meanwhile, past the head deadline
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 8192)
+        var closed = false
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(c.fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 { bytes.append(contentsOf: chunk[0..<n]); usleep(40_000); continue }
+            if n < 0 && errno == EINTR { continue }
+            closed = n == 0
+            break
+        }
         let marker = Array("HTTP/1.1 200 OK\r\n".utf8)
         var answers = 0
         bytes.withUnsafeBufferPointer { b in
