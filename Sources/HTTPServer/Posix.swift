@@ -112,7 +112,7 @@ public enum Posix {
 
     static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> ReadResult {
         while true {
-            let n = recv(fd, buffer.baseAddress, buffer.count, 0)
+            let n = cl_recv(fd, buffer.baseAddress, buffer.count)
             if n > 0 { return .bytes(n) }
             if n == 0 { return .endOfFile }
             let e = errno
@@ -124,7 +124,7 @@ public enum Posix {
 
     static func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> WriteResult {
         while true {
-            let n = send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
+            let n = cl_send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
             if n >= 0 { return .wrote(n) }
             let e = errno
             if e == EINTR { continue }
@@ -132,6 +132,9 @@ public enum Posix {
             return .failed(e)
         }
     }
+
+    /// Bytes the kernel holds in `fd`'s send queue, not yet taken by the peer; -1 on failure.
+    static func unsentBytes(_ fd: Int32) -> Int { Int(cl_unsent_bytes(fd)) }
 
     static func shutdownWrite(_ fd: Int32) { _ = shutdown(fd, Int32(SHUT_WR)) }
     public static func close(_ fd: Int32) { _ = Glibc.close(fd) }
@@ -258,7 +261,7 @@ public enum Posix {
     }
 
     /// Monotonic clock in nanoseconds, for deadlines.
-    static func monotonicNanos() -> UInt64 {
+    public static func monotonicNanos() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)

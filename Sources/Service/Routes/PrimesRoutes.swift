@@ -49,7 +49,7 @@ extension Application {
                 return PrimesByteRange.response(digits: digits, range: range, total: total)
             }
             if let cached = try expansions.open(exponent: p, digits: total) {
-                return try PrimesByteRange.response(cached, range: range, gzip: PrimesByteRange.acceptsGzip(ctx.request.headerFields))
+                return try PrimesByteRange.response(cached, range: range, gzip: ctx.request.headerFields.acceptsGzip)
             }
             // First request for a large expansion: compute it in a job (joined by any later request
             // until it ends), store it compressed, serve it from the store.
@@ -299,22 +299,5 @@ enum PrimesByteRange {
         })
         if range != nil { response.compressible = false }
         return response
-    }
-
-    /// `Accept-Encoding` lists gzip (or `*`) with a non-zero q-value.
-    static func acceptsGzip(_ fields: HTTPFields) -> Bool {
-        guard let value = fields[.acceptEncoding] else { return false }
-        var gzip: Double?, star: Double?
-        for item in value.split(separator: ",") {
-            let parts = item.split(separator: ";")
-            let coding = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
-            var q = 1.0
-            for p in parts.dropFirst() {
-                let kv = p.split(separator: "=", maxSplits: 1)
-                if kv.count == 2, kv[0].trimmingCharacters(in: .whitespaces) == "q" { q = Double(kv[1].trimmingCharacters(in: .whitespaces)) ?? 0 }
-            }
-            if coding == "gzip" || coding == "x-gzip" { gzip = q } else if coding == "*" { star = q }
-        }
-        return (gzip ?? star ?? 0) > 0
     }
 }
