@@ -20,7 +20,7 @@ FUZZ_SECONDS ?= 30
 SWIFT ?= swift
 IMAGE ?= incognita:local
 
-.PHONY: deps test-deps run build release image test test-swift openapi bench pictures clean
+.PHONY: deps test-deps run build release image test test-swift openapi client bench pictures clean
 
 # Installs those of the packages $(1) that dpkg does not have (apt-get install options $(2)), waiting for any
 # other apt or dpkg. `apt-get update` takes the package-list lock, which DPkg::Lock::Timeout does not cover: it is
@@ -72,6 +72,12 @@ test-deps: deps
 
 openapi: deps
 	python3 scripts/build-openapi.py --check
+
+# Regenerates the IncognitaClient library (Sources/IncognitaClient/Generated) from openapi.yaml with the pinned
+# swift-openapi-generator (built once into .build-generator); run it after changing openapi.yaml, commit the result.
+client: deps
+	python3 scripts/build-openapi.py
+	python3 scripts/generate-client.py
 
 # The whole suite (scripts/test.sh): the contract file, every Swift test target, the schemathesis contract test
 # against the live server, the README's curl examples, the container image and compose demo, and the fuzzers

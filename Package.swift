@@ -18,10 +18,15 @@ let package = Package(
     name: "Incognita",
     products: [
         .executable(name: "incognita", targets: ["incognita"]),
+        // A typed Swift client of the service, generated from openapi.yaml (scripts/generate-client.py), over URLSession.
+        .library(name: "IncognitaClient", targets: ["IncognitaClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // The runtime and URLSession transport of the generated client; the service itself uses neither.
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-openapi-urlsession.git", from: "1.4.0"),
     ],
     targets: [
         // System libraries (Debian -dev packages), each fenced by one wrapper file in the target that uses it.
@@ -85,6 +90,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The typed client (Generated/ is swift-openapi-generator's output, committed; see docs/client.md).
+        .target(name: "IncognitaClient", dependencies: [
+            .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+        // The README's example of a Swift service calling Incognita through the client (the suite builds and runs it).
+        .executableTarget(name: "IncognitaClientExample", dependencies: ["IncognitaClient"], path: "Examples/IncognitaClientExample"),
+
         // libFuzzer targets (Fuzz/run.sh builds them with -sanitize=fuzzer); a normal build replays a corpus.
         .executableTarget(name: "HTTPParserFuzzer", dependencies: ["HTTPServer"], path: "Fuzz/HTTPParserFuzzer"),
         .executableTarget(name: "PeerMessageFuzzer", dependencies: ["SecureSimilarity"], path: "Fuzz/PeerMessageFuzzer"),
@@ -99,6 +113,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
+        .testTarget(name: "IncognitaClientTests", dependencies: [
+            "IncognitaClient", "TestSupport",
+            .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+        ]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "TestSupport", "Primes"]),
         .testTarget(name: "S2GeometryTests", dependencies: ["S2Geometry"], exclude: ["Fixtures", "Scripts"]),
         .testTarget(name: "BoundsTests", dependencies: ["Bounds"], exclude: ["Fixtures", "Scripts"]),

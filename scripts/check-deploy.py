@@ -11,6 +11,7 @@
   idempotent requests on the next upstream.
 """
 import glob
+import re
 import sys
 
 import kubernetes_validate
@@ -77,7 +78,12 @@ for block in proxy.split("location")[1:]:
     if "non_idempotent" in block:
         check(all(p not in block.split("{")[0] for p in ["jobs", "primes", "mersenne", "sessions", "peer", "distances"]) and
               "geodesics/distances" not in block, f"POSTs retried only where nothing is created: {block.split('{')[0].strip()}")
-check("server incognita:8080" in open("docker/nginx/incognita.conf").read(), "nginx balances over the incognita service")
+upstream = open("docker/nginx/incognita.conf").read()
+check("server incognita:8080" in upstream, "nginx balances over the incognita service")
+# Keep-alive upstream connections are safe only if nginx closes an idle one before a draining replica does.
+idle = re.search(r"keepalive_timeout\s+(\d+)s;", upstream)
+check("keepalive " in upstream and 'proxy_set_header Connection "";' in proxy and idle and int(idle.group(1)) < 5,
+      "nginx keeps upstream connections alive and closes idle ones sooner than a draining replica (5 s)")
 
 if problems:
     print("deployment files:\n  " + "\n  ".join(problems))

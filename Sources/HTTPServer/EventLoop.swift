@@ -13,9 +13,15 @@ final class EventLoop: @unchecked Sendable {
     private var listenerActive = false
     private var listenerPausedUntil: UInt64 = 0
     private var stopped = false
-    var connections: [Int32: Connection] = [:]
-    /// Scratch space for reads; connections copy out what they receive.
-    var readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    /// The open connections, indexed by descriptor (descriptors are small integers, reused after close).
+    private var table: [Connection?] = []
+    private(set) var connectionCount = 0
+    /// Scratch space for reads: a request that arrives whole is parsed where it lies; connections copy out
+    /// only what they keep.
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    /// Scratch space for answers made on this thread, staged by one connection at a time and sent before the loop
+    /// moves on.
+    let writeBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     private(set) var now: UInt64 = Posix.monotonicNanos()
     private let finished = NSCondition()
     private var isFinished = false
@@ -30,6 +36,7 @@ final class EventLoop: @unchecked Sendable {
 
     deinit {
         readBuffer.deallocate()
+        writeBuffer.deallocate()
         Posix.close(epfd)
         Posix.close(wakeFd)
     }
@@ -55,11 +62,10 @@ final class EventLoop: @unchecked Sendable {
         execute { [self] in
             // Take in what the kernel has already accepted, so no connection in the backlog is reset;
             // those connections get a moment to send their request and are answered with Connection: close.
-            if listenerActive { acceptConnections() }
+            if listenerActive { while acceptConnections() {} }
             if listenerActive { Posix.epollRemove(epfd, listenerFd) }
             listenerActive = false
             listenerFd = -1
-            for connection in Array(connections.values) { connection.drain() }
             done()
         }
     }
@@ -83,23 +89,26 @@ final class EventLoop: @unchecked Sendable {
         while !stopped {
             let n = Posix.epollWait(epfd, fds: &fds, events: &events, timeoutMs: 100)
             now = Posix.monotonicNanos()
+            var woken = false
             for i in 0..<n {
                 let fd = fds[i]
                 if fd == wakeFd {
                     Posix.eventDrain(wakeFd)
+                    woken = true
                 } else if fd == listenerFd && listenerActive {
                     acceptConnections()
-                } else if let connection = connections[fd] {
+                } else if Int(fd) < table.count, let connection = table[Int(fd)] {
                     connection.handle(events: events[i])
                 }
             }
-            runTasks()
+            // Every task posted signals the eventfd, so the queue needs a look only when it did.
+            if woken { runTasks() }
             if now >= nextSweep {
                 sweep()
                 nextSweep = now + 100_000_000
             }
         }
-        for connection in Array(connections.values) { connection.close() }
+        for connection in openConnections { connection.close() }
         finished.lock()
         isFinished = true
         finished.broadcast()
@@ -117,7 +126,9 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private func acceptConnections() {
+    /// Accepts up to 64 connections; true when it stopped at that count (more may be waiting).
+    @discardableResult
+    private func acceptConnections() -> Bool {
         for _ in 0..<64 {
             switch Posix.accept(listenerFd) {
             case .accepted(let fd):
@@ -125,29 +136,36 @@ final class EventLoop: @unchecked Sendable {
                 let owner = server.loopForNewConnection()
                 if owner === self { adopt(fd, admitted: admitted) } else { owner.execute { owner.adopt(fd, admitted: admitted) } }
             case .wouldBlock:
-                return
+                return false
             case .outOfDescriptors:
                 // Back off: stop watching the listener for a moment instead of spinning on EMFILE.
                 Posix.epollRemove(epfd, listenerFd)
                 listenerActive = false
                 listenerPausedUntil = now + 100_000_000
-                return
+                return false
             case .failed:
-                return
+                return false
             }
         }
+        return true
     }
 
     /// Takes ownership of an accepted socket; runs on this loop's thread.
     func adopt(_ fd: Int32, admitted: Bool) {
         let connection = Connection(fd: fd, loop: self, counted: admitted)
-        connections[fd] = connection
+        let slot = Int(fd)
+        if slot >= table.count { table.append(contentsOf: repeatElement(nil, count: max(slot + 1 - table.count, table.count))) }
+        table[slot] = connection
+        connectionCount += 1
         register(fd, events: Posix.readable | Posix.hangup)
         if !admitted { connection.refuseOverLimit() }
     }
 
     func connectionClosed(_ fd: Int32, counted: Bool) {
-        connections[fd] = nil
+        if Int(fd) < table.count, table[Int(fd)] != nil {
+            table[Int(fd)] = nil
+            connectionCount -= 1
+        }
         if counted { server.releaseConnection() }
     }
 
@@ -156,6 +174,14 @@ final class EventLoop: @unchecked Sendable {
             listenerActive = Posix.epollAdd(epfd, listenerFd, events: Posix.readable | Posix.exclusive)
             listenerPausedUntil = 0
         }
-        for connection in Array(connections.values) { connection.checkDeadlines(now: now) }
+        for connection in openConnections { connection.checkDeadlines(now: now) }
+    }
+
+    /// The connections open now (a copy: closing one while walking them is safe).
+    var openConnections: [Connection] {
+        var open: [Connection] = []
+        open.reserveCapacity(connectionCount)
+        for fd in 0..<table.count { if let connection = table[fd] { open.append(connection) } }
+        return open
     }
 }

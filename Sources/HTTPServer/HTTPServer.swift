@@ -74,8 +74,10 @@ public final class HTTPServer: @unchecked Sendable {
 
     func releaseConnection() { connectionCount.subtract(1, ordering: .relaxed) }
 
-    /// Graceful shutdown: stop accepting, close idle connections, let in-flight requests finish
-    /// (answered with `Connection: close`) for up to `gracePeriod` seconds, then close everything.
+    /// Graceful shutdown: stop accepting (connections already handshaken are still taken in), let in-flight
+    /// requests finish and answer any request still arriving on an open connection with `Connection: close`
+    /// for up to `gracePeriod` seconds; idle keep-alive connections are closed once idle for
+    /// `drainIdleTimeout` (or by their client first); then close everything.
     /// Blocks until done.
     public func shutdown(gracePeriod: Double? = nil) {
         stateLock.lock()
@@ -83,8 +85,12 @@ public final class HTTPServer: @unchecked Sendable {
         stopped = true
         stateLock.unlock()
         draining.store(true, ordering: .relaxed)
-        // Every loop takes in its share of the backlog; then the listener closes at once, so later
-        // connection attempts are refused cleanly instead of waiting in a backlog nobody reads.
+        // New connection attempts are dropped from now on, while handshakes under way still complete; after a
+        // moment for those, every loop takes in its share of the backlog and the listener closes, so later
+        // attempts are refused (a balancer then tries the next replica, even for a POST, as nothing was sent).
+        // Closing the listener without this would reset connections that completed their handshake after the
+        // last accept, with a request perhaps already sent on them.
+        if listenerFd >= 0 && Posix.refuseNewConnections(listenerFd) { usleep(50_000) }
         let stoppedAccepting = DispatchGroup()
         for loop in loops {
             stoppedAccepting.enter()

@@ -31,6 +31,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var writeTimeout: Double = 30
     /// On shutdown, time in-flight requests get to finish before connections are closed anyway.
     public var shutdownGracePeriod: Double = 10
+    /// On shutdown, time an idle keep-alive connection is still kept open for a request its client may be
+    /// sending that very moment (answered with `Connection: close`). A balancer that keeps connections to the
+    /// server alive should close idle ones sooner than this (nginx: `keepalive_timeout` in the upstream block),
+    /// so that it, never the server, closes an idle connection and no request meets a closing one.
+    public var drainIdleTimeout: Double = 5
     /// Responses larger than this are gzip-compressed when the client accepts gzip.
     public var compressionThreshold: Int = 1024
     /// Listen backlog passed to `listen(2)`.

@@ -5,21 +5,51 @@ public struct HTTPServerResponse: Sendable {
     public enum Body: Sendable {
         /// The whole body at once. The server adds Content-Length, and gzip when it pays.
         case bytes([UInt8])
+        /// A body produced piece by piece (see `stream(length:producer:)`).
+        case streamed(Stream)
+
         /// A body produced piece by piece on a worker thread. `length` (when known and not compressed)
         /// becomes Content-Length; otherwise the body is sent chunked. The producer's writes block while
         /// the client is slow (back-pressure) and throw once the connection is gone.
-        case stream(length: Int?, producer: @Sendable (any HTTPBodyWriter) throws -> Void)
+        public static func stream(length: Int?, producer: @escaping @Sendable (any HTTPBodyWriter) throws -> Void) -> Body {
+            .streamed(Stream(length: length, producer: producer))
+        }
+    }
+
+    /// A streamed body's length (when known) and producer. A class, so that a response, which every handler
+    /// returns and the server passes along, copies as one reference whichever body it has.
+    public final class Stream: Sendable {
+        public let length: Int?
+        public let producer: @Sendable (any HTTPBodyWriter) throws -> Void
+
+        init(length: Int?, producer: @escaping @Sendable (any HTTPBodyWriter) throws -> Void) {
+            self.length = length
+            self.producer = producer
+        }
     }
 
     public var status: HTTPResponse.Status
     public var headerFields: HTTPFields
-    public var body: Body
+    /// The body: bytes, or a stream.
+    public var body: Body {
+        get { stream.map { .streamed($0) } ?? .bytes(bytes) }
+        set {
+            switch newValue {
+            case .bytes(let b): bytes = b; stream = nil
+            case .streamed(let s): bytes = []; stream = s
+            }
+        }
+    }
+    /// The body's bytes (empty for a stream). Kept apart from `stream` rather than as a `Body`: a struct of plain
+    /// references is copied and destroyed inline, where an enum of two payloads inside made the compiler copy
+    /// and destroy every response through its runtime type layout.
+    public private(set) var bytes: [UInt8] = []
+    /// The streamed body, if any.
+    public private(set) var stream: Stream?
     /// False for bodies that must not be gzip-compressed (already compressed, or byte ranges).
     public var compressible: Bool = true
-    /// Header lines already formatted (`Name: value\r\n` each, no CR, LF or NUL inside), written after
-    /// `headerFields`: for the fields an application stamps on every response (request id, trace context),
-    /// where building `HTTPField`s would cost more than the fields. The caller vouches for their syntax.
-    public var preformattedFields: [UInt8] = []
+    /// Header lines already formatted, written after `headerFields` (see `HeaderLines`).
+    public var preformattedFields = HeaderLines()
 
     public init(status: HTTPResponse.Status, headerFields: HTTPFields = HTTPFields(), body: Body = .bytes([])) {
         self.status = status

@@ -52,6 +52,12 @@ public enum Posix {
         return Int(clamping: limit.rlim_cur)
     }
 
+    /// Makes a listening socket drop new connection attempts (their SYN) while handshakes already under way
+    /// still complete into its accept queue. The client's SYN goes unanswered and, once the socket is
+    /// closed, its retransmission is refused: no client ever has a connection the server will not read.
+    /// False when the kernel refused the filter.
+    static func refuseNewConnections(_ fd: Int32) -> Bool { cl_refuse_new_connections(fd) == 0 }
+
     /// Opens a non-blocking listening socket. `port` 0 asks the kernel for a free port; the bound port is returned.
     static func listen(host: String, port: Int, backlog: Int32) throws -> (fd: Int32, port: Int) {
         let isV6 = host.contains(":")
@@ -106,7 +112,7 @@ public enum Posix {
 
     static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> ReadResult {
         while true {
-            let n = recv(fd, buffer.baseAddress, buffer.count, 0)
+            let n = cl_recv(fd, buffer.baseAddress, buffer.count)
             if n > 0 { return .bytes(n) }
             if n == 0 { return .endOfFile }
             let e = errno
@@ -118,7 +124,7 @@ public enum Posix {
 
     static func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> WriteResult {
         while true {
-            let n = send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
+            let n = cl_send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
             if n >= 0 { return .wrote(n) }
             let e = errno
             if e == EINTR { continue }
@@ -126,6 +132,9 @@ public enum Posix {
             return .failed(e)
         }
     }
+
+    /// Bytes the kernel holds in `fd`'s send queue, not yet taken by the peer; -1 on failure.
+    static func unsentBytes(_ fd: Int32) -> Int { Int(cl_unsent_bytes(fd)) }
 
     static func shutdownWrite(_ fd: Int32) { _ = shutdown(fd, Int32(SHUT_WR)) }
     public static func close(_ fd: Int32) { _ = Glibc.close(fd) }
@@ -252,7 +261,7 @@ public enum Posix {
     }
 
     /// Monotonic clock in nanoseconds, for deadlines.
-    static func monotonicNanos() -> UInt64 {
+    public static func monotonicNanos() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)

@@ -1,8 +1,8 @@
 import HTTPTypes
 
 /// A parsed request line and header section, with the framing decided from it. A class: a connection hands the
-/// same head to the responder, the encoder and a worker, and copying its strings and fields each time cost more
-/// than the request's own work.
+/// same head to the responder (inside `HTTPServerRequest`), the encoder and a worker, and copying its strings and
+/// fields each time would cost more than the request's own work.
 public final class RequestHead: Sendable {
     public enum Framing: Equatable, Sendable { case none, contentLength(Int), chunked }
 
@@ -11,7 +11,7 @@ public final class RequestHead: Sendable {
     public let path: String
     public let query: String?
     public let minorVersion: Int
-    public let headerFields: HTTPFields
+    public let headerFields: RequestFields
     public let framing: Framing
     /// The client asked for `100 Continue` before sending its body.
     public let expectsContinue: Bool
@@ -20,7 +20,7 @@ public final class RequestHead: Sendable {
     /// A method name that is a valid token but not one this server implements (answered 501).
     public let isUnknownMethod: Bool
 
-    public init(method: HTTPRequest.Method, target: String, path: String, query: String?, minorVersion: Int, headerFields: HTTPFields,
+    public init(method: HTTPRequest.Method, target: String, path: String, query: String?, minorVersion: Int, headerFields: RequestFields,
                 framing: Framing, expectsContinue: Bool, keepAlive: Bool, isUnknownMethod: Bool) {
         self.method = method
         self.target = target

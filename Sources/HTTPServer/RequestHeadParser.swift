@@ -32,57 +32,60 @@ public struct RequestHeadParser: Sendable {
 
     /// Parses a head from the start of `bytes`. Never waits for more input once the bytes seen are already invalid.
     ///
-    /// Two passes: the first finds the end of the head while refusing bare CR or LF, NUL and oversized lines;
-    /// the second reads the request line and the fields straight from the bytes (common field names map to
-    /// prebuilt names, framing and connection fields are read as bytes), so a small request costs a few
-    /// small strings and one array of fields.
+    /// Two passes: the first finds the end of the head while refusing bare CR or LF, NUL and oversized lines,
+    /// and notes where each line ends; the second reads the request line and the fields straight from the bytes
+    /// (framing and connection fields are read as bytes), so a small request costs a few small strings and one
+    /// buffer for its fields.
     public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: maxHeaderCount + 2) { lineEnds in
+            scan(bytes, lineEnds: lineEnds)
+        }
+    }
+
+    /// The first pass. Between the bytes it must look at (CR, LF, NUL) it moves eight bytes at a time, but never
+    /// past the point where a length limit is exceeded, so it refuses exactly where a byte-by-byte scan would.
+    private func scan(_ bytes: UnsafeBufferPointer<UInt8>, lineEnds: UnsafeMutableBufferPointer<Int>) -> Result {
         let cr: UInt8 = 13, lf: UInt8 = 10
         var i = 0
         // Up to a few empty lines before the request line are ignored (RFC 9112 §2.2).
         var skipped = 0
         while i + 1 < bytes.count && bytes[i] == cr && bytes[i + 1] == lf && skipped < 4 { i += 2; skipped += 1 }
         let requestLineStart = i
-        var requestLineEnd = -1
         var lineStart = i
         var lineCount = 0
         let headLimit = skipped * 2 + maxRequestLineBytes + 2 + maxHeaderBytes + 2
+        let base = UnsafeRawPointer(bytes.baseAddress)
         while i < bytes.count {
+            // Past `limit` a length check fails: the request line's own limit on the first line, the head's after.
+            let limit = lineCount == 0 ? min(headLimit, lineStart + maxRequestLineBytes) : headLimit
+            let stop = min(bytes.count, limit + 1)
+            let start = i
+            while i + 8 <= stop, !Self.mayHoldLineBreakOrNUL(base!.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+            while i < stop, bytes[i] != cr, bytes[i] != lf, bytes[i] != 0 { i += 1 }
+            // A byte-by-byte scan checks the limits after each ordinary byte: it fails on reaching limit + 1 that
+            // way, or on the first ordinary byte once a line break has already carried it past the limit.
+            if i > start && i == limit + 1 { return .failure(limitError(at: i, lineStart: lineStart, lineCount: lineCount)) }
+            if i == bytes.count { break }
             let b = bytes[i]
-            if b > cr {
-                i += 1
-            } else if b == lf {
-                return .failure(HTTPParseError(.badRequest, "bare LF: lines must end with CRLF"))
-            } else if b == cr {
-                guard i + 1 < bytes.count else { break }
-                guard bytes[i + 1] == lf else { return .failure(HTTPParseError(.badRequest, "bare CR in the request head")) }
-                if i == lineStart && lineCount > 0 {
-                    return finish(bytes, requestLine: requestLineStart..<requestLineEnd, fields: (requestLineEnd + 2)..<i, lineCount: lineCount, consumed: i + 2)
-                }
-                if lineCount == 0 {
-                    if i - lineStart > maxRequestLineBytes {
-                        return .failure(HTTPParseError(.uriTooLong, "request line longer than \(maxRequestLineBytes) bytes"))
-                    }
-                    requestLineEnd = i
-                }
-                lineCount += 1
-                if lineCount > maxHeaderCount + 1 {
-                    return .failure(HTTPParseError(.requestHeaderFieldsTooLarge, "more than \(maxHeaderCount) header fields"))
-                }
-                i += 2
-                lineStart = i
-                continue
-            } else if b == 0 {
-                return .failure(HTTPParseError(.badRequest, "NUL byte in the request head"))
-            } else {
-                i += 1
+            if b != cr && b != lf && b != 0 { return .failure(limitError(at: i + 1, lineStart: lineStart, lineCount: lineCount)) }
+            if b == lf { return .failure(HTTPParseError(.badRequest, "bare LF: lines must end with CRLF")) }
+            if b == 0 { return .failure(HTTPParseError(.badRequest, "NUL byte in the request head")) }
+            guard i + 1 < bytes.count else { break }
+            guard bytes[i + 1] == lf else { return .failure(HTTPParseError(.badRequest, "bare CR in the request head")) }
+            if i == lineStart && lineCount > 0 {
+                return finish(bytes, requestLine: requestLineStart..<lineEnds[0], lineEnds: UnsafeBufferPointer(rebasing: lineEnds[..<lineCount]),
+                              consumed: i + 2)
             }
             if lineCount == 0 && i - lineStart > maxRequestLineBytes {
                 return .failure(HTTPParseError(.uriTooLong, "request line longer than \(maxRequestLineBytes) bytes"))
             }
-            if i > headLimit {
-                return .failure(HTTPParseError(.requestHeaderFieldsTooLarge, "header section larger than \(maxHeaderBytes) bytes"))
+            lineEnds[lineCount] = i
+            lineCount += 1
+            if lineCount > maxHeaderCount + 1 {
+                return .failure(HTTPParseError(.requestHeaderFieldsTooLarge, "more than \(maxHeaderCount) header fields"))
             }
+            i += 2
+            lineStart = i
         }
         if bytes.count > headLimit {
             return .failure(HTTPParseError(.requestHeaderFieldsTooLarge, "header section larger than \(maxHeaderBytes) bytes"))
@@ -90,16 +93,40 @@ public struct RequestHeadParser: Sendable {
         return .incomplete
     }
 
+    /// The refusal of a head scanned up to `position`, past one of its length limits.
+    private func limitError(at position: Int, lineStart: Int, lineCount: Int) -> HTTPParseError {
+        if lineCount == 0 && position - lineStart > maxRequestLineBytes {
+            return HTTPParseError(.uriTooLong, "request line longer than \(maxRequestLineBytes) bytes")
+        }
+        return HTTPParseError(.requestHeaderFieldsTooLarge, "header section larger than \(maxHeaderBytes) bytes")
+    }
+
+    /// Whether any of the eight bytes of `word` is below 14 (so possibly CR, LF or NUL); false means none is.
+    @inline(__always)
+    static func mayHoldLineBreakOrNUL(_ word: UInt64) -> Bool {
+        (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// Whether any of the eight bytes of `word` is a control character (below 0x20, HTAB included) or DEL.
+    @inline(__always)
+    static func mayHoldControl(_ word: UInt64) -> Bool {
+        let del = word ^ 0x7F7F_7F7F_7F7F_7F7F
+        return ((word &- 0x2020_2020_2020_2020) & ~word | (del &- 0x0101_0101_0101_0101) & ~del) & 0x8080_8080_8080_8080 != 0
+    }
+
     /// What the framing and connection rules need from the fields, gathered while they are read.
     private struct Semantics {
         var hosts = 0
-        var contentLengths: [Range<Int>] = []
+        var contentLengths = 0
+        var contentLength: Range<Int> = 0..<0
         var transferEncodings: [String] = []
-        var expectations: [Range<Int>] = []
-        var connections: [Range<Int>] = []
+        var expectsContinue = false
+        var unknownExpectation = false
+        var close = false
+        var keepAliveToken = false
     }
 
-    private func finish(_ bytes: UnsafeBufferPointer<UInt8>, requestLine: Range<Int>, fields fieldBytes: Range<Int>, lineCount: Int, consumed: Int) -> Result {
+    private func finish(_ bytes: UnsafeBufferPointer<UInt8>, requestLine: Range<Int>, lineEnds: UnsafeBufferPointer<Int>, consumed: Int) -> Result {
         // Request line: method SP request-target SP HTTP-version, single spaces only.
         let space = UInt8(ascii: " ")
         var s1 = requestLine.lowerBound
@@ -127,75 +154,109 @@ public struct RequestHeadParser: Sendable {
         }
         let minor = Int(v[7] - UInt8(ascii: "0"))
 
-        // Header fields, one per line.
-        var list: [HTTPField] = []
-        list.reserveCapacity(lineCount - 1)
-        var semantics = Semantics()
-        var headerBytes = 0
-        var lineStart = fieldBytes.lowerBound
-        while lineStart < fieldBytes.upperBound {
-            var lineEnd = lineStart
-            while bytes[lineEnd] != 13 { lineEnd += 1 } // the first pass saw every line end with CRLF
-            defer { lineStart = lineEnd + 2 }
-            headerBytes += lineEnd - lineStart + 2
-            if headerBytes > maxHeaderBytes {
-                return .failure(HTTPParseError(.requestHeaderFieldsTooLarge, "header section larger than \(maxHeaderBytes) bytes"))
-            }
-            if lineEnd == lineStart { continue }
-            let first = bytes[lineStart]
-            if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
-                return .failure(HTTPParseError(.badRequest, "obsolete line folding is not accepted"))
-            }
-            var colon = lineStart
-            while colon < lineEnd && bytes[colon] != UInt8(ascii: ":") { colon += 1 }
-            guard colon < lineEnd else { return .failure(HTTPParseError(.badRequest, "header line without a colon")) }
-            let name = UnsafeBufferPointer(rebasing: bytes[lineStart..<colon])
-            if let last = name.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
-                return .failure(HTTPParseError(.badRequest, "whitespace between a field name and its colon"))
-            }
-            guard !name.isEmpty, name.allSatisfy(Self.isTokenChar) else {
-                return .failure(HTTPParseError(.badRequest, "invalid header field name"))
-            }
-            var vs = colon + 1, ve = lineEnd
-            while vs < ve && (bytes[vs] == 32 || bytes[vs] == 9) { vs += 1 }
-            while ve > vs && (bytes[ve - 1] == 32 || bytes[ve - 1] == 9) { ve -= 1 }
-            for j in vs..<ve {
-                let c = bytes[j]
-                if (c < 0x20 && c != 9) || c == 0x7F {
-                    return .failure(HTTPParseError(.badRequest, "control character in a header field value"))
+        // Header fields, one per line: each is checked and its name and value recorded as offsets into the field
+        // lines, which the head then keeps in one buffer.
+        let fieldBytes = (requestLine.upperBound + 2)..<(consumed - 2)
+        return withUnsafeTemporaryAllocation(of: RequestFields.Span.self, capacity: max(1, lineEnds.count - 1)) { spans in
+            var count = 0
+            var semantics = Semantics()
+            let origin = fieldBytes.lowerBound
+            let base = UnsafeRawPointer(bytes.baseAddress!)
+            var headerBytes = 0
+            var lineStart = fieldBytes.lowerBound
+            for line in 1..<lineEnds.count {
+                let lineEnd = lineEnds[line]
+                defer { lineStart = lineEnd + 2 }
+                headerBytes += lineEnd - lineStart + 2
+                if headerBytes > maxHeaderBytes {
+                    return .failure(HTTPParseError(.requestHeaderFieldsTooLarge, "header section larger than \(maxHeaderBytes) bytes"))
                 }
-            }
-            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[vs..<ve]), as: UTF8.self)
-            let fieldName: HTTPField.Name
-            if let known = KnownField.match(name) {
-                fieldName = known.name
-                switch known.role {
-                case .host: semantics.hosts += 1
-                case .contentLength: semantics.contentLengths.append(vs..<ve)
-                case .transferEncoding: semantics.transferEncodings.append(value)
-                case .expect: semantics.expectations.append(vs..<ve)
-                case .connection: semantics.connections.append(vs..<ve)
-                case .other: break
+                // The name: token characters up to the colon; anything else is refused by `fieldLineError`.
+                var colon = lineStart
+                while colon < lineEnd && Self.isTokenChar(bytes[colon]) { colon += 1 }
+                guard colon > lineStart, colon < lineEnd, bytes[colon] == UInt8(ascii: ":") else {
+                    return .failure(fieldLineError(bytes, lineStart..<lineEnd))
                 }
-            } else {
-                guard let n = HTTPField.Name(String(decoding: name, as: UTF8.self)) else {
-                    return .failure(HTTPParseError(.badRequest, "invalid header field name"))
+                var vs = colon + 1, ve = lineEnd
+                while vs < ve && (bytes[vs] == 32 || bytes[vs] == 9) { vs += 1 }
+                while ve > vs && (bytes[ve - 1] == 32 || bytes[ve - 1] == 9) { ve -= 1 }
+                // No control character but HTAB, no DEL: eight bytes at a time while none can be one.
+                var j = vs
+                while j + 8 <= ve && !Self.mayHoldControl(base.loadUnaligned(fromByteOffset: j, as: UInt64.self)) { j += 8 }
+                while j < ve {
+                    let c = bytes[j]
+                    if (c < 0x20 && c != 9) || c == 0x7F {
+                        return .failure(HTTPParseError(.badRequest, "control character in a header field value"))
+                    }
+                    j += 1
                 }
-                fieldName = n
+                spans[count] = RequestFields.Span(nameStart: UInt32(lineStart - origin), nameEnd: UInt32(colon - origin),
+                                                  valueStart: UInt32(vs - origin), valueEnd: UInt32(ve - origin))
+                count += 1
+                Self.note(name: UnsafeBufferPointer(rebasing: bytes[lineStart..<colon]), value: vs..<ve, in: bytes, into: &semantics)
             }
-            list.append(HTTPField(name: fieldName, value: value))
+            if count > maxHeaderCount {
+                return .failure(HTTPParseError(.requestHeaderFieldsTooLarge, "more than \(maxHeaderCount) header fields"))
+            }
+            return resolve(bytes, method: methodBytes, target: targetBytes, minor: minor, semantics: semantics, consumed: consumed) {
+                RequestFields(lines: UnsafeBufferPointer(rebasing: bytes[fieldBytes]), spans: UnsafeBufferPointer(rebasing: spans[..<count]))
+            }
         }
-        if list.count > maxHeaderCount {
-            return .failure(HTTPParseError(.requestHeaderFieldsTooLarge, "more than \(maxHeaderCount) header fields"))
+    }
+
+    /// Why a field line whose name is not a run of token characters followed by a colon is refused.
+    private func fieldLineError(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> HTTPParseError {
+        let first = bytes[line.lowerBound]
+        if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+            return HTTPParseError(.badRequest, "obsolete line folding is not accepted")
         }
-        var fields = HTTPFields()
-        fields.reserveCapacity(list.count)
-        fields.append(contentsOf: list)
-        return resolve(bytes, method: methodBytes, target: targetBytes, minor: minor, fields: fields, semantics: semantics, consumed: consumed)
+        var colon = line.lowerBound
+        while colon < line.upperBound && bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+        guard colon < line.upperBound else { return HTTPParseError(.badRequest, "header line without a colon") }
+        let name = UnsafeBufferPointer(rebasing: bytes[line.lowerBound..<colon])
+        if let last = name.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+            return HTTPParseError(.badRequest, "whitespace between a field name and its colon")
+        }
+        return HTTPParseError(.badRequest, "invalid header field name")
+    }
+
+    /// Records what the framing and connection rules need from one field: the five names they read are
+    /// recognised from the bytes by length first, every other name costs one comparison of lengths.
+    @inline(__always)
+    private static func note(name: UnsafeBufferPointer<UInt8>, value: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, into semantics: inout Semantics) {
+        switch name.count {
+        case 4 where equalsIgnoringCase(name, "host"):
+            semantics.hosts += 1
+        case 14 where equalsIgnoringCase(name, "content-length"):
+            semantics.contentLengths += 1
+            if semantics.contentLengths == 1 { semantics.contentLength = value }
+        case 17 where equalsIgnoringCase(name, "transfer-encoding"):
+            semantics.transferEncodings.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[value]), as: UTF8.self))
+        case 6 where equalsIgnoringCase(name, "expect"):
+            if equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[value]), "100-continue") { semantics.expectsContinue = true } else {
+                semantics.unknownExpectation = true
+            }
+        case 10 where equalsIgnoringCase(name, "connection"):
+            // A case-insensitive token list.
+            var start = value.lowerBound
+            while start <= value.upperBound {
+                var end = start
+                while end < value.upperBound && bytes[end] != UInt8(ascii: ",") { end += 1 }
+                var ts = start, te = end
+                while ts < te && (bytes[ts] == 32 || bytes[ts] == 9) { ts += 1 }
+                while te > ts && (bytes[te - 1] == 32 || bytes[te - 1] == 9) { te -= 1 }
+                let token = UnsafeBufferPointer(rebasing: bytes[ts..<te])
+                if equalsIgnoringCase(token, "close") { semantics.close = true }
+                if equalsIgnoringCase(token, "keep-alive") { semantics.keepAliveToken = true }
+                start = end + 1
+            }
+        default:
+            break
+        }
     }
 
     private func resolve(_ bytes: UnsafeBufferPointer<UInt8>, method methodBytes: UnsafeBufferPointer<UInt8>, target targetBytes: UnsafeBufferPointer<UInt8>,
-                         minor: Int, fields: HTTPFields, semantics: Semantics, consumed: Int) -> Result {
+                         minor: Int, semantics: Semantics, consumed: Int, fields: () -> RequestFields) -> Result {
         // Host: exactly one in HTTP/1.1 (RFC 9112 §3.2), at most one in HTTP/1.0.
         let hosts = semantics.hosts
         if minor == 1 && hosts != 1 {
@@ -206,7 +267,7 @@ public struct RequestHeadParser: Sendable {
         // Framing.
         var framing = RequestHead.Framing.none
         if !semantics.transferEncodings.isEmpty {
-            if !semantics.contentLengths.isEmpty { return .failure(HTTPParseError(.badRequest, "Content-Length together with Transfer-Encoding")) }
+            if semantics.contentLengths > 0 { return .failure(HTTPParseError(.badRequest, "Content-Length together with Transfer-Encoding")) }
             if minor == 0 { return .failure(HTTPParseError(.badRequest, "Transfer-Encoding in an HTTP/1.0 request")) }
             let codings = semantics.transferEncodings.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
                 .map { $0.trimmingWhitespace().lowercased() }
@@ -215,9 +276,9 @@ public struct RequestHeadParser: Sendable {
             }
             if codings.count > 1 { return .failure(HTTPParseError(.notImplemented, "transfer codings other than chunked are not supported")) }
             framing = .chunked
-        } else if let length = semantics.contentLengths.first {
-            if semantics.contentLengths.count > 1 { return .failure(HTTPParseError(.badRequest, "more than one Content-Length header")) }
-            let digits = UnsafeBufferPointer(rebasing: bytes[length])
+        } else if semantics.contentLengths > 0 {
+            if semantics.contentLengths > 1 { return .failure(HTTPParseError(.badRequest, "more than one Content-Length header")) }
+            let digits = UnsafeBufferPointer(rebasing: bytes[semantics.contentLength])
             guard !digits.isEmpty, digits.allSatisfy(Self.isDigit) else {
                 return .failure(HTTPParseError(.badRequest, "Content-Length must be a plain decimal number"))
             }
@@ -228,44 +289,34 @@ public struct RequestHeadParser: Sendable {
             framing = n > 0 ? .contentLength(n) : .none
         }
 
-        // Expect.
-        var expectsContinue = false
-        for e in semantics.expectations {
-            if Self.equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[e]), "100-continue") { expectsContinue = true } else {
-                return .failure(HTTPParseError(.expectationFailed, "only the 100-continue expectation is supported"))
-            }
+        // Expect: only 100-continue.
+        if semantics.unknownExpectation {
+            return .failure(HTTPParseError(.expectationFailed, "only the 100-continue expectation is supported"))
         }
+        let keepAlive = semantics.close ? false : (minor == 1 || semantics.keepAliveToken)
 
-        // Connection: a case-insensitive token list.
-        var close = false, keepAliveToken = false
-        for c in semantics.connections {
-            var start = c.lowerBound
-            while start <= c.upperBound {
-                var end = start
-                while end < c.upperBound && bytes[end] != UInt8(ascii: ",") { end += 1 }
-                var ts = start, te = end
-                while ts < te && (bytes[ts] == 32 || bytes[ts] == 9) { ts += 1 }
-                while te > ts && (bytes[te - 1] == 32 || bytes[te - 1] == 9) { te -= 1 }
-                let token = UnsafeBufferPointer(rebasing: bytes[ts..<te])
-                if Self.equalsIgnoringCase(token, "close") { close = true }
-                if Self.equalsIgnoringCase(token, "keep-alive") { keepAliveToken = true }
-                start = end + 1
-            }
-        }
-        let keepAlive = close ? false : (minor == 1 || keepAliveToken)
-
-        // Target: origin-form (the common case, read from the bytes), absolute-form (the path is taken), or `*` for OPTIONS.
+        // Target: origin-form (the common case, read from the bytes: one pass finds the query and any escape),
+        // absolute-form (the path is taken), or `*` for OPTIONS.
         let method = Self.method(methodBytes)
         let target = String(decoding: targetBytes, as: UTF8.self)
-        let rawPath: String
+        let path: String
         let query: String?
         if targetBytes[0] == UInt8(ascii: "/") {
-            if let q = targetBytes.firstIndex(of: UInt8(ascii: "?")) {
-                rawPath = String(decoding: UnsafeBufferPointer(rebasing: targetBytes[..<q]), as: UTF8.self)
-                query = String(decoding: UnsafeBufferPointer(rebasing: targetBytes[(q + 1)...]), as: UTF8.self)
+            var q = 0
+            var escaped = false
+            while q < targetBytes.count && targetBytes[q] != UInt8(ascii: "?") {
+                if targetBytes[q] == UInt8(ascii: "%") { escaped = true }
+                q += 1
+            }
+            let rawPath = q == targetBytes.count ? target : String(decoding: UnsafeBufferPointer(rebasing: targetBytes[..<q]), as: UTF8.self)
+            query = q == targetBytes.count ? nil : String(decoding: UnsafeBufferPointer(rebasing: targetBytes[(q + 1)...]), as: UTF8.self)
+            if escaped {
+                guard let decoded = PercentDecoding.decode(rawPath) else {
+                    return .failure(HTTPParseError(.badRequest, "malformed percent-encoding in the path"))
+                }
+                path = decoded
             } else {
-                rawPath = target
-                query = nil
+                path = rawPath
             }
         } else {
             var pathAndQuery = Substring(target)
@@ -279,16 +330,17 @@ public struct RequestHeadParser: Sendable {
                 return .failure(HTTPParseError(.badRequest, "unsupported request-target form"))
             }
             let queryStart = pathAndQuery.firstIndex(of: "?")
-            rawPath = queryStart.map { String(pathAndQuery[..<$0]) } ?? String(pathAndQuery)
+            let rawPath = queryStart.map { String(pathAndQuery[..<$0]) } ?? String(pathAndQuery)
             query = queryStart.map { String(pathAndQuery[pathAndQuery.index(after: $0)...]) }
-        }
-        guard let path = PercentDecoding.decode(rawPath) else {
-            return .failure(HTTPParseError(.badRequest, "malformed percent-encoding in the path"))
+            guard let decoded = PercentDecoding.decode(rawPath) else {
+                return .failure(HTTPParseError(.badRequest, "malformed percent-encoding in the path"))
+            }
+            path = decoded
         }
 
         guard let httpMethod = method.value ?? HTTPRequest.Method(method.name) else { return .failure(HTTPParseError(.badRequest, "invalid method")) }
         let head = RequestHead(method: httpMethod, target: target, path: path, query: query, minorVersion: minor,
-                               headerFields: fields, framing: framing, expectsContinue: expectsContinue,
+                               headerFields: fields(), framing: framing, expectsContinue: semantics.expectsContinue,
                                keepAlive: keepAlive, isUnknownMethod: !method.known)
         return .complete(head, consumed: consumed)
     }
@@ -314,19 +366,13 @@ public struct RequestHeadParser: Sendable {
         return true
     }
 
-    static let hostName = HTTPField.Name("Host")!
-
     static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
 
-    /// tchar from RFC 9110 §5.6.2.
+    /// tchar from RFC 9110 §5.6.2 (`!#$%&'*+-.^_`|~`, digits, letters), looked up in a 128-bit set.
+    @inline(__always)
     static func isTokenChar(_ b: UInt8) -> Bool {
-        switch b {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
-             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"): return true
-        default: return false
-        }
+        let set: UInt64 = b < 64 ? 0x03FF_6CFA_0000_0000 : (b < 128 ? 0x57FF_FFFF_C7FF_FFFE : 0)
+        return (set >> UInt64(b & 63)) & 1 == 1
     }
 }
 

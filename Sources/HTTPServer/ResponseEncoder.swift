@@ -18,31 +18,68 @@ enum ResponseEncoder {
         var sendBody: Bool
     }
 
-    static func prepare(_ response: HTTPServerResponse, body: [UInt8], request: RequestHead, keepAlive: Bool, threshold: Int) -> Prepared {
-        var fields = response.headerFields
-        var payload = body
-        let noBody = response.status.code == 204 || response.status.code == 304 || response.status.code < 200
-        if !noBody && response.compressible && payload.count > threshold && fields[.contentEncoding] == nil && response.status.code != 206 {
-            addVary(&fields)
-            if acceptsGzip(request.headerFields) {
+    /// A response with its whole body, decided: fields after compression, payload and framing, ready to be
+    /// written into any buffer.
+    struct Message {
+        var response: HTTPServerResponse
+        var payload: [UInt8]
+        var contentLength: Bool
+        var sendBody: Bool
+        var keepAlive: Bool
+        var minorVersion: Int
+    }
+
+    static func message(_ response: consuming HTTPServerResponse, request: RequestHead, keepAlive: Bool, threshold: Int) -> Message {
+        let code = response.status.code
+        let noBody = code == 204 || code == 304 || code < 200
+        var payload = response.bytes
+        if !noBody && response.compressible && payload.count > threshold && code != 206 && response.headerFields[.contentEncoding] == nil {
+            addVary(&response.headerFields)
+            if request.headerFields.acceptsGzip {
                 payload = GzipStream.gzip(payload)
-                fields[.contentEncoding] = "gzip"
+                response.headerFields[.contentEncoding] = "gzip"
             }
         }
-        var keep = keepAlive
-        if response.status.code == 400 || response.status.code == 413 || response.status.code == 408 { keep = false }
-        var out: [UInt8] = []
-        out.reserveCapacity(160 + fields.count * 48 + response.preformattedFields.count + payload.count)
-        appendStatusLine(response.status, to: &out)
-        appendFields(fields, to: &out)
-        out.append(contentsOf: response.preformattedFields)
-        if response.status.code != 204 && !(response.status.code < 200) {
-            appendContentLength(payload.count, to: &out)
+        return Message(response: response, payload: payload, contentLength: code != 204 && code >= 200,
+                       sendBody: !noBody && request.method != .head,
+                       keepAlive: keepAlive && code != 400 && code != 413 && code != 408, minorVersion: request.minorVersion)
+    }
+
+    /// Writes the message, head and body, into `w` (which overflows when it is too small).
+    static func write(_ m: borrowing Message, into w: inout ByteWriter) {
+        writeStatusLine(m.response.status, into: &w)
+        writeFields(m.response.headerFields, into: &w)
+        w.write(m.response.preformattedFields)
+        if m.contentLength { writeContentLength(m.payload.count, into: &w) }
+        writeConnection(keepAlive: m.keepAlive, minorVersion: m.minorVersion, into: &w)
+        w.write(13, 10)
+        if m.sendBody { w.write(m.payload) }
+    }
+
+    /// The response as one array, head and body, so that they leave in one write.
+    static func prepare(_ response: consuming HTTPServerResponse, request: RequestHead, keepAlive: Bool, threshold: Int) -> Prepared {
+        let m = message(response, request: request, keepAlive: keepAlive, threshold: threshold)
+        return Prepared(bytes: encode(m), keepAlive: m.keepAlive)
+    }
+
+    /// The message as one array, head and body.
+    static func encode(_ m: borrowing Message) -> [UInt8] {
+        let bodyBytes = m.sendBody ? m.payload.count : 0
+        let extra = m.response.preformattedFields.count + bodyBytes
+        // A guess that fits nearly every head; the exact bound when it does not.
+        if let bytes = ByteWriter.array(atMost: 256 + m.response.headerFields.count * 64 + extra, { write(m, into: &$0) }) {
+            return bytes
         }
-        appendConnection(keepAlive: keep, minorVersion: request.minorVersion, to: &out)
-        out.append(13); out.append(10)
-        if !noBody && request.method != .head { out.append(contentsOf: payload) }
-        return Prepared(bytes: out, keepAlive: keep)
+        let bound = headBound(status: m.response.status, fields: m.response.headerFields) + extra
+        return ByteWriter.array(atMost: bound, { write(m, into: &$0) }) ?? []
+    }
+
+    /// The most bytes a head with these status and fields takes, besides its preformatted lines: status line,
+    /// Date, the fields, Content-Length or Transfer-Encoding, Connection and the blank line.
+    private static func headBound(status: HTTPResponse.Status, fields: HTTPFields) -> Int {
+        var total = 20 + status.reasonPhrase.utf8.count + 37 + 40 + 28 + 26 + 2
+        for field in fields { total += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
+        return total
     }
 
     static func planStream(_ response: HTTPServerResponse, length: Int?, request: RequestHead, keepAlive: Bool) -> StreamPlan {
@@ -50,29 +87,29 @@ enum ResponseEncoder {
         var gzip = false
         if response.compressible && fields[.contentEncoding] == nil && response.status.code != 206 {
             addVary(&fields)
-            if acceptsGzip(request.headerFields) {
+            if request.headerFields.acceptsGzip {
                 gzip = true
                 fields[.contentEncoding] = "gzip"
             }
         }
         var keep = keepAlive
         var chunked = false
-        var out: [UInt8] = []
-        out.reserveCapacity(160 + fields.count * 48)
-        appendStatusLine(response.status, to: &out)
-        appendFields(fields, to: &out)
-        out.append(contentsOf: response.preformattedFields)
-        if let length, !gzip {
-            appendContentLength(length, to: &out)
-        } else if request.minorVersion >= 1 {
-            chunked = true
-            append("Transfer-Encoding: chunked\r\n", to: &out)
-        } else {
-            keep = false // HTTP/1.0 without a length: the end of the connection ends the body.
+        if length == nil || gzip {
+            if request.minorVersion >= 1 { chunked = true } else { keep = false } // HTTP/1.0 without a length: the end of the connection ends the body.
         }
-        appendConnection(keepAlive: keep, minorVersion: request.minorVersion, to: &out)
-        out.append(13); out.append(10)
-        return StreamPlan(head: out, chunked: chunked, gzip: gzip, keepAlive: keep, sendBody: request.method != .head)
+        let head = ByteWriter.array(atMost: headBound(status: response.status, fields: fields) + response.preformattedFields.count) { w in
+            writeStatusLine(response.status, into: &w)
+            writeFields(fields, into: &w)
+            w.write(response.preformattedFields)
+            if let length, !gzip {
+                writeContentLength(length, into: &w)
+            } else if chunked {
+                w.write("Transfer-Encoding: chunked\r\n")
+            }
+            writeConnection(keepAlive: keep, minorVersion: request.minorVersion, into: &w)
+            w.write(13, 10)
+        } ?? []
+        return StreamPlan(head: head, chunked: chunked, gzip: gzip, keepAlive: keep, sendBody: request.method != .head)
     }
 
     static func chunk(_ bytes: [UInt8]) -> [UInt8] {
@@ -86,26 +123,6 @@ enum ResponseEncoder {
 
     static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
 
-    /// `Accept-Encoding` allows gzip: listed (or `*`) with a q-value above zero.
-    static func acceptsGzip(_ fields: HTTPFields) -> Bool {
-        guard let header = fields[.acceptEncoding] else { return false }
-        var gzipQ: Double?
-        var starQ: Double?
-        for item in header.split(separator: ",") {
-            let parts = item.split(separator: ";")
-            let coding = parts[0].trimmingWhitespace().lowercased()
-            var q = 1.0
-            for p in parts.dropFirst() {
-                let kv = p.split(separator: "=", maxSplits: 1)
-                if kv.count == 2, kv[0].trimmingWhitespace().lowercased() == "q" { q = Double(kv[1].trimmingWhitespace()) ?? 0 }
-            }
-            if coding == "gzip" || coding == "x-gzip" { gzipQ = q } else if coding == "*" { starQ = q }
-        }
-        if let gzipQ { return gzipQ > 0 }
-        if let starQ { return starQ > 0 }
-        return false
-    }
-
     private static func addVary(_ fields: inout HTTPFields) {
         if let vary = fields[.vary] {
             if !vary.lowercased().contains("accept-encoding") { fields[.vary] = vary + ", Accept-Encoding" }
@@ -115,14 +132,18 @@ enum ResponseEncoder {
     }
 
     /// `HTTP/1.1 <code> <reason>\r\n` then the Date header. The lines of the registered codes are built once.
-    private static func appendStatusLine(_ status: HTTPResponse.Status, to out: inout [UInt8]) {
+    private static func writeStatusLine(_ status: HTTPResponse.Status, into w: inout ByteWriter) {
         let code = status.code
         if code >= 100 && code < 600, !statusLines[code - 100].isEmpty, status.reasonPhrase == standardReasons[code - 100] {
-            out.append(contentsOf: statusLines[code - 100])
+            w.write(statusLines[code - 100])
         } else {
-            append("HTTP/1.1 \(code) \(status.reasonPhrase.isEmpty ? "Unknown" : status.reasonPhrase)\r\n", to: &out)
+            w.write("HTTP/1.1 ")
+            w.writeDecimal(code)
+            w.write(32)
+            w.write(utf8: status.reasonPhrase.isEmpty ? "Unknown" : status.reasonPhrase)
+            w.write(13, 10)
         }
-        HTTPDate.appendHeader(to: &out)
+        HTTPDate.writeHeader(into: &w)
     }
 
     /// The reason phrase of each registered code 100–599 ("" for the others).
@@ -147,25 +168,20 @@ enum ResponseEncoder {
         return reason.isEmpty ? [] : Array("HTTP/1.1 \(code) \(reason)\r\n".utf8)
     }
 
-    private static func appendContentLength(_ length: Int, to out: inout [UInt8]) {
-        out.append(contentsOf: contentLengthPrefix)
-        ByteText.appendDecimal(length, to: &out)
-        out.append(13); out.append(10)
+    private static func writeContentLength(_ length: Int, into w: inout ByteWriter) {
+        w.write("Content-Length: ")
+        w.writeDecimal(length)
+        w.write(13, 10)
     }
 
-    private static let contentLengthPrefix = Array("Content-Length: ".utf8)
-
-    private static func appendConnection(keepAlive: Bool, minorVersion: Int, to out: inout [UInt8]) {
-        if !keepAlive { out.append(contentsOf: connectionClose) } else if minorVersion == 0 { out.append(contentsOf: connectionKeepAlive) }
+    private static func writeConnection(keepAlive: Bool, minorVersion: Int, into w: inout ByteWriter) {
+        if !keepAlive { w.write("Connection: close\r\n") } else if minorVersion == 0 { w.write("Connection: keep-alive\r\n") }
     }
-
-    private static let connectionClose = Array("Connection: close\r\n".utf8)
-    private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
 
     /// Writes the handler's fields, dropping any that the server owns. Values need no filtering: `HTTPField`
     /// turns CR, LF and NUL into spaces when it is made, so request data copied into a header can never split
     /// the response.
-    private static func appendFields(_ fields: HTTPFields, to out: inout [UInt8]) {
+    private static func writeFields(_ fields: HTTPFields, into w: inout ByteWriter) {
         for field in fields {
             let canonical = field.name.canonicalName
             switch canonical.utf8.count {
@@ -174,13 +190,10 @@ enum ResponseEncoder {
                 continue
             default: break
             }
-            out.append(contentsOf: field.name.rawName.utf8)
-            out.append(UInt8(ascii: ":")); out.append(UInt8(ascii: " "))
-            field.withUnsafeBytesOfValue { out.append(contentsOf: $0) }
-            out.append(13); out.append(10)
+            w.write(utf8: field.name.rawName)
+            w.write(58, 32)
+            field.withUnsafeBytesOfValue { w.write($0) }
+            w.write(13, 10)
         }
     }
-
-    @inline(__always)
-    private static func append(_ s: String, to out: inout [UInt8]) { out.append(contentsOf: s.utf8) }
 }

@@ -4,8 +4,8 @@ import HTTPServer
 /// JSON lines on standard output: one per request (the access log, when enabled) and one per operational
 /// event. Logging never makes a request wait:
 ///
-/// - Lines are formatted by hand into a byte buffer (no JSON encoder, no date formatter; the timestamp's
-///   date and time of day are formatted once a second) and appended under a lock held for that copy alone.
+/// - Lines are formatted by hand (no JSON encoder, no date formatter) on the caller's stack, then copied into
+///   a shared byte buffer under a lock held for that copy alone.
 /// - A background thread writes the buffer out in batches: woken when the buffer turns non-empty, it lets
 ///   lines gather for `batchInterval` (or until `batchBytes` wait), then swaps the buffer for an empty one and
 ///   writes everything with one call. A busy server thus pays one wake-up and one write per batch, not per line.
@@ -13,6 +13,9 @@ import HTTPServer
 ///   reads), lines that do not fit are dropped, never waited for: `droppedLines` counts them (exported as
 ///   `incognita_log_lines_dropped_total`), and once the sink takes lines again an event line says how many
 ///   were lost. Lines that a failing sink rejects are counted the same way.
+///
+/// Every line carries `instance`, the replica's name (`--instance-id`), right after its timestamp, so that
+/// the lines of several replicas gathered in one place (a log collector, `kubectl logs -l`) can be told apart.
 ///
 /// Lines from one connection stay in order: each is appended before its response is sent, so before the
 /// connection's next request is read.
@@ -25,7 +28,11 @@ public final class AccessLog: @unchecked Sendable {
     public let batchInterval: Double
     /// A batch this large is written at once.
     public let batchBytes: Int
+    /// The replica's name, written into every line.
+    public let instance: String
 
+    /// `","instance":"NAME` (JSON-escaped), written after the timestamp; the line's next key closes the string.
+    private let instanceField: [UInt8]
     private let output: FileHandle
     private let condition = NSCondition()
     private var buffer: [UInt8] = []
@@ -36,13 +43,15 @@ public final class AccessLog: @unchecked Sendable {
     private var appendedBytes = 0
     private var writtenBytes = 0
     private var dropped = 0
-    /// "YYYY-MM-DDTHH:MM:SS" of `timestampSecond`, reused for every line in that second.
-    private var timestampSecond = Int.min
-    private var timestampPrefix: [UInt8] = []
 
-    public init(enabled: Bool, output: FileHandle = .standardOutput, maxBufferedBytes: Int = 4 << 20,
-                batchInterval: Double = 0.005, batchBytes: Int = 64 << 10) {
+    public init(enabled: Bool, instance: String = ServiceConfiguration.defaultInstanceID(), output: FileHandle = .standardOutput,
+                maxBufferedBytes: Int = 4 << 20, batchInterval: Double = 0.005, batchBytes: Int = 64 << 10) {
         self.enabled = enabled
+        self.instance = instance
+        self.instanceField = ByteWriter.array(atMost: 16 + 6 * instance.utf8.count) { w in
+            w.write("\",\"instance\":\"")
+            w.writeJSONEscaped(instance)
+        } ?? []
         self.output = output
         self.maxBufferedBytes = max(4096, maxBufferedBytes)
         self.batchInterval = batchInterval
@@ -64,120 +73,135 @@ public final class AccessLog: @unchecked Sendable {
 
     /// One request line: method, path, status, bytes (-1 for a streamed body), milliseconds, request id,
     /// and the trace id and span id of the request.
-    public func request(method: String, path: String, status: Int, bytes: Int, microseconds: Int, requestID: String, trace: TraceContext) {
+    public func request(method: String, path: String, status: Int, bytes: Int, microseconds: Int, requestID: RequestID, trace: TraceContext) {
         guard enabled else { return }
-        append { out in
-            out.append(contentsOf: Self.levelInfoRequest)
-            out.append(contentsOf: Self.keyMethod); ByteText.appendJSONEscaped(method, to: &out)
-            out.append(contentsOf: Self.keyPath); ByteText.appendJSONEscaped(path, to: &out)
-            out.append(contentsOf: Self.keyStatus); ByteText.appendDecimal(status, to: &out)
-            out.append(contentsOf: Self.keyBytes); ByteText.appendDecimal(bytes, to: &out)
-            out.append(contentsOf: Self.keyMs); Self.appendMilliseconds(microseconds, to: &out)
-            out.append(contentsOf: Self.keyRequestID); ByteText.appendJSONEscaped(requestID, to: &out); out.append(0x22)
-            Self.appendTrace(trace, to: &out)
-            out.append(0x7D) // }
+        var method = method, path = path
+        method.withUTF8 { method in
+            path.withUTF8 { path in
+                append(bound: 176 + 6 * (method.count + path.count + requestID.byteCount)) { w in
+                    w.write(Self.levelInfoRequest)
+                    w.write(Self.keyMethod); w.writeJSONEscaped(method)
+                    w.write(Self.keyPath); w.writeJSONEscaped(path)
+                    w.write(Self.keyStatus); w.writeDecimal(status)
+                    w.write(Self.keyBytes); w.writeDecimal(bytes)
+                    w.write(Self.keyMs); Self.writeMilliseconds(microseconds, into: &w)
+                    w.write(Self.keyRequestID)
+                    if let given = requestID.given { w.writeJSONEscaped(given) } else { w.writeHex(requestID.word) }
+                    w.write(0x22)
+                    Self.writeTrace(trace, into: &w)
+                    w.write(0x7D) // }
+                }
+            }
         }
+    }
+
+    /// A request line with the request id as text.
+    public func request(method: String, path: String, status: Int, bytes: Int, microseconds: Int, requestID: String, trace: TraceContext) {
+        request(method: method, path: path, status: status, bytes: bytes, microseconds: microseconds,
+                requestID: RequestID(text: requestID), trace: trace)
     }
 
     /// An operational event with string fields; inside a request, job or session it carries that trace's
     /// `traceId` and `spanId`. Never pass secrets here.
     public func event(_ message: String, level: String = "info", _ fields: [(String, String)] = [], trace: TraceContext? = TraceContext.current) {
-        append { out in
-            out.append(contentsOf: Self.keyLevel); ByteText.appendJSONEscaped(level, to: &out)
-            out.append(contentsOf: Self.keyMsg); ByteText.appendJSONEscaped(message, to: &out)
-            out.append(0x22)
+        var bound = 160 + 6 * (message.utf8.count + level.utf8.count)
+        for (key, value) in fields { bound += 8 + 6 * (key.utf8.count + value.utf8.count) }
+        append(bound: bound) { w in
+            w.write(Self.keyLevel); w.writeJSONEscaped(level)
+            w.write(Self.keyMsg); w.writeJSONEscaped(message)
+            w.write(0x22)
             for (key, value) in fields {
-                out.append(contentsOf: [0x2C, 0x22]); ByteText.appendJSONEscaped(key, to: &out)
-                out.append(contentsOf: [0x22, 0x3A, 0x22]); ByteText.appendJSONEscaped(value, to: &out)
-                out.append(0x22)
+                w.write(",\""); w.writeJSONEscaped(key)
+                w.write("\":\""); w.writeJSONEscaped(value)
+                w.write(0x22)
             }
-            if let trace { Self.appendTrace(trace, to: &out) }
-            out.append(0x7D)
+            if let trace { Self.writeTrace(trace, into: &w) }
+            w.write(0x7D)
         }
     }
 
-    private static let levelInfoRequest = Array("\",\"level\":\"info\",\"msg\":\"request\"".utf8)
-    private static let keyLevel = Array("\",\"level\":\"".utf8)
-    private static let keyMsg = Array("\",\"msg\":\"".utf8)
-    private static let keyMethod = Array(",\"method\":\"".utf8)
-    private static let keyPath = Array("\",\"path\":\"".utf8)
-    private static let keyStatus = Array("\",\"status\":".utf8)
-    private static let keyBytes = Array(",\"bytes\":".utf8)
-    private static let keyMs = Array(",\"ms\":".utf8)
-    private static let keyRequestID = Array(",\"requestId\":\"".utf8)
-    private static let keyTraceID = Array(",\"traceId\":\"".utf8)
-    private static let keySpanID = Array("\",\"spanId\":\"".utf8)
-    private static let lineStart = Array("{\"ts\":\"".utf8)
+    private static let levelInfoRequest: StaticString = "\",\"level\":\"info\",\"msg\":\"request\""
+    private static let keyLevel: StaticString = "\",\"level\":\""
+    private static let keyMsg: StaticString = "\",\"msg\":\""
+    private static let keyMethod: StaticString = ",\"method\":\""
+    private static let keyPath: StaticString = "\",\"path\":\""
+    private static let keyStatus: StaticString = "\",\"status\":"
+    private static let keyBytes: StaticString = ",\"bytes\":"
+    private static let keyMs: StaticString = ",\"ms\":"
+    private static let keyRequestID: StaticString = ",\"requestId\":\""
+    private static let keyTraceID: StaticString = ",\"traceId\":\""
+    private static let keySpanID: StaticString = "\",\"spanId\":\""
 
     /// `,"traceId":"…","spanId":"…"`.
-    private static func appendTrace(_ trace: TraceContext, to out: inout [UInt8]) {
-        out.append(contentsOf: keyTraceID)
-        trace.appendTraceID(to: &out)
-        out.append(contentsOf: keySpanID)
-        ByteText.appendHex(trace.spanID, to: &out)
-        out.append(0x22)
+    private static func writeTrace(_ trace: TraceContext, into w: inout ByteWriter) {
+        w.write(keyTraceID)
+        trace.writeTraceID(into: &w)
+        w.write(keySpanID)
+        w.writeHex(trace.spanID)
+        w.write(0x22)
     }
 
     /// Microseconds as milliseconds with three decimals: 1234 → `1.234`.
-    private static func appendMilliseconds(_ micros: Int, to out: inout [UInt8]) {
+    private static func writeMilliseconds(_ micros: Int, into w: inout ByteWriter) {
         let us = max(0, micros)
-        ByteText.appendDecimal(us / 1000, to: &out)
-        out.append(0x2E)
-        ByteText.appendPadded(us % 1000, width: 3, to: &out)
+        w.writeDecimal(us / 1000)
+        w.write(0x2E)
+        w.writePadded(us % 1000, width: 3)
     }
 
-    /// Formats one line (after the timestamp) straight into the shared buffer, or drops it when the buffer is full.
-    /// The buffer is moved into a local for the formatting (one exclusivity check instead of one per append).
-    private func append(_ body: (inout [UInt8]) -> Void) {
-        let now = Date().timeIntervalSince1970
-        let seconds = Int(now.rounded(.down))
-        let millis = min(999, Int((now - Double(seconds)) * 1000))
+    /// Formats one line (timestamp first) on the caller's stack, then copies it into the shared buffer under the
+    /// lock, or drops and counts it when the buffer is full. `bound` is at least what `body` writes.
+    private func append(bound: Int, _ body: (inout ByteWriter) -> Void) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        withUnsafeTemporaryAllocation(byteCount: bound + 40 + instanceField.count, alignment: 8) { raw in
+            var w = ByteWriter(raw)
+            w.write("{\"ts\":\"")
+            Self.writeTimestamp(seconds: now.tv_sec, millis: min(999, now.tv_nsec / 1_000_000), into: &w)
+            w.write(instanceField)
+            body(&w)
+            w.write(0x0A)
+            commit(w.overflowed ? nil : w.written)
+        }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`: the date and time of day are formatted once a second.
+    private static func writeTimestamp(seconds: Int, millis: Int, into w: inout ByteWriter) {
+        dateAndTime.write(second: seconds, into: &w)
+        w.write(0x2E)
+        w.writePadded(millis, width: 3)
+        w.write(0x5A)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS` of a second.
+    private static let dateAndTime = SecondText(count: 19) { seconds in
+        let c = CivilTime(epochSeconds: seconds)
+        return ByteWriter.array(atMost: 19) { w in
+            w.writePadded(c.year, width: 4); w.write(0x2D)
+            w.writePadded(c.month, width: 2); w.write(0x2D)
+            w.writePadded(c.day, width: 2); w.write(0x54)
+            w.writePadded(c.hour, width: 2); w.write(0x3A)
+            w.writePadded(c.minute, width: 2); w.write(0x3A)
+            w.writePadded(c.second, width: 2)
+        } ?? []
+    }
+
+    /// Adds a formatted line to the buffer (nil: a line that did not fit its bound, counted as dropped).
+    private func commit(_ line: UnsafeRawBufferPointer?) {
         condition.lock()
-        var out: [UInt8] = []
-        swap(&out, &buffer)
-        let start = out.count
-        if start >= maxBufferedBytes {
-            swap(&out, &buffer)
+        guard let line, buffer.count + line.count <= maxBufferedBytes else {
             dropped += 1
             condition.unlock()
             return
         }
-        out.append(contentsOf: Self.lineStart)
-        if seconds != timestampSecond { formatTimestampPrefix(seconds) }
-        out.append(contentsOf: timestampPrefix)
-        out.append(0x2E)
-        ByteText.appendPadded(millis, width: 3, to: &out)
-        out.append(0x5A) // Z
-        body(&out)
-        out.append(0x0A)
-        let end = out.count
-        if end > maxBufferedBytes { out.removeSubrange(start...) }
-        swap(&out, &buffer)
-        if end > maxBufferedBytes {
-            dropped += 1
-        } else {
-            appendedBytes += end - start
-            if writerIdle || (writerGathering && end >= batchBytes) {
-                writerIdle = false
-                writerGathering = false
-                condition.signal()
-            }
+        buffer.append(contentsOf: line)
+        appendedBytes += line.count
+        if writerIdle || (writerGathering && buffer.count >= batchBytes) {
+            writerIdle = false
+            writerGathering = false
+            condition.signal()
         }
         condition.unlock()
-    }
-
-    private func formatTimestampPrefix(_ seconds: Int) {
-        let c = CivilTime(epochSeconds: seconds)
-        var p: [UInt8] = []
-        p.reserveCapacity(19)
-        ByteText.appendPadded(c.year, width: 4, to: &p); p.append(0x2D)
-        ByteText.appendPadded(c.month, width: 2, to: &p); p.append(0x2D)
-        ByteText.appendPadded(c.day, width: 2, to: &p); p.append(0x54)
-        ByteText.appendPadded(c.hour, width: 2, to: &p); p.append(0x3A)
-        ByteText.appendPadded(c.minute, width: 2, to: &p); p.append(0x3A)
-        ByteText.appendPadded(c.second, width: 2, to: &p)
-        timestampPrefix = p
-        timestampSecond = seconds
     }
 
     // MARK: writing

@@ -16,6 +16,8 @@ public final class Application: HTTPResponder, @unchecked Sendable {
     let expansions: ExpansionStore
     /// Places for large S2 coverings (`maxLargeCoverings`), shared by all requests of this instance.
     public let s2Admission: S2CoveringAdmission
+    /// `Idempotency-Key` on the POSTs that create jobs and sessions.
+    public let idempotency: IdempotentRequests
     private(set) var router = Router<Route>()
     private let serverLock = NSLock()
     private weak var server: HTTPServer?
@@ -23,19 +25,21 @@ public final class Application: HTTPResponder, @unchecked Sendable {
 
     public init(configuration: ServiceConfiguration) throws {
         self.configuration = configuration
-        self.log = AccessLog(enabled: configuration.accessLog, maxBufferedBytes: configuration.logBufferBytes)
+        self.log = AccessLog(enabled: configuration.accessLog, instance: configuration.instanceID, maxBufferedBytes: configuration.logBufferBytes)
         let metrics = Metrics()
         self.metrics = metrics
         unmatchedMetrics = metrics.route("unmatched")
         optionsMetrics = metrics.route("options")
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let dataURL = URL(fileURLWithPath: configuration.dataDirectory)
+        let keys: IdempotencyStore
         if let url = configuration.databaseURL {
             let database = try Database(url: url, instanceID: configuration.instanceID,
                                         advertiseURL: configuration.advertiseURL ?? "http://127.0.0.1:\(configuration.server.port)",
                                         startTimeout: configuration.databaseTimeout,
                                         poolSize: max(4, min(16, configuration.server.workerThreads + configuration.maxConcurrentJobs)), log: log)
             self.database = database
+            keys = PostgresIdempotencyStore(pool: database.pool, instanceID: configuration.instanceID)
             self.expansions = PostgresExpansionStore(pool: database.pool)
             self.jobs = JobManager(store: PostgresJobStore(pool: database.pool, instanceID: configuration.instanceID),
                                    maxConcurrent: configuration.maxConcurrentJobs, maxQueued: configuration.maxQueuedJobs, log: log,
@@ -44,11 +48,13 @@ public final class Application: HTTPResponder, @unchecked Sendable {
             database.onNotification { [jobs] payload in jobs.handleNotification(payload) }
         } else {
             self.database = nil
+            keys = LocalIdempotencyStore(directory: dataURL.appendingPathComponent("idempotency"))
             self.expansions = LocalExpansionStore(directory: dataURL.appendingPathComponent("primes/decimal"))
             self.jobs = JobManager(store: LocalJobStore(directory: dataURL.appendingPathComponent("jobs")),
                                    maxConcurrent: configuration.maxConcurrentJobs, maxQueued: configuration.maxQueuedJobs, log: log,
                                    instanceID: configuration.instanceID)
         }
+        self.idempotency = IdempotentRequests(store: keys, log: log)
         metrics.gauge("incognita_jobs", help: "Jobs known to this instance, by state.") { [jobs] in
             jobs.countsByStatus().map { (labels: "state=\"\($0.key)\"", value: Double($0.value)) }
         }
@@ -73,6 +79,7 @@ public final class Application: HTTPResponder, @unchecked Sendable {
         // Resumable kinds are registered by now: pick up jobs a previous run left unfinished
         // (with a database: start claiming queued jobs).
         jobs.restore()
+        idempotency.recover(jobs: jobs.snapshots())
         database?.start()
     }
 
@@ -131,15 +138,28 @@ public final class Application: HTTPResponder, @unchecked Sendable {
     }
 
     /// Registers a route. `inline` handlers run on the I/O thread: only for trivial, constant-time work.
-    public func add(_ method: HTTPRequest.Method, _ pattern: String, inline: Bool = false, _ handler: @escaping RouteHandler) {
+    /// Routes that create a job or a session take `idempotency`: their `Idempotency-Key` is honoured
+    /// (`IdempotentRequests`), with keys scoped as it says.
+    public func add(_ method: HTTPRequest.Method, _ pattern: String, idempotency scope: IdempotencyScope? = nil, inline: Bool = false,
+                    _ handler: @escaping RouteHandler) {
         precondition(!inline || (!pattern.contains("{") && method == .get), "inline routes are GET on a literal path")
+        var handler = handler
+        if let scope {
+            let idempotency = self.idempotency, original = handler
+            handler = { ctx in
+                try scope.authorize?(ctx)
+                return try idempotency.run(ctx, scope: scope.name) { try original(ctx) }
+            }
+        }
         let route = Route(handler: handler, pattern: pattern, metricsID: metrics.route(pattern), inline: inline)
         router.add(method, pattern, route)
-        if inline { inlineRoutes[pattern] = route }
+        if inline { inlineRoutes.append((pattern, route)) }
     }
 
-    /// The inline (GET) routes by path: one dictionary lookup decides the thread, without a second routing.
-    private var inlineRoutes: [String: Route] = [:]
+    /// The inline (GET) routes and their paths: a few string comparisons decide the thread, without a second routing.
+    /// Unchecked for exclusivity (checked, every request paid for it twice): it is only appended to by `add` and
+    /// read element by element, so no access to it can be in progress during another.
+    @exclusivity(unchecked) private var inlineRoutes: [(path: String, route: Route)] = []
     private let unmatchedMetrics: Metrics.RouteID
     private let optionsMetrics: Metrics.RouteID
 
@@ -148,10 +168,17 @@ public final class Application: HTTPResponder, @unchecked Sendable {
 
     // MARK: HTTPResponder
 
-    public func respondInline(to request: HTTPServerRequest) -> HTTPServerResponse? {
-        guard request.method == .get || request.method == .head, let route = inlineRoutes[request.path] else { return nil }
-        let exchange = Exchange(request)
-        return finish(exchange, invoke(route, exchange, parameters: [:]), metricsID: route.metricsID)
+    public func respondsInline(to request: HTTPServerRequest) -> Bool {
+        inlineRoute(request) != nil
+    }
+
+    /// The inline route of a GET or HEAD request: a few string comparisons.
+    @inline(__always)
+    private func inlineRoute(_ request: HTTPServerRequest) -> Route? {
+        guard request.method == .get || request.method == .head else { return nil }
+        let path = request.path
+        for i in 0..<inlineRoutes.count where inlineRoutes[i].path == path { return inlineRoutes[i].route }
+        return nil
     }
 
     public func didRefuse(_ error: HTTPParseError) {
@@ -161,7 +188,8 @@ public final class Application: HTTPResponder, @unchecked Sendable {
 
     public func respond(to request: HTTPServerRequest) -> HTTPServerResponse {
         let exchange = Exchange(request)
-        let requestID = exchange.requestID
+        if let route = inlineRoute(request) { return finish(exchange, invoke(route, exchange, parameters: [:]), metricsID: route.metricsID) }
+        let requestID = exchange.requestID.description
         switch router.match(request.method, request.path) {
         case .matched(let route, let parameters, _):
             return finish(exchange, invoke(route, exchange, parameters: parameters), metricsID: route.metricsID)
@@ -189,18 +217,19 @@ public final class Application: HTTPResponder, @unchecked Sendable {
     /// Runs a handler (bound to the request's trace, so the events it logs carry it) and turns its errors into problems.
     private func invoke(_ route: Route, _ exchange: Exchange, parameters: [String: String]) -> HTTPServerResponse {
         let request = exchange.request
-        let context = RequestContext(request: request, parameters: parameters, requestID: exchange.requestID, trace: exchange.trace)
+        let context = RequestContext(request: request, parameters: parameters, id: exchange.requestID, trace: exchange.trace)
         do {
             // Inline handlers log nothing: they skip the binding, which costs an allocation.
             return route.inline ? try route.handler(context) : try TraceContext.$current.withValue(exchange.trace) { try route.handler(context) }
         } catch let error as APIError {
-            return ProblemDocument.response(error, instance: request.path, requestID: exchange.requestID)
+            return ProblemDocument.response(error, instance: request.path, requestID: exchange.requestID.description)
         } catch let error as APIErrorConvertible {
-            return ProblemDocument.response(error.apiError, instance: request.path, requestID: exchange.requestID)
+            return ProblemDocument.response(error.apiError, instance: request.path, requestID: exchange.requestID.description)
         } catch {
-            log.event("handler failed", level: "error", [("path", request.path), ("requestId", exchange.requestID), ("error", String(describing: type(of: error)))],
-                      trace: exchange.trace)
-            return ProblemDocument.response(.internalError("the request could not be completed"), instance: request.path, requestID: exchange.requestID)
+            log.event("handler failed", level: "error", [("path", request.path), ("requestId", exchange.requestID.description),
+                                                         ("error", String(describing: type(of: error)))], trace: exchange.trace)
+            return ProblemDocument.response(.internalError("the request could not be completed"), instance: request.path,
+                                            requestID: exchange.requestID.description)
         }
     }
 
@@ -208,66 +237,55 @@ public final class Application: HTTPResponder, @unchecked Sendable {
     private struct Exchange {
         let request: HTTPServerRequest
         let start: UInt64
-        let requestID: String
+        let requestID: RequestID
         let trace: TraceContext
 
         init(_ request: HTTPServerRequest) {
             self.request = request
-            start = DispatchTime.now().uptimeNanoseconds
-            // One pass over the fields finds the three this layer reads on every request.
+            start = Posix.monotonicNanos()
+            // One pass over the fields finds the three this layer reads on every request (most requests have none).
             var given: [String] = [], parents: [String] = [], states: [String] = []
-            for field in request.headerFields {
-                let name = field.name.canonicalName
-                switch name.utf8.count {
-                case 12 where name == "x-request-id": given.append(field.value)
-                case 11 where name == "traceparent": parents.append(field.value)
-                case 10 where name == "tracestate": states.append(field.value)
+            request.headerFields.forEach { name, value in
+                switch name.count {
+                case 12 where Self.named(name, "x-request-id"): given.append(String(decoding: value, as: UTF8.self))
+                case 11 where Self.named(name, "traceparent"): parents.append(String(decoding: value, as: UTF8.self))
+                case 10 where Self.named(name, "tracestate"): states.append(String(decoding: value, as: UTF8.self))
                 default: break
                 }
             }
             let ids = RequestIDs.draw()
-            requestID = Application.requestID(given: given, ids: ids)
+            requestID = RequestID(given: given, word: ids.requestWord)
             // One traceparent only: repeated, the header is ambiguous and ignored.
-            trace = TraceContext(traceparent: parents.count == 1 ? parents[0] : nil, tracestate: states, ids: ids)
+            trace = parents.isEmpty && states.isEmpty ? TraceContext(ids: ids)
+                : TraceContext(traceparent: parents.count == 1 ? parents[0] : nil, tracestate: states, ids: ids)
+        }
+
+        @inline(__always)
+        static func named(_ name: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
+            RequestFields.equalsLowercase(name, UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount))
         }
     }
 
     /// Stamps `X-Request-ID` and `traceparent`, records the metrics and writes the access-log line.
-    private func finish(_ exchange: Exchange, _ response: HTTPServerResponse, metricsID: Metrics.RouteID) -> HTTPServerResponse {
-        var response = response
-        var stamped: [UInt8] = []
-        stamped.reserveCapacity(112 + exchange.requestID.utf8.count)
-        stamped.append(contentsOf: Self.requestIDPrefix)
-        stamped.append(contentsOf: exchange.requestID.utf8) // a checked token or our own hex: no CR, LF or NUL
-        stamped.append(contentsOf: Self.traceparentPrefix)
-        exchange.trace.appendTraceparent(to: &stamped)
-        stamped.append(13); stamped.append(10)
-        if response.preformattedFields.isEmpty { response.preformattedFields = stamped } else { response.preformattedFields += stamped }
-        let nanos = DispatchTime.now().uptimeNanoseconds &- exchange.start
+    private func finish(_ exchange: borrowing Exchange, _ response: consuming HTTPServerResponse, metricsID: Metrics.RouteID) -> HTTPServerResponse {
+        let id = exchange.requestID
+        response.preformattedFields.append(atMost: 86 + id.byteCount) { w in
+            w.write("X-Request-ID: ")
+            id.write(into: &w) // a checked token or our own hex: no CR, LF or NUL
+            w.write("\r\ntraceparent: ")
+            exchange.trace.writeTraceparent(into: &w)
+            w.write(13, 10)
+        }
+        let nanos = Posix.monotonicNanos() &- exchange.start
         let method = exchange.request.method.rawValue
         metrics.record(route: metricsID, method: method, status: response.status.code, seconds: Double(nanos) / 1e9)
         if log.enabled {
-            var bytes = -1
-            if case .bytes(let b) = response.body { bytes = b.count }
+            let bytes = response.stream == nil ? response.bytes.count : -1
             log.request(method: method, path: exchange.request.path, status: response.status.code, bytes: bytes,
-                        microseconds: Int(nanos / 1000), requestID: exchange.requestID, trace: exchange.trace)
+                        microseconds: Int(nanos / 1000), requestID: id, trace: exchange.trace)
         }
         return response
     }
-
-    /// The caller's `X-Request-ID` when it sent one and it is a sane token (1–128 of `A–Z a–z 0–9 . _ - :`),
-    /// else a new random one.
-    static func requestID(given: [String], ids: RequestIDs.Draw = RequestIDs.draw()) -> String {
-        if given.count == 1, let id = given.first, !id.isEmpty, id.utf8.count <= 128,
-           id.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 46 || $0 == 95 || $0 == 45 || $0 == 58 }) {
-            return id
-        }
-        return ids.requestID
-    }
-
-    static let requestIDField = HTTPField.Name("X-Request-ID")!
-    private static let requestIDPrefix = Array("X-Request-ID: ".utf8)
-    private static let traceparentPrefix = Array("\r\ntraceparent: ".utf8)
 }
 
 /// Random identifiers in lowercase hex.

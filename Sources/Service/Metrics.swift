@@ -1,11 +1,12 @@
 import Foundation
+import Synchronization
 
 /// Prometheus metrics: requests by route and status, a latency histogram per route, refused
 /// requests, and gauges and counters read at scrape time (open connections, queued requests, jobs by state,
 /// dropped log lines).
 ///
 /// Recording a request is one lock and integer work: a route is registered once (`route(_:)`) and its
-/// counts are kept under small integer keys, so no string is hashed per request.
+/// counts are kept in a short list under small integer keys, so nothing is hashed per request.
 public final class Metrics: @unchecked Sendable {
     /// A registered route pattern.
     public struct RouteID: Sendable, Hashable { let index: Int }
@@ -18,48 +19,71 @@ public final class Metrics: @unchecked Sendable {
         var count = 0
 
         mutating func observe(_ seconds: Double) {
-            if let i = Metrics.buckets.firstIndex(where: { seconds <= $0 }) { counts[i] += 1 }
+            var i = 0
+            while i < Metrics.buckets.count && seconds > Metrics.buckets[i] { i += 1 }
+            if i < counts.count { counts[i] += 1 }
             sum += seconds
             count += 1
         }
     }
 
-    private let lock = NSLock()
-    private var routeNames: [String] = []
-    private var routeIndex: [String: Int] = [:]
-    private var methodNames: [String] = []
-    /// Request counts by `route << 24 | method << 12 | status`.
-    private var requests: [Int: Int] = [:]
-    private var latency: [Histogram] = []
-    private var refused: [Int: Int] = [:]
-    private var gauges: [(name: String, help: String, type: String, read: @Sendable () -> [(labels: String, value: Double)])] = []
+    /// One route's requests: counts by method and status (a short list: a route sees few combinations) and
+    /// the latency histogram.
+    struct RouteStats {
+        var counts: [(key: Int, value: Int)] = []
+        var latency = Histogram()
+
+        mutating func count(_ key: Int) {
+            for i in counts.indices where counts[i].key == key {
+                counts[i].value += 1
+                return
+            }
+            counts.append((key, 1))
+        }
+    }
+
+    typealias Gauge = (name: String, help: String, type: String, read: @Sendable () -> [(labels: String, value: Double)])
+
+    struct State {
+        var routeNames: [String] = []
+        var routeIndex: [String: Int] = [:]
+        var methodNames: [String] = []
+        var routes: [RouteStats] = []
+        var refused: [Int: Int] = [:]
+        var gauges: [Gauge] = []
+
+        mutating func routeSlot(_ pattern: String) -> Int {
+            if let i = routeIndex[pattern] { return i }
+            routeNames.append(pattern)
+            routes.append(RouteStats())
+            routeIndex[pattern] = routeNames.count - 1
+            return routeNames.count - 1
+        }
+
+        mutating func methodSlot(_ method: String) -> Int {
+            var m = 0
+            while m < methodNames.count && methodNames[m] != method { m += 1 }
+            if m == methodNames.count { methodNames.append(method) }
+            return m
+        }
+    }
+
+    private let state = Mutex(State())
     private let started = Date()
 
     public init() {}
 
     /// The slot of a route pattern (registered on first use).
     public func route(_ pattern: String) -> RouteID {
-        lock.lock(); defer { lock.unlock() }
-        return RouteID(index: routeSlot(pattern))
-    }
-
-    private func routeSlot(_ pattern: String) -> Int {
-        if let i = routeIndex[pattern] { return i }
-        routeNames.append(pattern)
-        latency.append(Histogram())
-        routeIndex[pattern] = routeNames.count - 1
-        return routeNames.count - 1
+        state.withLock { RouteID(index: $0.routeSlot(pattern)) }
     }
 
     public func record(route: RouteID, method: String, status: Int, seconds: Double) {
-        lock.lock()
-        var m = 0
-        while m < methodNames.count && methodNames[m] != method { m += 1 }
-        if m == methodNames.count { methodNames.append(method) }
-        requests[route.index << 24 | m << 12 | (status & 0xFFF), default: 0] += 1
-        // Mutated in place: copying the histogram out and back would copy its array on every request.
-        latency[route.index].observe(seconds)
-        lock.unlock()
+        state.withLock { s in
+            let key = s.methodSlot(method) << 12 | (status & 0xFFF)
+            s.routes[route.index].count(key)
+            s.routes[route.index].latency.observe(seconds)
+        }
     }
 
     public func record(method: String, route: String, status: Int, seconds: Double) {
@@ -67,33 +91,28 @@ public final class Metrics: @unchecked Sendable {
     }
 
     public func recordRefused(status: Int) {
-        lock.lock()
-        refused[status, default: 0] += 1
-        lock.unlock()
+        state.withLock { $0.refused[status, default: 0] += 1 }
     }
 
     /// A gauge whose samples are read at scrape time; `labels` is Prometheus label text like `state="running"`.
     public func gauge(_ name: String, help: String, _ read: @escaping @Sendable () -> [(labels: String, value: Double)]) {
-        lock.lock()
-        gauges.append((name, help, "gauge", read))
-        lock.unlock()
+        state.withLock { $0.gauges.append((name, help, "gauge", read)) }
     }
 
     /// A counter whose value is read at scrape time.
     public func counter(_ name: String, help: String, _ read: @escaping @Sendable () -> Double) {
-        lock.lock()
-        gauges.append((name, help, "counter", { [(labels: "", value: read())] }))
-        lock.unlock()
+        state.withLock { $0.gauges.append((name, help, "counter", { [(labels: "", value: read())] })) }
     }
 
     /// The exposition in Prometheus text format 0.0.4.
     public func render() -> String {
-        lock.lock()
-        let counts = requests.map { (route: routeNames[$0.key >> 24], method: methodNames[($0.key >> 12) & 0xFFF], status: $0.key & 0xFFF, value: $0.value) }
-        let latency = zip(routeNames, self.latency).filter { $0.1.count > 0 }.map { (key: $0.0, value: $0.1) }
-        let refused = self.refused
-        let gauges = self.gauges
-        lock.unlock()
+        let (counts, latency, refused, gauges) = state.withLock { s in
+            let counts = zip(s.routeNames, s.routes).flatMap { name, stats in
+                stats.counts.map { (route: name, method: s.methodNames[$0.key >> 12], status: $0.key & 0xFFF, value: $0.value) }
+            }
+            let latency = zip(s.routeNames, s.routes).filter { $0.1.latency.count > 0 }.map { (key: $0.0, value: $0.1.latency) }
+            return (counts, latency, s.refused, s.gauges)
+        }
         var out = ""
         out += "# HELP incognita_http_requests_total HTTP requests answered, by method, route and status.\n"
         out += "# TYPE incognita_http_requests_total counter\n"

@@ -7,7 +7,9 @@ import HTTPTypes
 public struct RequestContext: Sendable {
     public let request: HTTPServerRequest
     public let parameters: [String: String]
-    public let requestID: String
+    let id: RequestID
+    /// The caller's `X-Request-ID`, or the one made for this request.
+    public var requestID: String { id.description }
     /// The request's trace (continued from the caller's `traceparent`, or started here).
     public let trace: TraceContext
 

@@ -35,7 +35,7 @@ public struct TraceContext: Sendable, Equatable {
     public static let tracestateName = HTTPField.Name("tracestate")!
 
     /// Continues the caller's trace when its `traceparent` is valid, else starts a new one.
-    init(fields: HTTPFields, ids: RequestIDs.Draw = RequestIDs.draw()) {
+    init(fields: RequestFields, ids: RequestIDs.Draw = RequestIDs.draw()) {
         // One traceparent only: repeated, the header is ambiguous and ignored.
         let parents = fields[values: Self.traceparentName]
         self.init(traceparent: parents.count == 1 ? parents[0] : nil, tracestate: fields[values: Self.tracestateName], ids: ids)
@@ -83,10 +83,7 @@ public struct TraceContext: Sendable, Equatable {
 
     /// The trace id: 32 lowercase hex digits.
     public var traceID: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        appendTraceID(to: &out)
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: ByteWriter.array(atMost: 32) { writeTraceID(into: &$0) } ?? [], as: UTF8.self)
     }
 
     /// This service's span id: 16 lowercase hex digits.
@@ -94,24 +91,22 @@ public struct TraceContext: Sendable, Equatable {
 
     /// `00-<trace id>-<span id>-<flags>`: what this service answers and sends to the services it calls.
     public var traceparent: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(55)
-        appendTraceparent(to: &out)
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: ByteWriter.array(atMost: 55) { writeTraceparent(into: &$0) } ?? [], as: UTF8.self)
     }
 
-    func appendTraceparent(to out: inout [UInt8]) {
-        out.append(contentsOf: [48, 48, 45]) // "00-"
-        appendTraceID(to: &out)
-        out.append(45)
-        ByteText.appendHex(spanID, to: &out)
-        out.append(45)
-        ByteText.appendHex(UInt64(flags), digits: 2, to: &out)
+    /// Writes the 55 bytes of `traceparent`.
+    func writeTraceparent(into w: inout ByteWriter) {
+        w.write("00-")
+        writeTraceID(into: &w)
+        w.write(45)
+        w.writeHex(spanID)
+        w.write(45)
+        w.writeHex(UInt64(flags), digits: 2)
     }
 
-    func appendTraceID(to out: inout [UInt8]) {
-        ByteText.appendHex(traceIDHigh, to: &out)
-        ByteText.appendHex(traceIDLow, to: &out)
+    func writeTraceID(into w: inout ByteWriter) {
+        w.writeHex(traceIDHigh)
+        w.writeHex(traceIDLow)
     }
 
     // MARK: parsing

@@ -27,6 +27,7 @@ struct Incognita: ParsableCommand {
     @Option(help: "Seconds an idle keep-alive connection stays open (INCOGNITA_IDLE_TIMEOUT).") var idleTimeout: Double?
     @Option(help: "Seconds a write may stall (INCOGNITA_WRITE_TIMEOUT).") var writeTimeout: Double?
     @Option(help: "Seconds in-flight requests get on shutdown (INCOGNITA_SHUTDOWN_GRACE).") var shutdownGrace: Double?
+    @Option(help: "Seconds an idle keep-alive connection is still kept open on shutdown, for a request on its way; a balancer's upstream keep-alive timeout must be shorter (INCOGNITA_DRAIN_IDLE).") var drainIdle: Double?
     @Option(help: "Data directory for checkpoints, caches, job records and keys (INCOGNITA_DATA_DIR).") var dataDir: String?
     @Option(help: "JSON access log on stdout: true or false (INCOGNITA_ACCESS_LOG).") var accessLog: Bool?
     @Option(help: "Bytes of log lines that may wait for stdout; past it lines are dropped and counted, 16384–1073741824 (INCOGNITA_LOG_BUFFER_BYTES).") var logBufferBytes: Int?
@@ -78,6 +79,7 @@ struct Incognita: ParsableCommand {
         if let v = try pick(idleTimeout, "INCOGNITA_IDLE_TIMEOUT", { Double($0) }) { c.server.idleTimeout = v }
         if let v = try pick(writeTimeout, "INCOGNITA_WRITE_TIMEOUT", { Double($0) }) { c.server.writeTimeout = v }
         if let v = try pick(shutdownGrace, "INCOGNITA_SHUTDOWN_GRACE", { Double($0) }) { c.server.shutdownGracePeriod = v }
+        if let v = try pick(drainIdle, "INCOGNITA_DRAIN_IDLE", { Double($0) }) { c.server.drainIdleTimeout = v }
         if let v = try pick(dataDir, "INCOGNITA_DATA_DIR", { $0 }) { c.dataDirectory = v }
         if let v = try pick(accessLog, "INCOGNITA_ACCESS_LOG", { Bool($0.lowercased()) }) { c.accessLog = v }
         if let v = try pick(logBufferBytes, "INCOGNITA_LOG_BUFFER_BYTES", { Int($0) }) { c.logBufferBytes = v }
@@ -167,7 +169,8 @@ struct Incognita: ParsableCommand {
         guard c.server.maxBodyBytes >= 1024 else { throw ValidationError("max-body-bytes must be at least 1024") }
         guard c.server.maxConnections >= 1 else { throw ValidationError("max-connections must be at least 1") }
         for (name, t) in [("head-timeout", c.server.headTimeout), ("body-timeout", c.server.bodyTimeout), ("idle-timeout", c.server.idleTimeout),
-                          ("write-timeout", c.server.writeTimeout), ("shutdown-grace", c.server.shutdownGracePeriod)] {
+                          ("write-timeout", c.server.writeTimeout), ("shutdown-grace", c.server.shutdownGracePeriod),
+                          ("drain-idle", c.server.drainIdleTimeout)] {
             guard t > 0, t.isFinite else { throw ValidationError("\(name) must be a positive number of seconds") }
         }
         guard (16384...(1 << 30)).contains(c.logBufferBytes) else { throw ValidationError("log-buffer-bytes must be 16384–1073741824") }

@@ -23,13 +23,7 @@ import Testing
         var unique: Bool
         var testDescription: String { name }
     }
-    struct File: Decodable { var cases: [Case] }
-
-    static let cases: [Case] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/reference.json")
-        guard let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(File.self, from: data) else { return [] }
-        return file.cases
-    }()
+    static let cases: [Case] = Fixture.cases("reference.json")
 
     @Test func fixturesArePresent() {
         #expect(ReferenceTests.cases.count >= 15)

@@ -14,9 +14,8 @@ import Testing
         let shift = solver.logShift(c.from, c.to)
         var problem = DiscreteCurveEnergy(metric: m, segments: 64, logShift: shift)
         let newton = BoundaryValueSolver(maxIterations: 200)
-        let sol = try newton.solve(&problem, initial: solver.straightLine(c.from, c.to, 64), tolerance: 1e-9, isCancelled: { false })
-        var levels = [GeodesicSolver.Level(segments: 64, nodes: sol.nodes, length: problem.segmentLengths(sol.nodes).reduce(0, +),
-                                           converged: sol.converged)]
+        let sol = try newton.solve(&problem, initial: StartingCurves(metric: m, segments: 64).straightLine(c.from, c.to, 64), tolerance: 1e-9, isCancelled: { false })
+        var levels = [solver.makeLevel(64, sol, &problem, shift: shift)]
         _ = try solver.refine(&levels, until: 1e-6, cap: 1024, shift: shift, newton: newton, isCancelled: { false })
         #expect(levels.count >= 3)
         #expect(levels.allSatisfy { $0.converged })

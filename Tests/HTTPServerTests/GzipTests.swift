@@ -23,25 +23,7 @@ import Testing
         #expect(try #require(GzipStream.gunzip(out)) == expected)
     }
 
-    @Test func acceptEncodingNegotiation() {
-        func accepts(_ v: String) -> Bool {
-            var f = HTTPFieldsBuilder.make()
-            f[.acceptEncoding] = v
-            return ResponseEncoder.acceptsGzip(f)
-        }
-        #expect(accepts("gzip"))
-        #expect(accepts("deflate, gzip;q=0.5"))
-        #expect(!accepts("gzip;q=0"))
-        #expect(!accepts("identity"))
-        #expect(accepts("*"))
-        #expect(!accepts("*, gzip;q=0"))
-        #expect(!ResponseEncoder.acceptsGzip(HTTPFieldsBuilder.make()))
-    }
-
     @Test func httpDateFormat() {
-        #expect(HTTPDate.format(784111777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(String(decoding: HTTPDate.format(784111777), as: UTF8.self) == "Sun, 06 Nov 1994 08:49:37 GMT")
     }
 }
-
-import HTTPTypes
-enum HTTPFieldsBuilder { static func make() -> HTTPFields { HTTPFields() } }

@@ -30,7 +30,7 @@ struct TestResponder: HTTPResponder {
         }
     }
 
-    func respondInline(to request: HTTPServerRequest) -> HTTPServerResponse? { request.path == "/healthz" ? respond(to: request) : nil }
+    func respondsInline(to request: HTTPServerRequest) -> Bool { request.path == "/healthz" || request.path == "/stream" }
 }
 
 /// Starts an in-process server on a free port with small limits for the tests.
@@ -162,6 +162,10 @@ final class TestServer: @unchecked Sendable {
         "GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
         "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n",
         "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n",
+        // Field names in any case: the same rules.
+        "POST /echo HTTP/1.1\r\nHost: a\r\ncontent-length: 3\r\ntransfer-ENCODING: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+        "POST /echo HTTP/1.1\r\nHost: a\r\nContent-length: 3\r\nCONTENT-LENGTH: 3\r\n\r\nabc",
+        "GET /echo HTTP/1.1\r\nHost: a\r\nhOST: b\r\n\r\n",
     ])
     func malformedRequestGets400AndClose(raw: String) throws {
         let s = try TestServer()
@@ -169,6 +173,89 @@ final class TestServer: @unchecked Sendable {
         #expect(r.responses.map(\.status) == [400], "\(raw.debugDescription) → \(String(decoding: r.bytes, as: UTF8.self))")
         #expect(r.responses.first?.header("Content-Type") == "application/problem+json")
         #expect(r.closed)
+    }
+
+    /// A body framed by a field name in an unusual case is read as the body, not as the next request.
+    @Test func framingFieldsInAnyCaseFrameTheBody() throws {
+        let s = try TestServer()
+        let r = try s.exchange("POST /echo HTTP/1.1\r\nhost: a\r\ncONTENT-lENGTH: 5\r\n\r\nhello" +
+                               "POST /echo HTTP/1.1\r\nHOST: a\r\nTransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" +
+                               "GET /echo HTTP/1.1\r\nHost: a\r\nconnection: CLOSE\r\n\r\n")
+        #expect(r.responses.map(\.text) == ["POST 5 hello", "POST 3 abc", "GET 0 "])
+        #expect(r.closed)
+    }
+
+    /// Thousands of pipelined requests in one stream, sent while the answers are read: every one answered, in
+    /// order, a worker's answer kept in its place between the inline ones. (Answering inline requests once
+    /// recursed once per pipelined request and overflowed the I/O thread's stack, killing the server.)
+    @Test func deepPipeliningIsAnsweredInOrder() throws {
+        let s = try TestServer()
+        let c = try RawHTTPClient(port: s.port, timeout: 30)
+        let health = String(repeating: "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n", count: 10_000)
+        let burst = health + "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nmid" + health + "GET /echo HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+        let sent = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let sender = c // `send` touches only the immutable descriptor; `readAll` runs here
+        Thread.detachNewThread { try? sender.send(burst); sent.signal() }
+        let (bytes, closed) = c.readAll()
+        #expect(sent.wait(timeout: .now() + 30) == .success)
+        let responses = RawResponse.parseAll(bytes)
+        #expect(responses.count == 20_002)
+        #expect(responses.filter { $0.status == 200 }.count == 20_002)
+        #expect(responses.count > 10_000 && responses[10_000].text == "POST 3 mid")
+        #expect(responses.last?.text == "GET 0 ")
+        #expect(closed)
+    }
+
+    /// A client that pipelines far more than it reads: the server holds back answers past its bound, and goes
+    /// on where it stopped once the client reads, losing nothing — also when the client starts reading only after
+    /// the head deadline, with the server paused in the middle of a request head, and when it then reads so slowly
+    /// (8 KiB every 40 ms) that the server's own writes stall for longer than the write timeout while the kernel's
+    /// send queue drains. (Not reading at all for longer than the write timeout would rightly drop it.)
+    @Test func aClientThatReadsLateGetsEveryAnswer() throws {
+        let s = try TestServer { $0.headTimeout = 1; $0.writeTimeout = 3 }
+        let c = try RawHTTPClient(port: s.port, timeout: 30)
+        var small: Int32 = 16 * 1024
+        setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        let count = 45_000
+        let burst = String(repeating: "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n", count: count) + "GET /echo HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+        nonisolated(unsafe) let sender = c // `send` touches only the immutable descriptor; reading runs here
+        Thread.detachNewThread { try? sender.send(burst) }
+        usleep(1_500_000) // the answers pile up unread meanwhile, past the head deadline
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 8192)
+        var closed = false
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(c.fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 { bytes.append(contentsOf: chunk[0..<n]); usleep(40_000); continue }
+            if n < 0 && errno == EINTR { continue }
+            closed = n == 0
+            break
+        }
+        let marker = Array("HTTP/1.1 200 OK\r\n".utf8)
+        var answers = 0
+        bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i + marker.count <= b.count {
+                if b[i] == marker[0] && marker.indices.allSatisfy({ b[i + $0] == marker[$0] }) { answers += 1; i += marker.count } else { i += 1 }
+            }
+        }
+        #expect(answers == count + 1)
+        #expect(String(decoding: bytes.suffix(6), as: UTF8.self) == "GET 0 ")
+        #expect(closed)
+    }
+
+    /// A client that asks and never reads is dropped once its answers have made no progress for the write
+    /// timeout, and the connection no longer counts.
+    @Test func aClientThatNeverReadsIsDroppedAfterTheWriteTimeout() throws {
+        let s = try TestServer { $0.writeTimeout = 1 }
+        let c = try RawHTTPClient(port: s.port, timeout: 30)
+        var small: Int32 = 4096
+        setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        nonisolated(unsafe) let sender = c // `send` touches only the immutable descriptor
+        Thread.detachNewThread { try? sender.send(String(repeating: "GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n", count: 40_000)) }
+        let deadline = Date().addingTimeInterval(20)
+        while s.server.openConnections > 0 && Date() < deadline { usleep(50_000) }
+        #expect(s.server.openConnections == 0)
     }
 
     @Test func limitsAnswer431And414And413() throws {
@@ -267,22 +354,58 @@ final class TestServer: @unchecked Sendable {
         #expect(r.closed)
     }
 
-    @Test func gracefulShutdownFinishesInFlightRequest() throws {
-        let s = try TestServer()
+    @Test func gracefulShutdownFinishesInFlightRequestsAndAnswersRequestsOnKeptAliveConnections() throws {
+        let s = try TestServer { $0.drainIdleTimeout = 1 }
         let c = try RawHTTPClient(port: s.port)
         try c.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
         usleep(50_000)
+        let reused = try RawHTTPClient(port: s.port)
         let idle = try RawHTTPClient(port: s.port)
         usleep(50_000)
         let done = DispatchSemaphore(value: 0)
         let server = s.server
+        let began = Date()
         Thread.detachNewThread { server.shutdown(gracePeriod: 5); done.signal() }
         let r = try c.readResponse()
         #expect(r.text == "slow")
         #expect(r.header("Connection") == "close")
-        #expect(idle.readAll().closed, "idle connections are closed on shutdown")
+        // A client (a balancer's kept-alive connection) that sends a request in the drain is answered, never
+        // reset, and told the connection closes.
+        usleep(300_000)
+        try reused.send("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")
+        let answer = try reused.readResponse()
+        #expect(answer.status == 200 && answer.header("Connection") == "close")
+        #expect(reused.readAll().closed)
+        // An idle connection stays open for drainIdleTimeout, then is closed.
+        #expect(idle.readAll().closed, "idle connections are closed in the end")
+        let idleFor = Date().timeIntervalSince(began)
+        #expect(idleFor > 0.9 && idleFor < 4, "idle for drainIdleTimeout (1 s): \(idleFor)")
         #expect(done.wait(timeout: .now() + 5) == .success)
         #expect((try? RawHTTPClient(port: s.port, timeout: 1)) == nil, "no longer accepting")
+    }
+
+    /// The kernel mechanism of the drain: once the listener refuses new connections, a connection attempt
+    /// gets no answer (and is refused once the listener closes) while a connection whose handshake had
+    /// completed is still accepted and reads the request sent on it.
+    @Test func aDrainingListenerStillAcceptsCompletedHandshakesAndAnswersNoNewOne() throws {
+        let (listener, port) = try Posix.listen(host: "127.0.0.1", port: 0, backlog: 16)
+        defer { Posix.close(listener) }
+        let before = try RawHTTPClient(port: port)
+        try before.send("GET /x HTTP/1.1\r\n\r\n")
+        #expect(Posix.refuseNewConnections(listener))
+        let attempt = Date()
+        #expect((try? RawHTTPClient(port: port, timeout: 0.5)) == nil, "a new connection attempt is not answered")
+        #expect(Date().timeIntervalSince(attempt) >= 0.4, "dropped (no answer), not refused")
+        guard case .accepted(let fd) = Posix.accept(listener) else {
+            Issue.record("the completed handshake was not accepted after the filter")
+            return
+        }
+        defer { Posix.close(fd) }
+        usleep(20_000)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        #expect(n > 0 && String(decoding: buffer[0..<max(0, n)], as: UTF8.self).hasPrefix("GET /x"))
+        if case .accepted = Posix.accept(listener) { Issue.record("the dropped attempt reached the accept queue") }
     }
 
     @Test func manyConcurrentClients() throws {

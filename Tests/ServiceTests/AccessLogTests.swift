@@ -16,7 +16,7 @@ import Testing
 
     @Test func linesAreJSONWithTheSameFieldsAndEscaping() throws {
         let pipe = Pipe()
-        let log = AccessLog(enabled: true, output: pipe.fileHandleForWriting)
+        let log = AccessLog(enabled: true, instance: "pod-\"7\"\\x", output: pipe.fileHandleForWriting)
         let paths = ["/healthz", "/a \"quoted\" \\ path", "/tab\there/nl\nx/\u{1}\u{7f}", "/üñí/€/😀"]
         for (i, path) in paths.enumerated() {
             log.request(method: "GET", path: path, status: 200 + i, bytes: i == 0 ? -1 : 1234, microseconds: 1234 * i + 5,
@@ -41,6 +41,7 @@ import Testing
             let f = ISO8601DateFormatter(); f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             #expect(abs(try #require(f.date(from: ts)).timeIntervalSinceNow) < 60)
         }
+        #expect(lines.allSatisfy { $0["instance"] as? String == "pod-\"7\"\\x" }, "every line names the replica, escaped")
         #expect(lines[4]["msg"] as? String == "an \"event\"" && lines[4]["key"] as? String == "va\"lue\n" && lines[4]["traceId"] == nil)
         #expect(lines[5]["traceId"] as? String == Self.trace.traceID, "events inside a trace carry it")
     }

@@ -217,7 +217,7 @@ import TestSupport
         _ = first.waitForExit()
 
         let second = try ServerProcess(arguments: ["--access-log", "false", "--checkpoint-seconds", "0.2"], dataDirectory: data)
-        #expect(second.log.contains("job resumed"))
+        #expect(second.waitForLog(containing: "job resumed"))
         let resumedAt = (try job(second.port, id)["progress"] as? [String: Any])?["done"] as? Int ?? 0
         #expect(resumedAt > 0, "progress starts from the checkpoint, not from zero")
         let result = try waitForResult(second.port, id)

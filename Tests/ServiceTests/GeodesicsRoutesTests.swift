@@ -23,6 +23,12 @@ import Testing
         #expect(doc["converged"] as? Bool == true)
         #expect((doc["straightLine"] as? [String: Any])?["length"] is Double)
         #expect(doc["alternatives"] is [Any])
+        // Each residual named for what it measures (issue: `converged: true` beside `residual: 0.16`).
+        #expect(doc["polished"] as? Bool == true)
+        #expect((doc["endpointError"] as? Double ?? 1) <= 1e-10)
+        #expect((doc["lengthError"] as? Double ?? 1) < 1e-8)
+        #expect((doc["energyGradient"] as? Double ?? 1) <= 1e-9)
+        #expect(doc["residual"] == nil && doc["shootingResidual"] == nil)
     }
 
     @Test func svgPicture() throws {

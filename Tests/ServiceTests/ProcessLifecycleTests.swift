@@ -33,9 +33,8 @@ import TestSupport
         let c = try RawHTTPClient(port: server.port)
         try c.send("POST /v1/jobs/x HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n")
         #expect(try c.readResponse().status == 413)
-        usleep(200_000)
-        #expect(server.log.contains("\"maxBodyBytes\":\"4096\""))
-        #expect(server.log.contains("\"apiToken\":\"set\""))
+        #expect(server.waitForLog(containing: "\"maxBodyBytes\":\"4096\""))
+        #expect(server.waitForLog(containing: "\"apiToken\":\"set\""))
         #expect(!server.log.contains("s3cret-token-value"))
     }
 

@@ -159,7 +159,9 @@ import TestSupport
 
     @Test func sigtermUnderLoadThroughTheBalancerFailsNoRequestAndHandsJobsOver() throws {
         let pg = try PostgresServer()
-        let group = try ScaleOutGroup(postgres: pg, database: "sigterm", count: 3, balanced: true)
+        let token = "sigterm-token-0123456789abcdef"
+        let group = try ScaleOutGroup(postgres: pg, database: "sigterm", count: 3, balanced: true,
+                                      arguments: ["--api-token", token, "--similarity-sessions-per-hour", "100000"])
         let lb = group.balancer!.port
         let ids = try (0..<3).map { _ in try ScaleOutHTTP.submitLucasLehmer(lb, Self.longExponent) }
         // Wait until some replica runs a job, then load the balancer and stop that replica.
@@ -176,6 +178,7 @@ import TestSupport
         let v = try #require(victim)
         let failures = Locked<[String]>([])
         let answered = Locked(0)
+        let created = Locked(0)
         let stop = Locked(false)
         let paths = ["/healthz", "/v1/jobs/\(ids[0])", "/v1/digits?base=3&exponent=100003", "/v1/jobs/\(ids[1])", "/v1/primes/1000003",
                      "/v1/jobs/\(ids[2])", "/v1/s2/cells?lat=48.8584&lng=2.2945&level=15"]
@@ -188,12 +191,30 @@ import TestSupport
                 while !stop.value {
                     i += 1
                     do {
-                        // Every fourth request is a stateless POST, which the shipped rules retry like a GET.
-                        let r = i % 4 == 0
-                            ? try ScaleOutHTTP.call(lb, "POST", "/v1/bounds/hoeffding", body: "{\"n\":100,\"lower\":0,\"upper\":1,\"deviation\":0.1}")
-                            : try ScaleOutHTTP.call(lb, "GET", paths[i % paths.count])
-                        let what = i % 4 == 0 ? "POST /v1/bounds/hoeffding" : "GET \(paths[i % paths.count])"
-                        if r.status == 200 { answered.mutate { $0 += 1 } } else { failures.mutate { $0.append("\(r.status) \(what)") } }
+                        // Every fourth request is a stateless POST, which the shipped rules retry like a GET. Two
+                        // workers create jobs and sessions, POSTs nginx never retries: none may meet a connection
+                        // the stopping replica resets or closes under it.
+                        let r: RawResponse
+                        let what: String
+                        if w == 0 {
+                            r = try ScaleOutHTTP.call(lb, "POST", "/v1/primes/lucas-lehmer", body: "{\"exponent\":\(Self.shortExponent)}")
+                            what = "POST /v1/primes/lucas-lehmer"
+                            if r.status == 202 { created.mutate { $0 += 1 } }
+                            usleep(20_000)
+                        } else if w == 1 {
+                            r = try ScaleOutHTTP.call(lb, "POST", "/v1/similarity/sessions",
+                                                      body: "{\"peer\":\"loopback\",\"encoder\":\"hashing\",\"sentences\":[\"a cat\"]}",
+                                                      headers: ["Authorization: Bearer \(token)"])
+                            what = "POST /v1/similarity/sessions"
+                            if r.status == 201 { created.mutate { $0 += 1 } }
+                        } else if i % 4 == 0 {
+                            r = try ScaleOutHTTP.call(lb, "POST", "/v1/bounds/hoeffding", body: "{\"n\":100,\"lower\":0,\"upper\":1,\"deviation\":0.1}")
+                            what = "POST /v1/bounds/hoeffding"
+                        } else {
+                            r = try ScaleOutHTTP.call(lb, "GET", paths[i % paths.count])
+                            what = "GET \(paths[i % paths.count])"
+                        }
+                        if (200...202).contains(r.status) { answered.mutate { $0 += 1 } } else { failures.mutate { $0.append("\(r.status) \(what)") } }
                     } catch {
                         failures.mutate { $0.append("\(error)") }
                     }
@@ -209,7 +230,12 @@ import TestSupport
         #expect(exit == 0)
         #expect(answered.value > 50, "traffic flowed: \(answered.value)")
         #expect(failures.value.isEmpty, "no failed request: \(failures.value.prefix(5)); nginx: \(group.balancer!.errorLog.suffix(1500))")
+        #expect(created.value > 10, "jobs and sessions were created through the balancer: \(created.value)")
         #expect(group.replicas[v].log.contains("job handed back"))
+        // Every log line names its replica.
+        let lines = group.replicas[v].log.split(separator: "\n").filter { $0.hasPrefix("{") }
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("\"instance\":\"\(group.name(v))\"") },
+                "every log line carries the instance id: \(lines.first { !$0.contains("\"instance\"") } ?? "")")
         for id in ids {
             let end = try ScaleOutHTTP.waitForEnd(lb, id)
             #expect(end["status"] as? String == "succeeded")

@@ -143,6 +143,67 @@ import TestSupport
         #expect(took <= 2 * peerTimeout + 1, "within 2 × peer-timeout (+ 1 s of polling): \(took) s")
     }
 
+    /// A pending invitation (created, not yet accepted) whose replica is killed fails at both organisations
+    /// with a message saying why, whichever side lost its replica; the other side never waits for an expiry.
+    @Test func aPendingInvitationWhoseReplicaDiedFailsClearlyAtBothOrganisations() throws {
+        let peerTimeout = 2.0
+        let orgs = try TwoOrganisations(peerTimeout: Int(peerTimeout))
+        func failure(_ client: SimilarityClient, _ id: String) throws -> (state: String, message: String) {
+            let doc = try client.get("/v1/similarity/sessions/\(id)").json()
+            return (doc["state"] as? String ?? "", (doc["error"] as? [String: Any])?["message"] as? String ?? "")
+        }
+        for (side, group) in [("Alice", orgs.alice), ("Bob", orgs.bob)] {
+            let created = try orgs.aliceClient.post("/v1/similarity/sessions", json: ["peer": "bob", "encoder": "hashing", "sentences": ["a pending invitation"]])
+            #expect(created.status == 201, "\(created.text)")
+            let id = try #require(try created.json()["id"] as? String)
+            #expect(try orgs.bobClient.waitForSession(id, states: ["incoming"], timeout: 10)["state"] as? String == "incoming")
+            let owner = try group.sql("SELECT owner FROM similarity_sessions WHERE id = '\(id)'")
+            let victim = try #require(group.index(named: owner), "\(side)'s owner \(owner)")
+            group.replicas[victim].signal(SIGKILL)
+            _ = group.replicas[victim].waitForExit()
+            let killed = Date()
+            let here = side == "Alice" ? orgs.aliceClient : orgs.bobClient
+            let there = side == "Alice" ? orgs.bobClient : orgs.aliceClient
+            var mine = (state: "", message: ""), theirs = (state: "", message: "")
+            while Date().timeIntervalSince(killed) < 2 * peerTimeout + 6 {
+                mine = try failure(here, id)
+                theirs = try failure(there, id)
+                if mine.state == "failed" && theirs.state == "failed" { break }
+                usleep(100_000)
+            }
+            #expect(mine.state == "failed" && mine.message.contains("replica running this session stopped"),
+                    "\(side), whose replica died, fails the invitation: \(mine)")
+            #expect(theirs.state == "failed" && theirs.message.contains("at the peer stopped before"),
+                    "the other organisation is told and fails it too, saying why: \(theirs)")
+            #expect(Date().timeIntervalSince(killed) <= 2 * peerTimeout + 4, "soon after the kill")
+        }
+    }
+
+    /// The database goes away while a session runs: the session goes on in its replica's memory, the writes of
+    /// its progress and end fail, and are written again once the database is back, so every replica then
+    /// reads the session's true end (never a `running` left behind).
+    @Test func sessionWritesAreRetriedThroughADatabaseRestart() throws {
+        let pg = try PostgresServer()
+        let group = try ScaleOutGroup(postgres: pg, database: "publish", count: 2)
+        let owner = SimilarityClient(port: group.replicas[0].port), other = SimilarityClient(port: group.replicas[1].port)
+        var g = SystemRandomNumberGenerator()
+        func vectors(_ n: Int) -> [[Double]] { (0..<n).map { _ in (0..<4096).map { _ in Double.random(in: -1...1, using: &g) } } }
+        let id = try #require(try owner.post("/v1/similarity/sessions", json: ["peer": "loopback", "vectors": vectors(32)]).json()["id"] as? String)
+        #expect(try owner.post("/v1/similarity/sessions/\(id)/accept", json: ["vectors": vectors(32)]).status == 202)
+        pg.stop()
+        let down = Date()
+        while !group.replicas[0].log.contains("similarity session not published yet") && Date().timeIntervalSince(down) < 10 { usleep(50_000) }
+        usleep(500_000)
+        try pg.start()
+        let end = try other.waitForSession(id, timeout: 30)
+        #expect(end["state"] as? String == "succeeded", "another replica reads the end written after the restart: \(end)")
+        #expect(((end["result"] as? [String: Any])?["similarities"] as? [[Double]])?.count == 32)
+        #expect(try group.sql("SELECT state FROM similarity_sessions WHERE id = '\(id)'") == "succeeded")
+        let log = group.replicas[0].log
+        #expect(log.contains("similarity session not published yet: retrying"), "a write failed while the database was down")
+        #expect(log.contains("similarity session published after a database error"), "and was written again")
+    }
+
     @Test func theRunningSessionsLimitCountsAcrossReplicas() throws {
         let pg = try PostgresServer()
         let group = try ScaleOutGroup(postgres: pg, database: "limits", count: 2, arguments: ["--similarity-max-running", "1"])

@@ -146,8 +146,7 @@ import TestSupport
         // The bearer token opens no peer endpoint.
         let withToken = try b.request("POST", "/v1/peer/sessions/\(id)/messages", body: Data("hello".utf8), contentType: "application/octet-stream")
         #expect(withToken.status == 401)
-        usleep(200_000)
-        #expect(pair.bob.log.contains("peer message refused"))
+        #expect(pair.bob.waitForLog(containing: "peer message refused"))
         #expect(try b.get("/v1/similarity/sessions/\(id)").json()["state"] as? String == "incoming")
     }
 

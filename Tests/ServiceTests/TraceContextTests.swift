@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import HTTPTypes
 import Testing
 @testable import Service
@@ -67,7 +68,7 @@ import Testing
         func context(_ fields: [(String, String)]) -> TraceContext {
             var f = HTTPFields()
             for (n, v) in fields { f.append(HTTPField(name: HTTPField.Name(n)!, value: v)) }
-            return TraceContext(fields: f)
+            return TraceContext(fields: RequestFields(f))
         }
         let continued = context([("traceparent", Self.valid), ("tracestate", "rojo=00f067aa0ba902b7, congo=t61rcWkgMzE")])
         #expect(continued.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")

@@ -46,6 +46,8 @@ public final class NginxBalancer: @unchecked Sendable {
                 scgi_temp_path \(directory.path)/scgi;
                 upstream incognita {
             \(servers)
+                    keepalive 32;
+                    keepalive_timeout 4s;
                 }
                 server {
                     listen 127.0.0.1:\(self.port);

@@ -73,6 +73,17 @@ public final class ServerProcess: @unchecked Sendable {
         return String(decoding: collected, as: UTF8.self)
     }
 
+    /// Waits until what the server printed contains `text` (its log is written in batches by a thread of its own,
+    /// so a line lands a few milliseconds after the event); false on timeout.
+    public func waitForLog(containing text: String, timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if log.contains(text) { return true }
+            usleep(20_000)
+        }
+        return log.contains(text)
+    }
+
     public func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
     /// Waits for exit and returns the status (nil on timeout).

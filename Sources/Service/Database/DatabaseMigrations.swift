@@ -81,6 +81,18 @@ enum DatabaseMigrations {
             );
             CREATE INDEX similarity_admissions_peer ON similarity_admissions (peer, admitted_at);
             """),
+        Migration(version: 2, name: "idempotency keys", sql: """
+            CREATE TABLE idempotency_keys (
+                id text PRIMARY KEY,
+                fingerprint text NOT NULL,
+                claimed_by text,
+                claim_expires_at timestamptz,
+                record text,
+                created_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+            CREATE INDEX jobs_idempotency ON jobs ((record->'idempotency'->>'id')) WHERE record ? 'idempotency';
+            """),
     ]
 
     /// Applies every migration newer than the database's version; returns (before, after).

@@ -35,6 +35,14 @@ final class PostgresConnection: @unchecked Sendable {
         var description: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
         /// 23505: a unique constraint refused the row.
         var isUniqueViolation: Bool { sqlState == "23505" }
+        /// Worth trying again later: the link was lost or could not be made (class 08), the server is starting,
+        /// stopping or out of connections (57P01–57P03, 53300), or the statement lost a serialization race, a
+        /// deadlock or a lock or statement timeout (40001, 40P01, 55P03, 57014); also no free pool connection.
+        var isTransient: Bool {
+            if connectionLost || message == PostgresPool.busy.message { return true }
+            guard let state = sqlState else { return false }
+            return state.hasPrefix("08") || ["40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03", "53300"].contains(state)
+        }
     }
 
     /// A result: every value as bytes (text-format results are UTF-8 text), nil for SQL NULL.

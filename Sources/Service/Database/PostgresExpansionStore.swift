@@ -74,7 +74,7 @@ struct PostgresExpansionStore: ExpansionStore {
         let exponent: UInt64
         let digits: Int
         let gzip = GzipStream(level: 6)
-        var pending: [UInt8] = []
+        var pieces = DigitPieces(size: PostgresExpansionStore.chunkDigits)
         var seq = 0
         var compressedBytes = 0
 
@@ -82,7 +82,6 @@ struct PostgresExpansionStore: ExpansionStore {
             self.pool = pool
             self.exponent = exponent
             self.digits = digits
-            pending.reserveCapacity(PostgresExpansionStore.chunkDigits)
         }
 
         private func insert(_ data: [UInt8]) throws {
@@ -95,21 +94,11 @@ struct PostgresExpansionStore: ExpansionStore {
         }
 
         func append(_ digits: [UInt8]) throws {
-            var offset = 0
-            while offset < digits.count {
-                let take = min(PostgresExpansionStore.chunkDigits - pending.count, digits.count - offset)
-                pending.append(contentsOf: digits[offset..<(offset + take)])
-                offset += take
-                if pending.count == PostgresExpansionStore.chunkDigits {
-                    try insert(gzip.compressFullFlush(pending))
-                    pending.removeAll(keepingCapacity: true)
-                }
-            }
+            try pieces.append(digits) { try insert(gzip.compressFullFlush($0)) }
         }
 
         func finish() throws -> Int {
-            try insert(gzip.compress(pending, flush: false) + gzip.finish())
-            pending = []
+            try insert(gzip.compress(pieces.takeRest(), flush: false) + gzip.finish())
             let total = compressedBytes, count = seq
             try pool.run { c in
                 try c.execute("""

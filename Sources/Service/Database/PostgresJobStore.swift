@@ -23,6 +23,12 @@ struct PostgresJobStore: SharedJobStore {
         return try? decoder.decode(JobSnapshot.self, from: Data(text.utf8))
     }
 
+    /// The job created under the idempotency key `id` (its digest), read on `c` (inside the caller's transaction).
+    static func job(idempotencyID id: String, on c: PostgresConnection) throws -> JobSnapshot? {
+        let rows = try c.execute("SELECT record::text FROM jobs WHERE record->'idempotency'->>'id' = $1 ORDER BY created_at LIMIT 1", [.text(id)])
+        return rows.count == 1 ? decode(rows.string(0, 0)) : nil
+    }
+
     // MARK: SharedJobStore
 
     func insert(_ snapshot: JobSnapshot, joinKey: String?, maxQueued: Int) throws -> (snapshot: JobSnapshot, inserted: Bool) {

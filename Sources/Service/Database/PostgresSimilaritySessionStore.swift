@@ -85,18 +85,23 @@ struct PostgresSimilaritySessionStore: SimilaritySessionStore {
         }
     }
 
-    func sweep(staleSeconds: Double, keepSeconds: Double) throws -> Int {
+    func sweep(staleSeconds: Double, keepSeconds: Double) throws -> [SimilaritySessionLoss] {
         try pool.run { c in
             let failed = try c.execute("""
-                UPDATE similarity_sessions SET state = 'failed', updated_at = now(),
-                       document = document || jsonb_build_object('state', 'failed',
+                WITH lost AS (
+                    SELECT id, state FROM similarity_sessions
+                    WHERE state IN ('invited', 'incoming', 'running') AND NOT erased
+                      AND owner NOT IN (SELECT id FROM instances WHERE heartbeat_at > now() - make_interval(secs => $1))
+                    FOR UPDATE SKIP LOCKED)
+                UPDATE similarity_sessions s SET state = 'failed', updated_at = now(),
+                       document = s.document || jsonb_build_object('state', 'failed',
                            'error', jsonb_build_object('field', 'session', 'message', 'the replica running this session stopped'))
-                WHERE state IN ('invited', 'incoming', 'running') AND NOT erased
-                  AND owner NOT IN (SELECT id FROM instances WHERE heartbeat_at > now() - make_interval(secs => $1))
-                RETURNING id
-                """, [.double(staleSeconds)]).count
+                FROM lost WHERE s.id = lost.id
+                RETURNING s.id, lost.state, s.document->>'peer'
+                """, [.double(staleSeconds)])
             try c.execute("DELETE FROM similarity_sessions WHERE expires_at < now() - make_interval(secs => $1)", [.double(keepSeconds)])
-            return failed
+            return (0..<failed.count).map { SimilaritySessionLoss(id: failed.string($0, 0) ?? "", previousState: failed.string($0, 1) ?? "",
+                                                                  peer: failed.string($0, 2) ?? "") }
         }
     }
 }

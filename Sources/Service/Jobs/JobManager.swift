@@ -90,7 +90,7 @@ public final class JobManager: @unchecked Sendable {
                 condition.lock(); jobs[job.id] = job; condition.unlock()
             } else if let spec = snapshot.spec, let work = rebuild?(spec) {
                 let job = Job(id: snapshot.id, kind: snapshot.kind, spec: spec, createdAt: snapshot.createdAt, traceId: snapshot.traceId, work: work)
-                job.mutate { $0.progress = snapshot.progress; $0.runningOn = nil; $0.events = snapshot.events }
+                job.mutate { $0.progress = snapshot.progress; $0.runningOn = nil; $0.events = snapshot.events; $0.idempotency = snapshot.idempotency }
                 condition.lock()
                 jobs[job.id] = job
                 queue.append(job)
@@ -112,9 +112,10 @@ public final class JobManager: @unchecked Sendable {
     /// same `joinKey` exists, returns it instead of starting another. The job keeps the trace id of the request
     /// submitting it (`TraceContext.current`), and its run logs in that trace.
     @discardableResult
-    public func submit(kind: String, spec: String? = nil, joinKey: String? = nil,
+    public func submit(kind: String, spec: String? = nil, joinKey: String? = nil, idempotency: IdempotencyBinding? = nil,
                        work: @escaping @Sendable (JobContext) throws -> String) throws -> JobSnapshot {
         let job = Job(id: RandomID.make(bytes: 16), kind: kind, spec: spec, createdAt: Date(), traceId: TraceContext.current?.traceID, work: work)
+        if let idempotency { job.mutate { $0.idempotency = idempotency } }
         if let shared {
             condition.lock()
             let claimable = resumers[kind] != nil && spec != nil
@@ -204,6 +205,14 @@ public final class JobManager: @unchecked Sendable {
             if changed { break }
         }
         return (latest, version + 1)
+    }
+
+    /// Every job this instance knows.
+    public func snapshots() -> [JobSnapshot] {
+        condition.lock()
+        let all = Array(jobs.values)
+        condition.unlock()
+        return all.map(\.current)
     }
 
     /// Jobs this instance holds, by state (with a shared store: those running here).

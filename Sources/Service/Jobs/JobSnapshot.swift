@@ -36,6 +36,21 @@ public struct JobSnapshot: Codable, Sendable {
     public var traceId: String?
     /// Notices from the job (rollbacks after failed error checks, …), oldest first; nil when none.
     public var events: [JobEvent]? = nil
+    /// The `Idempotency-Key` (its digest) and request fingerprint that created the job, saved with it in one
+    /// write, so that a key whose own record was lost in a crash is recovered from the job (never returned).
+    public var idempotency: IdempotencyBinding?
+
+    /// The job as it was accepted (the body of its `202`): queued, no progress yet.
+    public var asAccepted: JobSnapshot {
+        var s = self
+        s.status = .queued
+        s.progress = JobProgress(done: 0, total: 0, fraction: 0, etaSeconds: nil)
+        s.startedAt = nil
+        s.finishedAt = nil
+        s.error = nil
+        s.resultJSON = nil
+        return s
+    }
 }
 
 /// Why a job failed: a problem summary.

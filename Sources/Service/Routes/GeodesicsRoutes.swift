@@ -46,10 +46,10 @@ extension Application {
                                                                   t: body.t ?? 1, steps: body.steps ?? 64, isCancelled: deadline()))
         }
 
-        add(.post, "/v1/geodesics/distances") { ctx in
+        add(.post, "/v1/geodesics/distances", idempotency: .instance) { ctx in
             let body = try ctx.decode(DistancesRequest.self)
             let metric = body.metric ?? .stein(lambda: 1)
-            let options = GeodesicOptions(nodes: body.nodes ?? 32, polish: false, gridStart: false)
+            let options = Self.distanceOptions(body)
             if Geodesics.distancePairCount(points: body.points.count) <= 32 {
                 let d = try Geodesics.distances(density: body.density, metric: metric, points: body.points, options: options,
                                                 isCancelled: deadline())
@@ -75,10 +75,16 @@ extension Application {
 }
 
 extension Application {
+    /// Pairwise distances use the local solve from the straight line: a matrix of up to thousands of pairs cannot afford
+    /// the global search of every pair (the single-geodesic route does that).
+    fileprivate static func distanceOptions(_ body: DistancesRequest) -> GeodesicOptions {
+        GeodesicOptions(nodes: body.nodes ?? 32, polish: false, globalSearch: false)
+    }
+
     /// The distance-matrix job body.
     fileprivate static func distancesWork(_ body: DistancesRequest) -> @Sendable (JobContext) throws -> String {
         let metric = body.metric ?? .stein(lambda: 1)
-        let options = GeodesicOptions(nodes: body.nodes ?? 32, polish: false, gridStart: false)
+        let options = distanceOptions(body)
         return { job in
             do {
                 let d = try Geodesics.distances(density: body.density, metric: metric, points: body.points, options: options,

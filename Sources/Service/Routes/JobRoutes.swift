@@ -99,8 +99,10 @@ extension Application {
     /// Starts a job and answers `202 Accepted` with `Location: /v1/jobs/{id}`. The work returns its result as JSON text.
     public func startJob(kind: String, spec: String? = nil, joinKey: String? = nil, _ work: @escaping @Sendable (JobContext) throws -> String) throws -> HTTPServerResponse {
         do {
-            let snapshot = try jobs.submit(kind: kind, spec: spec, joinKey: joinKey, work: work)
-            return Self.jobResponse(snapshot, status: .accepted)
+            let binding = IdempotentRequests.currentBinding
+            let snapshot = try jobs.submit(kind: kind, spec: spec, joinKey: joinKey, idempotency: binding, work: work)
+            // Under an Idempotency-Key the answer is the job as accepted, which a restart can rebuild from the job.
+            return Self.jobResponse(binding == nil ? snapshot : snapshot.asAccepted, status: .accepted)
         } catch is JobManager.QueueFull {
             throw APIError.unavailable("too many jobs are waiting; try again later", retryAfter: 5)
         }

@@ -49,7 +49,7 @@ extension Application {
                 return PrimesByteRange.response(digits: digits, range: range, total: total)
             }
             if let cached = try expansions.open(exponent: p, digits: total) {
-                return try PrimesByteRange.response(cached, range: range, gzip: PrimesByteRange.acceptsGzip(ctx.request.headerFields))
+                return try PrimesByteRange.response(cached, range: range, gzip: ctx.request.headerFields.acceptsGzip)
             }
             // First request for a large expansion: compute it in a job (joined by any later request
             // until it ends), store it compressed, serve it from the store.
@@ -79,7 +79,7 @@ extension Application {
             return Self.probablePrimeWork(UInt64(request.exponent), base: UInt64(request.base ?? 3), checkpointSeconds: checkpointSeconds)
         }
 
-        add(.post, "/v1/primes/lucas-lehmer") { [unowned self] ctx in
+        add(.post, "/v1/primes/lucas-lehmer", idempotency: .instance) { [unowned self] ctx in
             let request = try ctx.decode(PrimesLucasLehmerRequest.self)
             guard request.exponent >= 0 else {
                 throw APIError.invalid("exponent", "must be between 2 and \(LucasLehmer.maxExponent), got \(request.exponent)")
@@ -97,7 +97,7 @@ extension Application {
             return try self.startJob(kind: "lucas-lehmer", spec: "{\"exponent\":\(p)}", Self.lucasLehmerWork(p, checkpointSeconds: self.configuration.checkpointSeconds))
         }
 
-        add(.post, "/v1/primes/prp") { [unowned self] ctx in
+        add(.post, "/v1/primes/prp", idempotency: .instance) { [unowned self] ctx in
             let request = try ctx.decode(PrimesProbablePrimeRequest.self)
             guard request.exponent >= 0 else {
                 throw APIError.invalid("exponent", "must be between 2 and \(ProbablePrime.maxExponent), got \(request.exponent)")
@@ -362,22 +362,5 @@ enum PrimesByteRange {
         })
         if range != nil { response.compressible = false }
         return response
-    }
-
-    /// `Accept-Encoding` lists gzip (or `*`) with a non-zero q-value.
-    static func acceptsGzip(_ fields: HTTPFields) -> Bool {
-        guard let value = fields[.acceptEncoding] else { return false }
-        var gzip: Double?, star: Double?
-        for item in value.split(separator: ",") {
-            let parts = item.split(separator: ";")
-            let coding = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
-            var q = 1.0
-            for p in parts.dropFirst() {
-                let kv = p.split(separator: "=", maxSplits: 1)
-                if kv.count == 2, kv[0].trimmingCharacters(in: .whitespaces) == "q" { q = Double(kv[1].trimmingCharacters(in: .whitespaces)) ?? 0 }
-            }
-            if coding == "gzip" || coding == "x-gzip" { gzip = q } else if coding == "*" { star = q }
-        }
-        return (gzip ?? star ?? 0) > 0
     }
 }

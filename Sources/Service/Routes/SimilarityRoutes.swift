@@ -106,7 +106,7 @@ extension Application {
                 embeddings: encoded.embeddings, encoder: .init(name: d.name, dimension: d.dimension, fingerprint: d.fingerprint),
                 texts: encoded.notes?.map { .init(wordPieces: $0.wordPieces, truncated: $0.truncated) }))
         }
-        add(.post, "/v1/similarity/sessions") { ctx in
+        add(.post, "/v1/similarity/sessions", idempotency: .bearer(authorize)) { ctx in
             try authorize(ctx)
             let record = try registry.create(try ctx.decode(SimilaritySessionRegistry.CreateRequest.self))
             var response = try JSON.response(record.document(), status: .created)
@@ -188,9 +188,12 @@ struct SimilarityEncodeDocument: Encodable {
 /// the caller's bytes only), and a 401 that says nothing about any session.
 struct SimilarityAuthorizer: Sendable {
     let token: [UInt8]?
+    /// Idempotency keys are per token: a digest of it (never the token), or the instance's scope without one.
+    let scope: String
 
     init(token: String?) {
         self.token = token.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
+        scope = self.token.map { "bearer:" + SHA256.hex($0) } ?? IdempotentRequests.instanceScope
     }
 
     func callAsFunction(_ ctx: RequestContext) throws {
@@ -216,5 +219,12 @@ extension SimilarityError: APIErrorConvertible {
         case .transport: return APIError(status: .badGateway, slug: "peer-unavailable", detail: message)
         default: return APIError(status: .unprocessableContent, slug: "session-failed", detail: message, errors: [FieldError(field: field, message: message)])
         }
+    }
+}
+
+extension IdempotencyScope {
+    /// Keys per bearer token when the instance has one (the token is checked first), else per instance.
+    static func bearer(_ authorizer: SimilarityAuthorizer) -> IdempotencyScope {
+        IdempotencyScope(name: authorizer.scope) { try authorizer($0) }
     }
 }

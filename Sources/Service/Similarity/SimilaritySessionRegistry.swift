@@ -36,6 +36,14 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
     let database: Database?
     /// When each session's progress was last published to the shared store.
     private var published: [String: Date] = [:]
+    /// Sessions whose last write to the shared store failed with a transient error, with when it first failed:
+    /// the sweeper writes their current document again until it lands (or `unpublishedGiveUp` passes).
+    private var unpublished: [String: (record: SimilaritySessionRecord, since: Date)] = [:]
+    /// Keeps a session's writes in order: the document is taken and written under it, so a retry never
+    /// overwrites a newer document with an older one.
+    private let publishLock = NSLock()
+    /// How long a session's document is written again after transient failures before the replica gives up.
+    static let unpublishedGiveUp: Double = 600
 
     private let lock = NSLock()
     private var sessions: [String: SimilaritySessionRecord] = [:]
@@ -58,11 +66,13 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
             var lastShared = Date.distantPast
             while let registry = self {
                 registry.sweep(now: Date())
+                registry.republish(now: Date())
                 if let shared = registry.shared, Date().timeIntervalSince(lastShared) >= 1 {
                     lastShared = Date()
                     // Sessions whose owner replica stopped heartbeating fail here, on any replica.
-                    if let n = try? shared.sweep(staleSeconds: registry.limits.peerTimeout, keepSeconds: registry.limits.ttl), n > 0 {
-                        registry.log.event("similarity sessions failed: their replica stopped", level: "warn", [("sessions", String(n))])
+                    if let lost = try? shared.sweep(staleSeconds: registry.limits.peerTimeout, keepSeconds: registry.limits.ttl), !lost.isEmpty {
+                        registry.log.event("similarity sessions failed: their replica stopped", level: "warn", [("sessions", String(lost.count))])
+                        for loss in lost { registry.tellPeerOfLostInvitation(loss) }
                     }
                 }
                 Thread.sleep(forTimeInterval: 0.25)
@@ -133,15 +143,58 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
     }
 
     /// Writes a session's document to the shared store: state changes at once, progress at most twice a second.
+    /// A transient database error (a restart, a lost link, a serialization race) does not lose the write: the
+    /// session is remembered and the sweeper writes its then current document again until it lands.
     private func publish(_ r: SimilaritySessionRecord, immediate: Bool) {
-        guard let shared else { return }
+        guard shared != nil else { return }
         let now = Date()
         lock.lock()
-        if !immediate, let last = published[r.id], now.timeIntervalSince(last) < 0.5 { lock.unlock(); return }
+        if !immediate, unpublished[r.id] == nil, let last = published[r.id], now.timeIntervalSince(last) < 0.5 { lock.unlock(); return }
         published[r.id] = now
         lock.unlock()
-        do { try shared.update(row(r)) } catch {
+        write(r)
+    }
+
+    /// Writes the session's current document; true when it is in the shared store.
+    @discardableResult
+    private func write(_ r: SimilaritySessionRecord) -> Bool {
+        guard let shared else { return true }
+        publishLock.lock()
+        defer { publishLock.unlock() }
+        do {
+            try shared.update(row(r))
+            lock.lock()
+            let retried = unpublished.removeValue(forKey: r.id)
+            lock.unlock()
+            if let retried {
+                log.event("similarity session published after a database error", [("session", r.id),
+                          ("state", r.currentState.rawValue), ("delaySeconds", String(format: "%.1f", Date().timeIntervalSince(retried.since)))])
+            }
+            return true
+        } catch let failure as PostgresConnection.Failure where failure.isTransient {
+            lock.lock()
+            let first = unpublished[r.id] == nil
+            if first { unpublished[r.id] = (r, Date()) }
+            lock.unlock()
+            if first {
+                log.event("similarity session not published yet: retrying", level: "warn", [("session", r.id), ("error", "\(failure)")])
+            }
+            return false
+        } catch {
             log.event("similarity session not published", level: "warn", [("session", r.id), ("error", "\(error)")])
+            return false
+        }
+    }
+
+    /// Writes again the sessions whose last write failed with a transient error (from the sweeper).
+    private func republish(now: Date) {
+        lock.lock()
+        let pending = unpublished
+        lock.unlock()
+        for (id, entry) in pending where !write(entry.record) && now.timeIntervalSince(entry.since) > Self.unpublishedGiveUp {
+            lock.lock(); unpublished[id] = nil; lock.unlock()
+            log.event("similarity session not published: the database stayed unreachable", level: "error",
+                      [("session", id), ("state", entry.record.currentState.rawValue)])
         }
     }
 
@@ -488,6 +541,39 @@ final class SimilaritySessionRegistry: @unchecked Sendable {
         }
         let trace = TraceContext.current
         if wait { send() } else { Thread.detachNewThread { TraceContext.$current.withValue(trace) { send() } } }
+    }
+
+    /// A pending invitation whose replica stopped (failed here by the sweep) would stay pending at the peer
+    /// until it expired: tell the peer it failed, on the channel the stopped replica would have used next.
+    /// Both ends derive their channels from the shared identity and the session id, and a pending invitation
+    /// has carried exactly one message: the invitation itself on the control channel (so the creator's next
+    /// message there is the second), and nothing on the session channel the invited side sends on. Running
+    /// sessions need nothing: the peer fails them when messages stop (2 × the peer timeout). Best effort, in
+    /// the background; a peer that refuses the message (it already ended the session) changes nothing.
+    func tellPeerOfLostInvitation(_ loss: SimilaritySessionLoss) {
+        guard loss.previousState == SimilaritySessionState.invited.rawValue || loss.previousState == SimilaritySessionState.incoming.rawValue,
+              let peer = peers[loss.peer], let sid = try? SessionID(hex: loss.id) else { return }
+        let creator = loss.previousState == SimilaritySessionState.invited.rawValue
+        let trace = TraceContext.current
+        Thread.detachNewThread { [self] in
+            TraceContext.$current.withValue(trace) {
+                do {
+                    var channel = try SealedChannel(identity: identity, peerPublicKey: peer.publicKey,
+                                                    sessionID: creator ? sid.derived(SimilarityPeerEnvelope.controlLabel) : sid)
+                    if creator { _ = channel.seal([]) } // the invitation's sequence number
+                    let message = creator ? "the replica holding this session at the peer stopped before the invitation was accepted"
+                                          : "the replica holding this invitation at the peer stopped before it was accepted"
+                    let e = SimilarityPeerEnvelope.Event(event: "failed", message: message, field: "session")
+                    let sealed = channel.seal([SimilarityPeerEnvelope.event] + SimilarityPeerEnvelope.encode(e))
+                    let reply = try client.postBlocking(peer.endpoint("/v1/peer/sessions/\(loss.id)/messages"), body: sealed)
+                    _ = try channel.open(reply.body)
+                    log.event("similarity peer told of a lost invitation", [("session", loss.id), ("peer", peer.name)])
+                } catch {
+                    log.event("similarity peer not told of a lost invitation", level: "warn",
+                              [("session", loss.id), ("peer", peer.name), ("error", "\(error)")])
+                }
+            }
+        }
     }
 
     // MARK: - peer side

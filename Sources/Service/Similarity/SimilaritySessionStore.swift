@@ -19,8 +19,16 @@ protocol SimilaritySessionStore: Sendable {
     func admit(peer: String, limit: Int) throws -> Bool
     /// Moves the session to running when fewer than `limit` sessions run on all replicas; false otherwise.
     func tryStart(id: String, limit: Int) throws -> Bool
-    /// Fails unfinished sessions whose owner replica stopped heartbeating `staleSeconds` ago; removes old rows.
-    func sweep(staleSeconds: Double, keepSeconds: Double) throws -> Int
+    /// Fails unfinished sessions whose owner replica stopped heartbeating `staleSeconds` ago (each by exactly
+    /// one replica) and returns them with the state they had; removes old rows.
+    func sweep(staleSeconds: Double, keepSeconds: Double) throws -> [SimilaritySessionLoss]
+}
+
+/// A session the sweep failed because its replica stopped: its id, its state until then and its peer's name.
+struct SimilaritySessionLoss: Sendable {
+    var id: String
+    var previousState: String
+    var peer: String
 }
 
 /// One session's shared row.

@@ -134,11 +134,15 @@ class Metric:
 
     def segment_lengths(self, X):
         """Metric length of each polyline segment (three-point Gauss–Legendre)."""
-        D = X[1:] - X[:-1]
+        return self.chord_lengths(X[:-1], X[1:])
+
+    def chord_lengths(self, P, Q):
+        """Metric length of each straight segment P[i] → Q[i] (three-point Gauss–Legendre)."""
+        D = Q - P
         dd = np.einsum("ni,ni->n", D, D)
         L = np.zeros(len(D))
         for th, w in zip(GT, GW):
-            lp, s, H = self.mix.score_hess_many(X[:-1] + th * D)
+            lp, s, H = self.mix.score_hess_many(P + th * D)
             if self.kind == "stein":
                 q = np.einsum("ni,ni->n", s, D)
                 L += w * np.sqrt(dd + self.param * q * q)

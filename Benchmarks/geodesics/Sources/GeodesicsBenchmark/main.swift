@@ -10,7 +10,9 @@ import Geodesics
 // - pipeline: the API default (Swift: 64 nodes, multi-start, internal refinement, shooting polish) against
 //   the whole reference (several starts, continuation to 256–512 segments, DOP853 shooting), both
 //   returning the continuum geodesic; their lengths and half-length points are compared too.
-// Usage: .build/release/GeodesicsBenchmark [--no-pipeline] [--lbfgs] [--only PREFIX]
+// - global search: the API default against the same call without the global search (GeodesicOptions(globalSearch:
+//   false): the straight line and two bulges only), both Swift, best of 3: what finding the shortest route costs.
+// Usage: .build/release/GeodesicsBenchmark [--no-pipeline] [--lbfgs] [--no-python] [--only PREFIX]
 
 struct Case: Codable {
     var name: String
@@ -32,6 +34,7 @@ let args = CommandLine.arguments
 let lbfgs = args.contains("--lbfgs")
 let pipeline = !args.contains("--no-pipeline")
 let only = args.firstIndex(of: "--only").map { args[$0 + 1] } ?? ""
+let noPython = args.contains("--no-python")
 
 let mix2 = DensitySpec.mixture(components: [
     MixtureComponent(weight: 0.6, mean: [-1.5, 0.0], covariance: [[0.6, 0.25], [0.25, 0.4]]),
@@ -62,7 +65,7 @@ for f in fixtures.cases where f.name.hasPrefix("mixture16d") {
 let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../../../../Tests/GeodesicsTests/Scripts/reference.py").standardized.path
 
-emit("case | discrete 64: Swift s | Python Newton s | ratio | pipeline: Swift s | Python s | ratio | lengths Swift / Python (rel) | half-length points max diff")
+emit("case | discrete 64: Swift s | Python Newton s | ratio | pipeline: Swift s | Python s | ratio | lengths Swift / Python (rel) | half-length points max diff | global search cost")
 for c in cases where c.name.hasPrefix(only) {
     // Swift discrete: single start, no polish, best of 5.
     let single = GeodesicOptions(nodes: c.nodes, multiStart: false, polish: false)
@@ -79,6 +82,22 @@ for c in cases where c.name.hasPrefix(only) {
         let t1 = cpuSeconds()
         full = try Geodesics.geodesic(density: c.density, metric: c.metric, from: c.from, to: c.to)
         fullBest = min(fullBest, cpuSeconds() - t1)
+    }
+    // Swift pipeline without the global search (straight line and two bulges only), best of 3: what the global
+    // search costs.
+    var localBest = Double.infinity
+    var local: GeodesicResult? = nil
+    for _ in 0..<3 {
+        let t2 = cpuSeconds()
+        local = try Geodesics.geodesic(density: c.density, metric: c.metric, from: c.from, to: c.to,
+                                       options: GeodesicOptions(globalSearch: false))
+        localBest = min(localBest, cpuSeconds() - t2)
+    }
+    let searchNote = String(format: "global search %.4f s / %d starts vs %.4f s / %d starts without (%.2f×; lengths %.8f / %.8f)",
+                            fullBest, full!.starts, localBest, local!.starts, fullBest / localBest, full!.length, local!.length)
+    if noPython {
+        emit(String(format: "%@ | %.4f | – | – | %.4f | – | – | %.8f | – | %@", c.name, best, fullBest, full!.length, searchNote))
+        continue
     }
     // Python, same run.
     let p = Process()
@@ -108,5 +127,6 @@ for c in cases where c.name.hasPrefix(only) {
                       c.name, best, newton, newton / best, fullBest, pipe, pipe / fullBest, r.length, pyLength,
                       abs(r.length - pyLength) / pyLength, dm)
     if let lb = py["lbfgs"]?["seconds"] as? Double { line += String(format: " | L-BFGS-B %.3f s", lb) }
+    line += " | " + searchNote
     emit(line)
 }
