@@ -1,3 +1,4 @@
+import HTTPServer
 import HTTPTypes
 import SecureSimilarity
 
@@ -16,7 +17,7 @@ public struct IdempotencyKey: Sendable, Equatable {
     public let id: String
 
     /// The key of a request, nil when it sent none; throws a 400 naming the header when it is malformed.
-    public init?(_ fields: HTTPFields, scope: String) throws {
+    public init?(_ fields: RequestFields, scope: String) throws {
         let values = fields[values: Self.field]
         guard !values.isEmpty else { return nil }
         guard values.count == 1 else { throw Self.malformed("must be sent once, not \(values.count) times") }
