@@ -1,9 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Compiler flags of the transformer kernels built for one x86-64 processor generation (`-target-cpu`): only
-/// those modules get the wider instructions, and SentenceEncoder calls them after asking the processor (cpuid).
-/// Other architectures build them empty.
+/// Compiler flags of the kernels built for one x86-64 processor generation (`-target-cpu`): only those modules
+/// get the wider instructions, and their callers choose them after asking the processor. The transformer kernels
+/// (SentenceEncoder asks cpuid) and the primes kernels (FFT, IBDWT: the same files compiled for the x86-64
+/// baseline, AVX2 + FMA and AVX-512, where 32 vector registers keep the radix-4 butterflies out of the stack;
+/// `Primes` reads the CPU flags) use it. Other architectures build them plain.
 func kernelFlags(_ cpu: String) -> [SwiftSetting] {
     #if arch(x86_64)
     return [.unsafeFlags(["-target-cpu", cpu])]
@@ -51,7 +53,12 @@ let package = Package(
         // The domains: each knows nothing about HTTP.
         .target(name: "S2Geometry"),
         .target(name: "Bounds", dependencies: ["StrictJSON"]),
-        .target(name: "Primes", dependencies: ["CGMP", "CMPFR"]),
+        .target(name: "PrimesKernels"),
+        // The same sources as PrimesKernels (symbolic links), built for AVX2 + FMA.
+        .target(name: "PrimesKernelsAVX2", swiftSettings: kernelFlags("haswell")),
+        // And for AVX-512 (skylake-avx512).
+        .target(name: "PrimesKernelsAVX512", swiftSettings: kernelFlags("skylake-avx512")),
+        .target(name: "Primes", dependencies: ["CGMP", "CMPFR", "PrimesKernels", "PrimesKernelsAVX2", "PrimesKernelsAVX512"]),
         .target(name: "Geodesics"),
         .target(name: "SecureSimilarity", dependencies: ["CSodium"]),
         // The transformer's numeric kernels (register-tiled matrix product, LayerNorm, softmax, GELU), generic over
@@ -97,7 +104,7 @@ let package = Package(
         .executableTarget(name: "PeerMessageFuzzer", dependencies: ["SecureSimilarity"], path: "Fuzz/PeerMessageFuzzer"),
 
         // Benchmarks built as part of the package (release builds by their run scripts).
-        .executableTarget(name: "PrimesBenchmark", dependencies: ["Primes"], path: "Benchmarks/primes", exclude: ["reference", "README.md", "RESULTS.md", "run.sh"]),
+        .executableTarget(name: "PrimesBenchmark", dependencies: ["Primes", "PrimesKernels", "PrimesKernelsAVX2", "PrimesKernelsAVX512"], path: "Benchmarks/primes", exclude: ["reference", "README.md", "RESULTS.md", "run.sh"]),
         .executableTarget(name: "EmbeddingsBenchmark", dependencies: ["SentenceEncoder"], path: "Benchmarks/embeddings",
                           exclude: ["README.md", "run.sh", "texts.py", "reference.py"]),
         .executableTarget(name: "SimilarityBenchmark", dependencies: ["SecureSimilarity"], path: "Benchmarks/similarity", exclude: ["README.md", "run.sh"]),

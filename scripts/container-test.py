@@ -903,8 +903,15 @@ def check_compose_demo(h):
 
 SCALE_REPLICAS = 3
 SCALE_LEASE = 5  # seconds; the file's 30 would make the SIGKILL check wait half a minute
-SCALE_EXPONENT = 50021  # composite; a few seconds of Lucas–Lehmer, with checkpoints
-SCALE_RES64 = "364929076995176E"  # its Lucas–Lehmer residue (gmpy2 agrees: s ← s² − 2 mod M50021, 50019 times)
+# A composite Mersenne number whose Lucas–Lehmer run lasts seconds even with the IBDWT on a fast machine, so the
+# replica running it can be killed after its first checkpoint; its Res64 is gmpy2's, from the primes tests' fixture.
+SCALE_EXPONENT = 193327
+
+
+def scale_res64():
+    path = os.path.join(ROOT, "Tests", "PrimesTests", "Fixtures", "ibdwt_residues.json")
+    with open(path) as f:
+        return next(c["ll"] for c in json.load(f)["residues"] if c["exponent"] == SCALE_EXPONENT)
 
 
 def check_compose_scale(h):
@@ -967,7 +974,7 @@ def check_compose_scale(h):
     log(f"       a job read on every replica, a session through nginx ({elapsed(t)})")
     t = time.monotonic()
     # SIGKILL the replica running a long job: another resumes it from the checkpoint after the lease.
-    reference = SCALE_RES64
+    reference = scale_res64()
     job = h.expect("POST", base + "/v1/primes/lucas-lehmer", 202, {"exponent": SCALE_EXPONENT})
 
     def psql(query):

@@ -185,6 +185,71 @@ final class BigInt {
         if raw.pointee._mp_size < 0 { __gmpz_add(raw, raw, modulus.raw) }
     }
 
+    /// s ← s² + addend mod 2^p − 1 for 0 ≤ s ≤ 2^p − 1 = `modulus` and |addend| < 2^p − 1: the Lucas–Lehmer
+    /// step with addend −2, the PRP squaring with 0. Same shift-and-add reduction as `lucasLehmerStep`.
+    func mersenneSquare(p: UInt64, modulus: BigInt, addend: Int64, square: BigInt, high: BigInt) {
+        __gmpz_mul(square.raw, raw, raw)
+        reduceMersenne(p: p, modulus: modulus, product: square, high: high, addend: addend)
+    }
+
+    /// s ← s·other mod 2^p − 1 (both reduced).
+    func mersenneMultiply(by other: BigInt, p: UInt64, modulus: BigInt, product: BigInt, high: BigInt) {
+        __gmpz_mul(product.raw, raw, other.raw)
+        reduceMersenne(p: p, modulus: modulus, product: product, high: high, addend: 0)
+    }
+
+    private func reduceMersenne(p: UInt64, modulus: BigInt, product: BigInt, high: BigInt, addend: Int64) {
+        __gmpz_tdiv_q_2exp(high.raw, product.raw, UInt(p))
+        __gmpz_tdiv_r_2exp(product.raw, product.raw, UInt(p))
+        __gmpz_add(raw, product.raw, high.raw)
+        if __gmpz_cmp(raw, modulus.raw) >= 0 { __gmpz_sub(raw, raw, modulus.raw) }
+        if addend < 0 { __gmpz_sub_ui(raw, raw, UInt(addend.magnitude)) } else if addend > 0 { __gmpz_add_ui(raw, raw, UInt(addend)) }
+        if raw.pointee._mp_size < 0 { __gmpz_add(raw, raw, modulus.raw) }
+        if __gmpz_cmp(raw, modulus.raw) >= 0 { __gmpz_sub(raw, raw, modulus.raw) }
+    }
+
+    /// Integer from little-endian 64-bit limbs.
+    convenience init(limbs: [UInt64]) {
+        self.init()
+        limbs.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress, buffer.count > 0 { __gmpz_import(raw, buffer.count, -1, 8, 0, 0, base) }
+        }
+    }
+
+    /// The low `count` little-endian 64-bit limbs of |x| (zero-padded).
+    func limbs(count: Int) -> [UInt64] {
+        var out = [UInt64](repeating: 0, count: max(count, (bitWidth + 63) / 64, 1))
+        var written = 0
+        out.withUnsafeMutableBufferPointer { buffer in
+            _ = __gmpz_export(buffer.baseAddress, &written, -1, 8, 0, 0, raw)
+        }
+        return Array(out.prefix(max(count, 1)))
+    }
+
+    /// The Jacobi symbol (x | n) for odd n > 0: −1, 0 or +1.
+    func jacobi(_ n: BigInt) -> Int { Int(__gmpz_jacobi(raw, n.raw)) }
+
+    /// x ← x · value mod m (value a machine word).
+    func multiply(_ value: UInt64, modulo m: BigInt) {
+        __gmpz_mul_ui(raw, raw, UInt(value))
+        __gmpz_fdiv_r(raw, raw, m.raw)
+    }
+
+    /// x ← x · y mod m.
+    func multiply(_ y: BigInt, modulo m: BigInt) {
+        __gmpz_mul(raw, raw, y.raw)
+        __gmpz_fdiv_r(raw, raw, m.raw)
+    }
+
+    /// The inverse of x modulo m, nil when gcd(x, m) ≠ 1.
+    func inverse(modulo m: BigInt) -> BigInt? {
+        let r = BigInt()
+        return __gmpz_invert(r.raw, raw, m.raw) != 0 ? r : nil
+    }
+
+    /// gcd(x, value) for a machine word.
+    func gcd(_ value: UInt64) -> UInt64 { UInt64(__gmpz_gcd_ui(nil, raw, UInt(value))) }
+
     // MARK: - Primality
 
     /// GMP's `mpz_probab_prime_p` with 24 repetitions. In GMP ≥ 6.2 the first 24 Miller–Rabin rounds

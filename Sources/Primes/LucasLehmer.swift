@@ -112,20 +112,46 @@ public enum LucasLehmer {
 
     /// Runs (or resumes) the test of 2^p − 1.
     ///
+    /// The squarings use the IBDWT (`MersenneEngine`) from p = 3000 on and GMP below. The round-off of every
+    /// IBDWT squaring is measured; above `MersenneEngine.roundOffLimit` the iterations since the last safe
+    /// point (at most 64) are redone at twice the length, which is kept for the rest of the run.
+    ///
+    /// The Jacobi check runs at every checkpoint and on the final residue: for k ≥ 1,
+    /// (s_k − 2 | M_p) = −1 and (s_k + 2 | M_p) = +1, since s_k − 2 = 12·V² and s_k + 2 = s_{k−1}² for an
+    /// integer V, and (3 | M_p) = −1 for odd p (the check GpuOwl runs on its LL residues, computed by GMP's
+    /// `mpz_jacobi`). A random error passes it with probability about 1/2. A checkpoint is handed out only
+    /// after a passing check; a failing check rolls back to the last state that passed (or the start) and
+    /// reports it through `onEvent`. After `maxConsecutiveRollbacks` failures in a row the test gives up.
+    ///
     /// - `checkpoint`: resume from this state (validated: same exponent, iteration in range, residue < M_p).
     /// - `onCheckpoint`: receives the state per `checkpointEvery`, and once more before a cancellation
-    ///   is reported, so no work is lost.
+    ///   is reported (the last state that passed the check), so no work is lost.
     /// - `progress(done, total)`: iterations done of p − 2, at most ~1000 calls plus the last.
     /// - `isCancelled`: checked every iteration; throws `PrimesError.cancelled`.
+    /// - `onEvent`: one sentence per rollback or change of FFT length.
     public static func run(_ p: UInt64, from checkpoint: LucasLehmerCheckpoint? = nil,
                            checkpointEvery: CheckpointPolicy = .never,
                            onCheckpoint: (LucasLehmerCheckpoint) throws -> Void = { _ in },
                            progress: (Int, Int) -> Void = { _, _ in },
-                           isCancelled: () -> Bool = { false }) throws -> LucasLehmerResult {
+                           isCancelled: () -> Bool = { false },
+                           onEvent: (String) -> Void = { _ in }) throws -> LucasLehmerResult {
+        try run(p, from: checkpoint, checkpointEvery: checkpointEvery, onCheckpoint: onCheckpoint, progress: progress,
+                isCancelled: isCancelled, onEvent: onEvent, options: MersenneRunOptions())
+    }
+
+    /// Consecutive failed Jacobi checks after which the test stops with an error (the hardware or the
+    /// arithmetic is not to be trusted).
+    static let maxConsecutiveRollbacks = 5
+
+    static func run(_ p: UInt64, from checkpoint: LucasLehmerCheckpoint?, checkpointEvery: CheckpointPolicy,
+                    onCheckpoint: (LucasLehmerCheckpoint) throws -> Void, progress: (Int, Int) -> Void,
+                    isCancelled: () -> Bool, onEvent: (String) -> Void, options: MersenneRunOptions) throws -> LucasLehmerResult {
         let (total, immediate) = try plan(exponent: p)
         if let immediate { return immediate }
         let modulus = BigInt.mersenne(p)
-        let s = BigInt(4)
+        let limbCount = (Int(p) + 63) / 64
+        var startLimbs = [UInt64](repeating: 0, count: limbCount)
+        startLimbs[0] = 4
         var start = 0
         if let checkpoint {
             guard checkpoint.exponent == p else {
@@ -138,40 +164,99 @@ public enum LucasLehmer {
             guard restored.compare(modulus) <= 0 else {
                 throw PrimesError.invalid(field: "checkpoint.residue", message: "residue is not reduced modulo 2^\(p) − 1")
             }
-            s.set(restored)
+            if restored.compare(modulus) == 0 { restored.set(0) }
+            startLimbs = restored.limbs(count: limbCount)
             start = checkpoint.iteration
         }
-        let square = BigInt(), high = BigInt()
+        var engine = MersenneEngine.make(exponent: Int(p), slots: 1, options: options)
+        engine.load(0, limbs: startLimbs)
+        var good = (iteration: start, limbs: startLimbs)
+        var safe = good
+        var rollbacks = 0
         let progressStep = max(1, total / 1000)
         let clock = ContinuousClock()
         var lastCheckpoint = clock.now
-        func snapshot(_ i: Int) -> LucasLehmerCheckpoint {
-            LucasLehmerCheckpoint(exponent: p, iteration: i, residue: s.littleEndianBytes())
+        func snapshot(_ i: Int, _ limbs: [UInt64]) -> LucasLehmerCheckpoint {
+            LucasLehmerCheckpoint(exponent: p, iteration: i, residue: BigInt(limbs: limbs).littleEndianBytes())
+        }
+        /// Runs the Jacobi check on the current residue at iteration i: on success it becomes the last good
+        /// state; on failure the run returns to the last good state. Returns whether it passed.
+        func verify(_ i: Int) throws -> Bool {
+            let limbs = engine.limbs(0)
+            if jacobiCheck(limbs, modulus: modulus, iteration: i) {
+                good = (i, limbs)
+                rollbacks = 0
+                return true
+            }
+            rollbacks += 1
+            onEvent("Jacobi check failed at iteration \(i): rolled back to iteration \(good.iteration)")
+            guard rollbacks < maxConsecutiveRollbacks else {
+                throw PrimesError.unsupported(field: "exponent", message: "the Jacobi check failed \(rollbacks) times in a row at iteration \(good.iteration)…\(i); the computation cannot be trusted on this machine")
+            }
+            engine.load(0, limbs: good.limbs)
+            safe = good
+            return false
         }
         progress(start, total)
         var i = start
-        while i < total {
-            if isCancelled() {
-                try onCheckpoint(snapshot(i))
-                throw PrimesError.cancelled
-            }
-            s.lucasLehmerStep(p: p, modulus: modulus, square: square, high: high)
-            i += 1
-            if i % progressStep == 0 || i == total { progress(i, total) }
-            switch checkpointEvery {
-            case .never: break
-            case .iterations(let n):
-                if n > 0 && i % n == 0 && i < total { try onCheckpoint(snapshot(i)) }
-            case .seconds(let seconds):
-                if i < total && clock.now - lastCheckpoint >= .seconds(seconds) {
-                    try onCheckpoint(snapshot(i))
-                    lastCheckpoint = clock.now
+        while true {
+            while i < total {
+                if isCancelled() {
+                    // Hand out the current state if it passes the check, else the last one that did.
+                    let passed = i > 0 ? try verify(i) : true
+                    try onCheckpoint(snapshot(passed ? i : good.iteration, good.limbs))
+                    throw PrimesError.cancelled
+                }
+                if let fault = options.fault {
+                    var limbs = engine.limbs(0)
+                    if fault.apply(at: i, to: &limbs) { engine.load(0, limbs: limbs) }
+                }
+                let error = engine.square(0, addend: -2)
+                if error > MersenneEngine.roundOffLimit {
+                    let old = engine
+                    engine = MersenneEngine.escalate(old, slots: 1, options: options)
+                    engine.load(0, limbs: safe.limbs)
+                    onEvent(String(format: "round-off %.3f at iteration %d exceeded %.2f at FFT length %d: iterations %d…%d redone with %@",
+                                   error, i + 1, MersenneEngine.roundOffLimit, old.length, safe.iteration + 1, i + 1, engine.name))
+                    i = safe.iteration
+                    continue
+                }
+                i += 1
+                if i % options.safePointInterval == 0 { safe = (i, engine.limbs(0)) }
+                if i % progressStep == 0 || i == total { progress(i, total) }
+                guard i < total else { break }
+                let due: Bool
+                switch checkpointEvery {
+                case .never: due = false
+                case .iterations(let n): due = n > 0 && i % n == 0
+                case .seconds(let seconds): due = clock.now - lastCheckpoint >= .seconds(seconds)
+                }
+                if due {
+                    if try verify(i) {
+                        try onCheckpoint(snapshot(i, good.limbs))
+                        lastCheckpoint = clock.now
+                    } else {
+                        i = good.iteration
+                    }
                 }
             }
+            // The final residue is checked too; a failure sends the run back to the last good state.
+            if try total == 0 || verify(total) { break }
+            i = good.iteration
         }
-        // s is in [0, M_p]; M_p itself is the residue 0.
-        if s.compare(modulus) == 0 { s.set(0) }
-        return LucasLehmerResult(exponent: p, isPrime: s.isZero, residue64: res64(s.low64), reason: nil)
+        let final = engine.limbs(0)
+        let isZero = final.allSatisfy { $0 == 0 }
+        return LucasLehmerResult(exponent: p, isPrime: isZero, residue64: res64(final[0]), reason: nil)
+    }
+
+    /// The Jacobi check of the Lucas–Lehmer residue s_k (k ≥ 1): (s_k − 2 | M_p) = −1 and (s_k + 2 | M_p) = +1.
+    /// A symbol 0 (a common factor with M_p, which only a composite M_p has) passes.
+    static func jacobiCheck(_ limbs: [UInt64], modulus: BigInt, iteration: Int) -> Bool {
+        guard iteration >= 1 else { return true }
+        let s = BigInt(limbs: limbs)
+        let minus = BigInt(copying: s); minus.add(signed: -2); minus.reduce(modulo: modulus)
+        let plus = BigInt(copying: s); plus.add(2); plus.reduce(modulo: modulus)
+        return minus.jacobi(modulus) != 1 && plus.jacobi(modulus) != -1
     }
 
     /// Validates a JSON-decoded or file-read checkpoint for `run`; the Service layer may call this

@@ -55,9 +55,10 @@ public enum Mersenne {
     }
 
     /// Writes the decimal digits of 2^p − 1 (ASCII, no sign, no newline) to `sink` in chunks of
-    /// `chunkSize` bytes, in order. The digits are GMP's `mpz_get_str` (sub-quadratic radix
-    /// conversion); the conversion itself is one uninterruptible GMP call (3.7 s for p = 77,232,917),
-    /// `isCancelled` is checked before it and between chunks.
+    /// `chunkSize` bytes, in order. From p = `DecimalPower.threshold` the number is computed directly in
+    /// base 1000 by FFT squarings (`DecimalPower`, checked, GMP as the fallback); below, the digits are
+    /// GMP's `mpz_get_str`. The computation is one uninterruptible step; `isCancelled` is checked before
+    /// it and between chunks.
     ///
     /// `progress(done, total)` counts digits written out of `decimalDigitCount(exponent:)`.
     /// Returns the number of digits written.
@@ -71,10 +72,9 @@ public enum Mersenne {
         let total = Int(try decimalDigitCount(exponent: p))
         progress(0, total)
         if isCancelled() { throw PrimesError.cancelled }
-        let m = BigInt.mersenne(p)
-        return try m.withDecimalDigits { digits in
+        func emit(_ digits: UnsafeBufferPointer<UInt8>) throws -> Int {
             guard digits.count == total else {
-                throw PrimesError.unsupported(field: "exponent", message: "digit count mismatch: GMP wrote \(digits.count), expected \(total)")
+                throw PrimesError.unsupported(field: "exponent", message: "digit count mismatch: wrote \(digits.count), expected \(total)")
             }
             var offset = 0
             while offset < digits.count {
@@ -86,6 +86,11 @@ public enum Mersenne {
             }
             return offset
         }
+        if p >= DecimalPower.threshold, let digits = DecimalPower.mersenneDigits(p) {
+            return try digits.withUnsafeBufferPointer { try emit($0) }
+        }
+        let m = BigInt.mersenne(p)
+        return try m.withDecimalDigits { try emit($0) }
     }
 
     /// Convenience: the expansion written to an open file handle.

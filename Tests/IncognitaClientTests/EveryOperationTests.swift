@@ -151,6 +151,16 @@ import TestSupport
         #expect(inline.isPrime && inline.residue64 == "0000000000000000")
         let tooLarge = try await c.primesLucasLehmer(body: .json(.init(exponent: 1_000_000_000))).unprocessableContent
         #expect(try tooLarge.body.applicationProblemJson.errors?.map(\.field) == ["exponent"])
+        // Fermat PRP (GIMPS type-1 residue): inline, a composite Mersenne number, a job, a refused base.
+        let prp = try await c.primesProbablePrime(body: .json(.init(exponent: 4423))).ok.body.json
+        #expect(prp.isProbablePrime && prp.residue64 == "0000000000000001" && prp.base == 3)
+        let prp11 = try await c.primesProbablePrime(body: .json(.init(exponent: 11))).ok.body.json
+        #expect(!prp11.isProbablePrime && prp11.residue64 == "00000000000003F5")
+        let prpJob = try await c.primesProbablePrime(headers: .init(idempotencyKey: "prp-client-test-1"), body: .json(.init(exponent: 22013))).accepted.body.json
+        let prpReplay = try await c.primesProbablePrime(headers: .init(idempotencyKey: "prp-client-test-1"), body: .json(.init(exponent: 22013))).accepted.body.json
+        #expect(prpJob.kind == "prp" && prpReplay.id == prpJob.id)
+        let badBase = try await c.primesProbablePrime(body: .json(.init(exponent: 4423, base: 1))).unprocessableContent
+        #expect(try badBase.body.applicationProblemJson.errors?.map(\.field) == ["base"])
         let primality = try await c.primesPrimality(path: .init(n: "1000000007")).ok.body.json
         #expect(primality.isPrime)
         let benford = try await c.primesBenford(body: .json(.init(values: [.case1(123), .case2("456"), .case1(0.0789), .case3(true), .case4(OpenAPIValueContainer())]))).ok.body.json

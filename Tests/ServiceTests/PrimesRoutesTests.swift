@@ -143,6 +143,58 @@ import Testing
         #expect(try h.post("/v1/primes/lucas-lehmer", raw: "{\"exponent\":").status == 400)
     }
 
+    @Test func probablePrimeInline() throws {
+        let h = try ServiceHarness()
+        let prime = try h.post("/v1/primes/prp", json: ["exponent": 4423]).json()
+        #expect(prime["isProbablePrime"] as? Bool == true && prime["residue64"] as? String == "0000000000000001")
+        #expect(prime["base"] as? Int == 3 && prime["residueType"] as? Int == 1)
+        // 3^(2^11 − 2) mod 2047 = 1013 (gmpy2.powmod)
+        let m11 = try h.post("/v1/primes/prp", json: ["exponent": 11]).json()
+        #expect(m11["isProbablePrime"] as? Bool == false && m11["residue64"] as? String == "00000000000003F5")
+        let base5 = try h.post("/v1/primes/prp", json: ["exponent": 9941, "base": 5]).json()
+        #expect(base5["isProbablePrime"] as? Bool == true && base5["base"] as? Int == 5)
+        let composite = try h.post("/v1/primes/prp", json: ["exponent": 15]).json()
+        #expect(composite["isProbablePrime"] as? Bool == false && (composite["reason"] as? String)?.contains("composite") == true)
+        let known = try h.post("/v1/primes/prp", json: ["exponent": 82_589_933]).json()
+        #expect(known["isProbablePrime"] as? Bool == true && (known["reason"] as? String)?.contains("rank 51") == true)
+        for (body, field) in [(["exponent": 1], "exponent"), (["exponent": -3], "exponent"), (["exponent": 10_000_001], "exponent"),
+                              (["exponent": 31, "base": 2], "base"), (["exponent": 3, "base": 7], "base"), (["exponent": 31, "base": -1], "base"),
+                              (["exponent": 31, "base": 4_294_967_297], "base"), (["exponent": 31, "base": "x"], "base"), ([:], "exponent")] as [([String: Any], String)] {
+            let bad = try h.post("/v1/primes/prp", json: body)
+            #expect(bad.status == 422, "\(body)")
+            #expect(bad.problemFields() == [field], "\(body)")
+        }
+        #expect(try h.post("/v1/primes/prp", raw: "{\"exponent\":").status == 400)
+        // Strict bodies: a misspelt member, a number beyond Int64, a wrong type name their fields.
+        for (body, field) in [(#"{"exponent":31,"bse":5}"#, "bse"), (#"{"exponent":1e30}"#, "exponent"), (#"{"exponent":31,"compute":"yes"}"#, "compute")] {
+            let bad = try h.post("/v1/primes/prp", raw: body)
+            #expect(bad.status == 422 && bad.problemFields().contains(field), "\(body): \(bad.text)")
+        }
+    }
+
+    /// "compute": true runs the test for a known Mersenne prime (a job beyond the inline limit) instead of
+    /// answering from the GIMPS list.
+    @Test func computeRunsKnownPrimesAsJobs() throws {
+        let h = try ServiceHarness()
+        for path in ["/v1/primes/prp", "/v1/primes/lucas-lehmer"] {
+            let listed = try h.post(path, json: ["exponent": 21_701])
+            let listedDoc = try listed.json()
+            #expect(listed.status == 200 && (listedDoc["reason"] as? String)?.contains("GIMPS list") == true)
+            let accepted = try h.post(path, json: ["exponent": 21_701, "compute": true])
+            #expect(accepted.status == 202, "\(path)")
+            let id = try #require(accepted.json()["id"] as? String)
+            let done = try h.waitForJob(id, timeout: 120)
+            let result = try #require(done["result"] as? [String: Any])
+            #expect(result["reason"] == nil)
+            if path.hasSuffix("prp") {
+                #expect(done["kind"] as? String == "prp")
+                #expect(result["isProbablePrime"] as? Bool == true && result["residue64"] as? String == "0000000000000001")
+            } else {
+                #expect(result["isPrime"] as? Bool == true && result["residue64"] as? String == "0000000000000000")
+            }
+        }
+    }
+
     @Test func lucasLehmerJobAndCancel() throws {
         let h = try ServiceHarness()
         let accepted = try h.post("/v1/primes/lucas-lehmer", json: ["exponent": 20011])

@@ -12,7 +12,8 @@ import TestSupport
     /// Prime exponents whose Mersenne numbers are composite (each a job, > 20,000).
     static let shortExponent = 21_011    // ≈ 0.3 s
     static let longExponent = 50_021     // a few seconds
-    /// Long enough to still be running after seconds of streaming however fast squaring gets (it is cancelled).
+    /// A job that is cancelled while it runs: far longer than the test's few seconds of streaming even with the
+    /// IBDWT on a fast quiet machine (about ten seconds there), and cancellation bounds what it costs.
     static let cancelledExponent = 200_003
 
     @Test func jobIsVisibleStreamedAndCancellableThroughEveryReplica() throws {

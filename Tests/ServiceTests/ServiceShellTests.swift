@@ -17,11 +17,12 @@ import TestSupport
                 return try JSON.response(e)
             }
             app.add(.post, "/test/job") { ctx in
-                struct Spec: Codable { var steps: Int; var fail: Bool? }
+                struct Spec: Codable { var steps: Int; var fail: Bool?; var notices: Int? }
                 let spec = try ctx.decode(Spec.self)
                 return try app.startJob(kind: "count") { job in
                     for i in 0..<spec.steps {
                         if job.isCancelled { throw JobCancelled() }
+                        if i < spec.notices ?? 0 { job.event("notice \(i)") }
                         job.progress(i, of: spec.steps)
                         usleep(20_000)
                     }
@@ -151,6 +152,23 @@ import TestSupport
         #expect(text.contains("event: progress"))
         #expect(text.contains("event: result"))
         #expect(text.components(separatedBy: "event: result").count == 2)
+    }
+
+    /// Notices a job reports (a failed error check and its rollback, say) are listed in the job document and
+    /// sent once each on the events stream as `event: notice`.
+    @Test func jobNoticesAreListedAndStreamed() throws {
+        let h = try Self.harness()
+        let id = try #require(try h.post("/test/job", json: ["steps": 40, "notices": 2]).json()["id"] as? String)
+        let c = try RawHTTPClient(port: h.port, timeout: 10)
+        try c.send("GET /v1/jobs/\(id)/events HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        let (bytes, _) = c.readAll()
+        let text = try #require(RawResponse.parse(bytes)).text
+        #expect(text.components(separatedBy: "event: notice\ndata: ").count == 3)
+        #expect(text.contains("\"message\":\"notice 0\"") && text.contains("\"message\":\"notice 1\""))
+        let done = try h.waitForJob(id)
+        let events = try #require(done["events"] as? [[String: Any]])
+        #expect(events.map { $0["message"] as? String } == ["notice 0", "notice 1"])
+        #expect(events.allSatisfy { ($0["at"] as? String)?.hasSuffix("Z") == true })
     }
 
     @Test func problemBodiesAreCompressedOnlyWhenLarge() throws {

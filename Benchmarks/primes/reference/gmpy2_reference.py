@@ -6,6 +6,7 @@
     python3 gmpy2_reference.py queries N     -> "seconds N"       (N Mersenne digit queries: digits,
                                                20 leading digits via mpfr log10, 20 trailing via pow)
     python3 gmpy2_reference.py nextprime n…  -> "seconds count"   (is_bpsw_prp(n) and next_prime(n) of each n)
+    python3 gmpy2_reference.py sha256 P…     -> one "P seconds sha256" line per P (SHA-256 of the digits of 2^P - 1)
 """
 import random
 import sys
@@ -66,8 +67,23 @@ def nextprime(numbers):
     return time.process_time() - start, len(values)
 
 
+def sha256(exponents):
+    import hashlib
+    lines = []
+    for p in exponents:
+        m = (mpz(1) << int(p)) - 1
+        start = time.process_time()
+        text = m.digits(10)
+        seconds = time.process_time() - start
+        lines.append("%s %.6f %s" % (p, seconds, hashlib.sha256(text.encode()).hexdigest()))
+    return lines
+
+
 if __name__ == "__main__":
     what = sys.argv[1]
+    if what == "sha256":
+        print("\n".join(sha256(sys.argv[2:])))
+        sys.exit(0)
     if what == "nextprime":
         seconds, value = nextprime(sys.argv[2:])
     else:

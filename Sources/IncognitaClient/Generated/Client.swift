@@ -3317,11 +3317,15 @@ public struct Client: APIProtocol {
     }
     /// Lucas–Lehmer test of 2^p − 1 with the GIMPS Res64.
     ///
-    /// s₀ = 4, s ← s² − 2 mod 2^p − 1 (shift-and-add reduction), p − 2 times; prime iff the residue is 0. `residue64` is
-    /// the low 64 bits of the final residue in upper-case hex, as GIMPS prints "Res64". A composite exponent gives
-    /// isPrime false with the reason and no residue. Exponents up to 20,000 answer inline; known Mersenne prime
-    /// exponents answer from the GIMPS list; other exponents up to 10^7 become a job (progress in iterations,
-    /// checkpointed to the data directory at least every 20 s, resumed after a restart, cancellable with DELETE).
+    /// s₀ = 4, s ← s² − 2 mod 2^p − 1, p − 2 times; prime iff the residue is 0. `residue64` is the low 64 bits of the
+    /// final residue in upper-case hex, as GIMPS prints "Res64". From p = 3000 the squarings use an IBDWT
+    /// (floating-point FFT modulo 2^p − 1; round-off checked every iteration, redone at a longer FFT when too large),
+    /// below that GMP. A composite exponent gives isPrime false with the reason and no residue. Exponents up to 20,000
+    /// answer inline; known Mersenne prime exponents answer from the GIMPS list unless `compute` is true; other
+    /// exponents up to 10^7 become a job (progress in iterations, checkpointed to the data directory at least every
+    /// 20 s, resumed after a restart, cancellable with DELETE). Every checkpoint passes the Jacobi check first
+    /// ((s − 2 | M_p) = −1 and (s + 2 | M_p) = +1); a failing check rolls the job back to the last good checkpoint and
+    /// is listed in the job's `events` (and sent as `event: notice` on its events stream).
     ///
     ///
     /// - Remark: HTTP `POST /v1/primes/lucas-lehmer`.
@@ -3611,6 +3615,348 @@ public struct Client: APIProtocol {
                         preconditionFailure("bestContentType chose an invalid content type.")
                     }
                     return .conflict(.init(
+                        headers: headers,
+                        body: body
+                    ))
+                case 413:
+                    let headers: Components.Responses.Problem.Headers = .init(
+                        xRequestID: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-ID",
+                            as: Components.Headers.XRequestID.self
+                        ),
+                        traceparent: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "traceparent",
+                            as: Components.Headers.Traceparent.self
+                        )
+                    )
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.Problem.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .contentTooLarge(.init(
+                        headers: headers,
+                        body: body
+                    ))
+                default:
+                    return .undocumented(
+                        statusCode: response.status.code,
+                        .init(
+                            headerFields: response.headerFields,
+                            body: responseBody
+                        )
+                    )
+                }
+            }
+        )
+    }
+    /// Fermat probable-prime test of 2^p − 1 with Gerbicz error checking, with the GIMPS Res64 (type 1).
+    ///
+    /// x ← base, squared p times modulo M_p = 2^p − 1 (IBDWT from p = 3000, GMP below), then
+    /// residue = x · base^−2 = base^(M_p − 1) mod M_p: GIMPS residue type 1, which is 1 for a probable prime.
+    /// `residue64` is its low 64 bits in upper-case hex ("0000000000000001" for a probable prime). The Gerbicz check
+    /// (a running product of every B-th residue, B ≈ √p, verified against base · previous^(2^B)) runs at every
+    /// checkpoint and at the end; a failing check rolls back to the last verified state and is listed in the job's
+    /// `events`; the last p mod B squarings are done twice. Composite exponents, known Mersenne primes (unless
+    /// `compute` is true), inline limits and jobs as for Lucas–Lehmer. The base must be coprime to 2^p − 1.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/primes/prp`.
+    /// - Remark: Generated from `#/paths//v1/primes/prp/post(primesProbablePrime)`.
+    public func primesProbablePrime(_ input: Operations.PrimesProbablePrime.Input) async throws -> Operations.PrimesProbablePrime.Output {
+        try await client.send(
+            input: input,
+            forOperation: Operations.PrimesProbablePrime.id,
+            serializer: { input in
+                let path = try converter.renderedPath(
+                    template: "/v1/primes/prp",
+                    parameters: []
+                )
+                var request: HTTPTypes.HTTPRequest = .init(
+                    soar_path: path,
+                    method: .post
+                )
+                suppressMutabilityWarning(&request)
+                try converter.setHeaderFieldAsURI(
+                    in: &request.headerFields,
+                    name: "Idempotency-Key",
+                    value: input.headers.idempotencyKey
+                )
+                converter.setAcceptHeader(
+                    in: &request.headerFields,
+                    contentTypes: input.headers.accept
+                )
+                let body: OpenAPIRuntime.HTTPBody?
+                switch input.body {
+                case let .json(value):
+                    body = try converter.setRequiredRequestBodyAsJSON(
+                        value,
+                        headerFields: &request.headerFields,
+                        contentType: "application/json; charset=utf-8"
+                    )
+                }
+                return (request, body)
+            },
+            deserializer: { response, responseBody in
+                switch response.status.code {
+                case 200:
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Operations.PrimesProbablePrime.Output.Ok.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.PrimesProbablePrimeResult.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .json(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .ok(.init(body: body))
+                case 202:
+                    let headers: Components.Responses.JobAccepted.Headers = .init(
+                        location: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Location",
+                            as: Components.Headers.Location.self
+                        ),
+                        idempotentReplayed: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "Idempotent-Replayed",
+                            as: Components.Headers.IdempotentReplayed.self
+                        )
+                    )
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.JobAccepted.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Job.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .json(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .accepted(.init(
+                        headers: headers,
+                        body: body
+                    ))
+                case 400:
+                    let headers: Components.Responses.Problem.Headers = .init(
+                        xRequestID: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-ID",
+                            as: Components.Headers.XRequestID.self
+                        ),
+                        traceparent: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "traceparent",
+                            as: Components.Headers.Traceparent.self
+                        )
+                    )
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.Problem.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .badRequest(.init(
+                        headers: headers,
+                        body: body
+                    ))
+                case 415:
+                    let headers: Components.Responses.Problem.Headers = .init(
+                        xRequestID: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-ID",
+                            as: Components.Headers.XRequestID.self
+                        ),
+                        traceparent: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "traceparent",
+                            as: Components.Headers.Traceparent.self
+                        )
+                    )
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.Problem.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .unsupportedMediaType(.init(
+                        headers: headers,
+                        body: body
+                    ))
+                case 409:
+                    let headers: Components.Responses.Problem.Headers = .init(
+                        xRequestID: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-ID",
+                            as: Components.Headers.XRequestID.self
+                        ),
+                        traceparent: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "traceparent",
+                            as: Components.Headers.Traceparent.self
+                        )
+                    )
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.Problem.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .conflict(.init(
+                        headers: headers,
+                        body: body
+                    ))
+                case 422:
+                    let headers: Components.Responses.Problem.Headers = .init(
+                        xRequestID: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-ID",
+                            as: Components.Headers.XRequestID.self
+                        ),
+                        traceparent: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "traceparent",
+                            as: Components.Headers.Traceparent.self
+                        )
+                    )
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.Problem.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .unprocessableContent(.init(
+                        headers: headers,
+                        body: body
+                    ))
+                case 503:
+                    let headers: Components.Responses.Problem.Headers = .init(
+                        xRequestID: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "X-Request-ID",
+                            as: Components.Headers.XRequestID.self
+                        ),
+                        traceparent: try converter.getOptionalHeaderFieldAsURI(
+                            in: response.headerFields,
+                            name: "traceparent",
+                            as: Components.Headers.Traceparent.self
+                        )
+                    )
+                    let contentType = converter.extractContentTypeIfPresent(in: response.headerFields)
+                    let body: Components.Responses.Problem.Body
+                    let chosenContentType = try converter.bestContentType(
+                        received: contentType,
+                        options: [
+                            "application/problem+json"
+                        ]
+                    )
+                    switch chosenContentType {
+                    case "application/problem+json":
+                        body = try await converter.getResponseBodyAsJSON(
+                            Components.Schemas.Problem.self,
+                            from: responseBody,
+                            transforming: { value in
+                                .applicationProblemJson(value)
+                            }
+                        )
+                    default:
+                        preconditionFailure("bestContentType chose an invalid content type.")
+                    }
+                    return .serviceUnavailable(.init(
                         headers: headers,
                         body: body
                     ))

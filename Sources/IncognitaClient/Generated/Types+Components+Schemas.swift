@@ -188,6 +188,37 @@ extension Components {
             }
             /// - Remark: Generated from `#/components/schemas/Job/error`.
             public var error: Components.Schemas.Job._ErrorPayload?
+            /// - Remark: Generated from `#/components/schemas/Job/EventsPayload`.
+            public struct EventsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Job/EventsPayload/at`.
+                public var at: Foundation.Date
+                /// - Remark: Generated from `#/components/schemas/Job/EventsPayload/message`.
+                public var message: Swift.String
+                /// Creates a new `EventsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - at:
+                ///   - message:
+                public init(
+                    at: Foundation.Date,
+                    message: Swift.String
+                ) {
+                    self.at = at
+                    self.message = message
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case at
+                    case message
+                }
+            }
+            /// Notices from the job, oldest first (for example a failed error check and the rollback that followed).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/events`.
+            public typealias EventsPayload = [Components.Schemas.Job.EventsPayloadPayload]
+            /// Notices from the job, oldest first (for example a failed error check and the rollback that followed).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Job/events`.
+            public var events: Components.Schemas.Job.EventsPayload?
             /// The job's result document (the same shape the endpoint returns inline), once succeeded.
             ///
             /// - Remark: Generated from `#/components/schemas/Job/result`.
@@ -208,6 +239,7 @@ extension Components {
             ///   - finishedAt:
             ///   - runningOn: The instance running the job (its --instance-id; with replicas sharing a database, the replica). Absent while queued and once ended.
             ///   - error:
+            ///   - events: Notices from the job, oldest first (for example a failed error check and the rollback that followed).
             ///   - result: The job's result document (the same shape the endpoint returns inline), once succeeded.
             ///   - traceId: The W3C trace id of the request that created the job; the job's log lines carry it.
             public init(
@@ -220,6 +252,7 @@ extension Components {
                 finishedAt: Foundation.Date? = nil,
                 runningOn: Swift.String? = nil,
                 error: Components.Schemas.Job._ErrorPayload? = nil,
+                events: Components.Schemas.Job.EventsPayload? = nil,
                 result: OpenAPIRuntime.OpenAPIValueContainer? = nil,
                 traceId: Swift.String? = nil
             ) {
@@ -232,6 +265,7 @@ extension Components {
                 self.finishedAt = finishedAt
                 self.runningOn = runningOn
                 self.error = error
+                self.events = events
                 self.result = result
                 self.traceId = traceId
             }
@@ -245,6 +279,7 @@ extension Components {
                 case finishedAt
                 case runningOn
                 case error
+                case events
                 case result
                 case traceId
             }
@@ -2228,6 +2263,61 @@ extension Components {
                 case exponent
                 case isPrime
                 case residue64
+                case reason
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PrimesProbablePrimeResult`.
+        public struct PrimesProbablePrimeResult: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PrimesProbablePrimeResult/exponent`.
+            public var exponent: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/PrimesProbablePrimeResult/base`.
+            public var base: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/PrimesProbablePrimeResult/isProbablePrime`.
+            public var isProbablePrime: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/PrimesProbablePrimeResult/residue64`.
+            public var residue64: Swift.String?
+            /// GIMPS residue type: 1 = base^(N−1) mod N
+            ///
+            /// - Remark: Generated from `#/components/schemas/PrimesProbablePrimeResult/residueType`.
+            @frozen public enum ResidueTypePayload: Int, Codable, Hashable, Sendable, CaseIterable {
+                case _1 = 1
+            }
+            /// GIMPS residue type: 1 = base^(N−1) mod N
+            ///
+            /// - Remark: Generated from `#/components/schemas/PrimesProbablePrimeResult/residueType`.
+            public var residueType: Components.Schemas.PrimesProbablePrimeResult.ResidueTypePayload
+            /// - Remark: Generated from `#/components/schemas/PrimesProbablePrimeResult/reason`.
+            public var reason: Swift.String?
+            /// Creates a new `PrimesProbablePrimeResult`.
+            ///
+            /// - Parameters:
+            ///   - exponent:
+            ///   - base:
+            ///   - isProbablePrime:
+            ///   - residue64:
+            ///   - residueType: GIMPS residue type: 1 = base^(N−1) mod N
+            ///   - reason:
+            public init(
+                exponent: Swift.Int,
+                base: Swift.Int,
+                isProbablePrime: Swift.Bool,
+                residue64: Swift.String? = nil,
+                residueType: Components.Schemas.PrimesProbablePrimeResult.ResidueTypePayload,
+                reason: Swift.String? = nil
+            ) {
+                self.exponent = exponent
+                self.base = base
+                self.isProbablePrime = isProbablePrime
+                self.residue64 = residue64
+                self.residueType = residueType
+                self.reason = reason
+            }
+            public enum CodingKeys: String, CodingKey {
+                case exponent
+                case base
+                case isProbablePrime
+                case residue64
+                case residueType
                 case reason
             }
         }

@@ -3943,11 +3943,15 @@ public enum Operations {
     }
     /// Lucas–Lehmer test of 2^p − 1 with the GIMPS Res64.
     ///
-    /// s₀ = 4, s ← s² − 2 mod 2^p − 1 (shift-and-add reduction), p − 2 times; prime iff the residue is 0. `residue64` is
-    /// the low 64 bits of the final residue in upper-case hex, as GIMPS prints "Res64". A composite exponent gives
-    /// isPrime false with the reason and no residue. Exponents up to 20,000 answer inline; known Mersenne prime
-    /// exponents answer from the GIMPS list; other exponents up to 10^7 become a job (progress in iterations,
-    /// checkpointed to the data directory at least every 20 s, resumed after a restart, cancellable with DELETE).
+    /// s₀ = 4, s ← s² − 2 mod 2^p − 1, p − 2 times; prime iff the residue is 0. `residue64` is the low 64 bits of the
+    /// final residue in upper-case hex, as GIMPS prints "Res64". From p = 3000 the squarings use an IBDWT
+    /// (floating-point FFT modulo 2^p − 1; round-off checked every iteration, redone at a longer FFT when too large),
+    /// below that GMP. A composite exponent gives isPrime false with the reason and no residue. Exponents up to 20,000
+    /// answer inline; known Mersenne prime exponents answer from the GIMPS list unless `compute` is true; other
+    /// exponents up to 10^7 become a job (progress in iterations, checkpointed to the data directory at least every
+    /// 20 s, resumed after a restart, cancellable with DELETE). Every checkpoint passes the Jacobi check first
+    /// ((s − 2 | M_p) = −1 and (s + 2 | M_p) = +1); a failing check rolls the job back to the last good checkpoint and
+    /// is listed in the job's `events` (and sent as `event: notice` on its events stream).
     ///
     ///
     /// - Remark: HTTP `POST /v1/primes/lucas-lehmer`.
@@ -3993,15 +3997,25 @@ public enum Operations {
                 public struct JsonPayload: Codable, Hashable, Sendable {
                     /// - Remark: Generated from `#/paths/v1/primes/lucas-lehmer/POST/requestBody/json/exponent`.
                     public var exponent: Swift.Int
+                    /// Run the test even when p is a known Mersenne prime exponent (default: answer from the GIMPS list).
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/primes/lucas-lehmer/POST/requestBody/json/compute`.
+                    public var compute: Swift.Bool?
                     /// Creates a new `JsonPayload`.
                     ///
                     /// - Parameters:
                     ///   - exponent:
-                    public init(exponent: Swift.Int) {
+                    ///   - compute: Run the test even when p is a known Mersenne prime exponent (default: answer from the GIMPS list).
+                    public init(
+                        exponent: Swift.Int,
+                        compute: Swift.Bool? = nil
+                    ) {
                         self.exponent = exponent
+                        self.compute = compute
                     }
                     public enum CodingKeys: String, CodingKey {
                         case exponent
+                        case compute
                     }
                     public init(from decoder: any Swift.Decoder) throws {
                         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -4009,8 +4023,13 @@ public enum Operations {
                             Swift.Int.self,
                             forKey: .exponent
                         )
+                        self.compute = try container.decodeIfPresent(
+                            Swift.Bool.self,
+                            forKey: .compute
+                        )
                         try decoder.ensureNoAdditionalProperties(knownKeys: [
-                            "exponent"
+                            "exponent",
+                            "compute"
                         ])
                     }
                 }
@@ -4249,6 +4268,374 @@ public enum Operations {
             /// An error, as RFC 9457 problem details.
             ///
             /// - Remark: Generated from `#/paths//v1/primes/lucas-lehmer/post(primesLucasLehmer)/responses/413`.
+            ///
+            /// HTTP response code: `413 contentTooLarge`.
+            case contentTooLarge(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.contentTooLarge`.
+            ///
+            /// - Throws: An error if `self` is not `.contentTooLarge`.
+            /// - SeeAlso: `.contentTooLarge`.
+            public var contentTooLarge: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .contentTooLarge(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "contentTooLarge",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// Fermat probable-prime test of 2^p − 1 with Gerbicz error checking, with the GIMPS Res64 (type 1).
+    ///
+    /// x ← base, squared p times modulo M_p = 2^p − 1 (IBDWT from p = 3000, GMP below), then
+    /// residue = x · base^−2 = base^(M_p − 1) mod M_p: GIMPS residue type 1, which is 1 for a probable prime.
+    /// `residue64` is its low 64 bits in upper-case hex ("0000000000000001" for a probable prime). The Gerbicz check
+    /// (a running product of every B-th residue, B ≈ √p, verified against base · previous^(2^B)) runs at every
+    /// checkpoint and at the end; a failing check rolls back to the last verified state and is listed in the job's
+    /// `events`; the last p mod B squarings are done twice. Composite exponents, known Mersenne primes (unless
+    /// `compute` is true), inline limits and jobs as for Lucas–Lehmer. The base must be coprime to 2^p − 1.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/primes/prp`.
+    /// - Remark: Generated from `#/paths//v1/primes/prp/post(primesProbablePrime)`.
+    public enum PrimesProbablePrime {
+        public static let id: Swift.String = "primesProbablePrime"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/v1/primes/prp/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                /// Makes the request safe to retry. The same key with the same request within 24 hours answers with the first
+                /// answer's status, body and `Location` (and `Idempotent-Replayed: true`): the same job or session, nothing
+                /// started twice, also after a restart, when two retries race, and across replicas sharing one database. The
+                /// same request is the same method and path and the same JSON document up to whitespace and member order
+                /// (numbers as written). The same key with a different request is 422 naming this header; a retry while the
+                /// first is still being processed waits for it, or after 10 s gets 409 with `Retry-After`. Only successful
+                /// answers (2xx) bind a key: a request that failed created nothing, and its key may be sent again. Keys are
+                /// 1–255 characters of `A–Z a–z 0–9 - . _ : ~ + / =` (a UUID, say), bare or in double quotes as a
+                /// structured-field string; anything else is 400 naming this header. Keys are per bearer token where the
+                /// endpoint takes one, else per instance (the organisation): use random keys. Without the header nothing
+                /// changes.
+                ///
+                ///
+                /// - Remark: Generated from `#/paths/v1/primes/prp/POST/header/Idempotency-Key`.
+                public var idempotencyKey: Components.Parameters.IdempotencyKey?
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PrimesProbablePrime.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - idempotencyKey: Makes the request safe to retry. The same key with the same request within 24 hours answers with the first
+                ///   - accept:
+                public init(
+                    idempotencyKey: Components.Parameters.IdempotencyKey? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PrimesProbablePrime.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.idempotencyKey = idempotencyKey
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PrimesProbablePrime.Input.Headers
+            /// - Remark: Generated from `#/paths/v1/primes/prp/POST/requestBody`.
+            @frozen public enum Body: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/primes/prp/POST/requestBody/json`.
+                public struct JsonPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/paths/v1/primes/prp/POST/requestBody/json/exponent`.
+                    public var exponent: Swift.Int
+                    /// - Remark: Generated from `#/paths/v1/primes/prp/POST/requestBody/json/base`.
+                    public var base: Swift.Int?
+                    /// Run the test even when p is a known Mersenne prime exponent.
+                    ///
+                    /// - Remark: Generated from `#/paths/v1/primes/prp/POST/requestBody/json/compute`.
+                    public var compute: Swift.Bool?
+                    /// Creates a new `JsonPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - exponent:
+                    ///   - base:
+                    ///   - compute: Run the test even when p is a known Mersenne prime exponent.
+                    public init(
+                        exponent: Swift.Int,
+                        base: Swift.Int? = nil,
+                        compute: Swift.Bool? = nil
+                    ) {
+                        self.exponent = exponent
+                        self.base = base
+                        self.compute = compute
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case exponent
+                        case base
+                        case compute
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        let container = try decoder.container(keyedBy: CodingKeys.self)
+                        self.exponent = try container.decode(
+                            Swift.Int.self,
+                            forKey: .exponent
+                        )
+                        self.base = try container.decodeIfPresent(
+                            Swift.Int.self,
+                            forKey: .base
+                        )
+                        self.compute = try container.decodeIfPresent(
+                            Swift.Bool.self,
+                            forKey: .compute
+                        )
+                        try decoder.ensureNoAdditionalProperties(knownKeys: [
+                            "exponent",
+                            "base",
+                            "compute"
+                        ])
+                    }
+                }
+                /// - Remark: Generated from `#/paths/v1/primes/prp/POST/requestBody/content/application\/json`.
+                case json(Operations.PrimesProbablePrime.Input.Body.JsonPayload)
+            }
+            public var body: Operations.PrimesProbablePrime.Input.Body
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - headers:
+            ///   - body:
+            public init(
+                headers: Operations.PrimesProbablePrime.Input.Headers = .init(),
+                body: Operations.PrimesProbablePrime.Input.Body
+            ) {
+                self.headers = headers
+                self.body = body
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/v1/primes/prp/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/v1/primes/prp/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.PrimesProbablePrimeResult)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.PrimesProbablePrimeResult {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PrimesProbablePrime.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PrimesProbablePrime.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The result.
+            ///
+            /// - Remark: Generated from `#/paths//v1/primes/prp/post(primesProbablePrime)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.PrimesProbablePrime.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.PrimesProbablePrime.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The work became a job; watch it at `Location`.
+            ///
+            /// - Remark: Generated from `#/paths//v1/primes/prp/post(primesProbablePrime)/responses/202`.
+            ///
+            /// HTTP response code: `202 accepted`.
+            case accepted(Components.Responses.JobAccepted)
+            /// The associated value of the enum case if `self` is `.accepted`.
+            ///
+            /// - Throws: An error if `self` is not `.accepted`.
+            /// - SeeAlso: `.accepted`.
+            public var accepted: Components.Responses.JobAccepted {
+                get throws {
+                    switch self {
+                    case let .accepted(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "accepted",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error, as RFC 9457 problem details.
+            ///
+            /// - Remark: Generated from `#/paths//v1/primes/prp/post(primesProbablePrime)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error, as RFC 9457 problem details.
+            ///
+            /// - Remark: Generated from `#/paths//v1/primes/prp/post(primesProbablePrime)/responses/415`.
+            ///
+            /// HTTP response code: `415 unsupportedMediaType`.
+            case unsupportedMediaType(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unsupportedMediaType`.
+            ///
+            /// - Throws: An error if `self` is not `.unsupportedMediaType`.
+            /// - SeeAlso: `.unsupportedMediaType`.
+            public var unsupportedMediaType: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unsupportedMediaType(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unsupportedMediaType",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error, as RFC 9457 problem details.
+            ///
+            /// - Remark: Generated from `#/paths//v1/primes/prp/post(primesProbablePrime)/responses/409`.
+            ///
+            /// HTTP response code: `409 conflict`.
+            case conflict(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.conflict`.
+            ///
+            /// - Throws: An error if `self` is not `.conflict`.
+            /// - SeeAlso: `.conflict`.
+            public var conflict: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .conflict(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "conflict",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error, as RFC 9457 problem details.
+            ///
+            /// - Remark: Generated from `#/paths//v1/primes/prp/post(primesProbablePrime)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error, as RFC 9457 problem details.
+            ///
+            /// - Remark: Generated from `#/paths//v1/primes/prp/post(primesProbablePrime)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Problem)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Problem {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// An error, as RFC 9457 problem details.
+            ///
+            /// - Remark: Generated from `#/paths//v1/primes/prp/post(primesProbablePrime)/responses/413`.
             ///
             /// HTTP response code: `413 contentTooLarge`.
             case contentTooLarge(Components.Responses.Problem)

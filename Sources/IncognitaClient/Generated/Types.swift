@@ -221,16 +221,34 @@ public protocol APIProtocol: Sendable {
     func primesDigits(_ input: Operations.PrimesDigits.Input) async throws -> Operations.PrimesDigits.Output
     /// Lucas–Lehmer test of 2^p − 1 with the GIMPS Res64.
     ///
-    /// s₀ = 4, s ← s² − 2 mod 2^p − 1 (shift-and-add reduction), p − 2 times; prime iff the residue is 0. `residue64` is
-    /// the low 64 bits of the final residue in upper-case hex, as GIMPS prints "Res64". A composite exponent gives
-    /// isPrime false with the reason and no residue. Exponents up to 20,000 answer inline; known Mersenne prime
-    /// exponents answer from the GIMPS list; other exponents up to 10^7 become a job (progress in iterations,
-    /// checkpointed to the data directory at least every 20 s, resumed after a restart, cancellable with DELETE).
+    /// s₀ = 4, s ← s² − 2 mod 2^p − 1, p − 2 times; prime iff the residue is 0. `residue64` is the low 64 bits of the
+    /// final residue in upper-case hex, as GIMPS prints "Res64". From p = 3000 the squarings use an IBDWT
+    /// (floating-point FFT modulo 2^p − 1; round-off checked every iteration, redone at a longer FFT when too large),
+    /// below that GMP. A composite exponent gives isPrime false with the reason and no residue. Exponents up to 20,000
+    /// answer inline; known Mersenne prime exponents answer from the GIMPS list unless `compute` is true; other
+    /// exponents up to 10^7 become a job (progress in iterations, checkpointed to the data directory at least every
+    /// 20 s, resumed after a restart, cancellable with DELETE). Every checkpoint passes the Jacobi check first
+    /// ((s − 2 | M_p) = −1 and (s + 2 | M_p) = +1); a failing check rolls the job back to the last good checkpoint and
+    /// is listed in the job's `events` (and sent as `event: notice` on its events stream).
     ///
     ///
     /// - Remark: HTTP `POST /v1/primes/lucas-lehmer`.
     /// - Remark: Generated from `#/paths//v1/primes/lucas-lehmer/post(primesLucasLehmer)`.
     func primesLucasLehmer(_ input: Operations.PrimesLucasLehmer.Input) async throws -> Operations.PrimesLucasLehmer.Output
+    /// Fermat probable-prime test of 2^p − 1 with Gerbicz error checking, with the GIMPS Res64 (type 1).
+    ///
+    /// x ← base, squared p times modulo M_p = 2^p − 1 (IBDWT from p = 3000, GMP below), then
+    /// residue = x · base^−2 = base^(M_p − 1) mod M_p: GIMPS residue type 1, which is 1 for a probable prime.
+    /// `residue64` is its low 64 bits in upper-case hex ("0000000000000001" for a probable prime). The Gerbicz check
+    /// (a running product of every B-th residue, B ≈ √p, verified against base · previous^(2^B)) runs at every
+    /// checkpoint and at the end; a failing check rolls back to the last verified state and is listed in the job's
+    /// `events`; the last p mod B squarings are done twice. Composite exponents, known Mersenne primes (unless
+    /// `compute` is true), inline limits and jobs as for Lucas–Lehmer. The base must be coprime to 2^p − 1.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/primes/prp`.
+    /// - Remark: Generated from `#/paths//v1/primes/prp/post(primesProbablePrime)`.
+    func primesProbablePrime(_ input: Operations.PrimesProbablePrime.Input) async throws -> Operations.PrimesProbablePrime.Output
     /// Primality and next prime of an integer of up to 1000 digits.
     ///
     /// Deterministic below 2^64 (Miller–Rabin with the first 12 prime bases); trial division by the primes below 1000
@@ -746,11 +764,15 @@ extension APIProtocol {
     }
     /// Lucas–Lehmer test of 2^p − 1 with the GIMPS Res64.
     ///
-    /// s₀ = 4, s ← s² − 2 mod 2^p − 1 (shift-and-add reduction), p − 2 times; prime iff the residue is 0. `residue64` is
-    /// the low 64 bits of the final residue in upper-case hex, as GIMPS prints "Res64". A composite exponent gives
-    /// isPrime false with the reason and no residue. Exponents up to 20,000 answer inline; known Mersenne prime
-    /// exponents answer from the GIMPS list; other exponents up to 10^7 become a job (progress in iterations,
-    /// checkpointed to the data directory at least every 20 s, resumed after a restart, cancellable with DELETE).
+    /// s₀ = 4, s ← s² − 2 mod 2^p − 1, p − 2 times; prime iff the residue is 0. `residue64` is the low 64 bits of the
+    /// final residue in upper-case hex, as GIMPS prints "Res64". From p = 3000 the squarings use an IBDWT
+    /// (floating-point FFT modulo 2^p − 1; round-off checked every iteration, redone at a longer FFT when too large),
+    /// below that GMP. A composite exponent gives isPrime false with the reason and no residue. Exponents up to 20,000
+    /// answer inline; known Mersenne prime exponents answer from the GIMPS list unless `compute` is true; other
+    /// exponents up to 10^7 become a job (progress in iterations, checkpointed to the data directory at least every
+    /// 20 s, resumed after a restart, cancellable with DELETE). Every checkpoint passes the Jacobi check first
+    /// ((s − 2 | M_p) = −1 and (s + 2 | M_p) = +1); a failing check rolls the job back to the last good checkpoint and
+    /// is listed in the job's `events` (and sent as `event: notice` on its events stream).
     ///
     ///
     /// - Remark: HTTP `POST /v1/primes/lucas-lehmer`.
@@ -760,6 +782,28 @@ extension APIProtocol {
         body: Operations.PrimesLucasLehmer.Input.Body
     ) async throws -> Operations.PrimesLucasLehmer.Output {
         try await primesLucasLehmer(Operations.PrimesLucasLehmer.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Fermat probable-prime test of 2^p − 1 with Gerbicz error checking, with the GIMPS Res64 (type 1).
+    ///
+    /// x ← base, squared p times modulo M_p = 2^p − 1 (IBDWT from p = 3000, GMP below), then
+    /// residue = x · base^−2 = base^(M_p − 1) mod M_p: GIMPS residue type 1, which is 1 for a probable prime.
+    /// `residue64` is its low 64 bits in upper-case hex ("0000000000000001" for a probable prime). The Gerbicz check
+    /// (a running product of every B-th residue, B ≈ √p, verified against base · previous^(2^B)) runs at every
+    /// checkpoint and at the end; a failing check rolls back to the last verified state and is listed in the job's
+    /// `events`; the last p mod B squarings are done twice. Composite exponents, known Mersenne primes (unless
+    /// `compute` is true), inline limits and jobs as for Lucas–Lehmer. The base must be coprime to 2^p − 1.
+    ///
+    ///
+    /// - Remark: HTTP `POST /v1/primes/prp`.
+    /// - Remark: Generated from `#/paths//v1/primes/prp/post(primesProbablePrime)`.
+    public func primesProbablePrime(
+        headers: Operations.PrimesProbablePrime.Input.Headers = .init(),
+        body: Operations.PrimesProbablePrime.Input.Body
+    ) async throws -> Operations.PrimesProbablePrime.Output {
+        try await primesProbablePrime(Operations.PrimesProbablePrime.Input(
             headers: headers,
             body: body
         ))

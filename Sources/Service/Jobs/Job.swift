@@ -77,6 +77,16 @@ final class Job: @unchecked Sendable {
         }
     }
 
+    /// Appends a notice (the oldest are dropped beyond `JobEvent.limit`).
+    func record(_ message: String) {
+        mutate { s in
+            var events = s.events ?? []
+            events.append(JobEvent(at: Date(), message: message))
+            if events.count > JobEvent.limit { events.removeFirst(events.count - JobEvent.limit) }
+            s.events = events
+        }
+    }
+
     /// Requests cancellation; returns false when the job had already finished.
     func cancel() -> Bool {
         condition.lock()

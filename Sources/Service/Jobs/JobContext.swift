@@ -15,6 +15,13 @@ public final class JobContext: @unchecked Sendable {
     /// Reports progress (`done` of `total` units).
     public func progress(_ done: Int, of total: Int) { job.setProgress(done: done, total: total) }
 
+    /// Records a notice in the job's record and sends it on the events stream (`event: notice`); it is
+    /// stored with the job record at once.
+    public func event(_ message: String) {
+        job.record(message)
+        try? store.save(job.current)
+    }
+
     /// True once the job was cancelled or the service is shutting down: stop at the next safe point.
     public var isCancelled: Bool { job.cancelRequested }
 

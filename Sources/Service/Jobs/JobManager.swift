@@ -90,7 +90,7 @@ public final class JobManager: @unchecked Sendable {
                 condition.lock(); jobs[job.id] = job; condition.unlock()
             } else if let spec = snapshot.spec, let work = rebuild?(spec) {
                 let job = Job(id: snapshot.id, kind: snapshot.kind, spec: spec, createdAt: snapshot.createdAt, traceId: snapshot.traceId, work: work)
-                job.mutate { $0.progress = snapshot.progress; $0.runningOn = nil; $0.idempotency = snapshot.idempotency }
+                job.mutate { $0.progress = snapshot.progress; $0.runningOn = nil; $0.events = snapshot.events; $0.idempotency = snapshot.idempotency }
                 condition.lock()
                 jobs[job.id] = job
                 queue.append(job)

@@ -34,6 +34,8 @@ public struct JobSnapshot: Codable, Sendable {
     public var resultJSON: String?
     /// The W3C trace id of the request that created the job (nil in records from before traces were kept).
     public var traceId: String?
+    /// Notices from the job (rollbacks after failed error checks, …), oldest first; nil when none.
+    public var events: [JobEvent]? = nil
     /// The `Idempotency-Key` (its digest) and request fingerprint that created the job, saved with it in one
     /// write, so that a key whose own record was lost in a crash is recovered from the job (never returned).
     public var idempotency: IdempotencyBinding?

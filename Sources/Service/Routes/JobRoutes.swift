@@ -23,10 +23,17 @@ extension Application {
             fields[.cacheControl] = "no-store"
             var response = HTTPServerResponse(status: .ok, headerFields: fields, body: .stream(length: nil) { writer in
                 var version = -1
-                // A progress event at least once a second, then one final result or error event.
+                var noticesSent = 0
+                // A progress event at least once a second, each notice once, then one final result or error event.
                 while !writer.isClosed {
                     guard let (snapshot, seen) = jobs.waitForChange(id: id, after: version, timeout: 1) else { return }
                     version = seen
+                    let events = snapshot.events ?? []
+                    if noticesSent > events.count { noticesSent = 0 }
+                    for event in events.dropFirst(noticesSent) {
+                        try writer.write(Array("event: notice\ndata: \(Self.eventJSON(event))\n\n".utf8))
+                    }
+                    noticesSent = events.count
                     let json = Self.jobJSON(snapshot)
                     switch snapshot.status {
                     case .succeeded:
@@ -56,18 +63,31 @@ extension Application {
             var error: JobError?
             var traceId: String?
             var runningOn: String?
+            var events: [EventView]?
         }
         let f = ISO8601DateFormatter()
         let view = View(id: snapshot.id, kind: snapshot.kind, status: snapshot.status, progress: snapshot.progress,
                         createdAt: f.string(from: snapshot.createdAt), startedAt: snapshot.startedAt.map(f.string(from:)),
                         finishedAt: snapshot.finishedAt.map(f.string(from:)), error: snapshot.error, traceId: snapshot.traceId,
-                        runningOn: snapshot.status == .running ? snapshot.runningOn : nil)
+                        runningOn: snapshot.status == .running ? snapshot.runningOn : nil,
+                        events: snapshot.events.map { $0.map { EventView(at: f.string(from: $0.at), message: $0.message) } })
         var text = (try? JSON.encoder.encode(view)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         if let result = snapshot.resultJSON, snapshot.status == .succeeded, !result.isEmpty {
             text.removeLast()
             text += ",\"result\":\(result)}"
         }
         return text
+    }
+
+    /// A notice as JSON: `{"at": "…", "message": "…"}`.
+    static func eventJSON(_ event: JobEvent) -> String {
+        let view = EventView(at: ISO8601DateFormatter().string(from: event.at), message: event.message)
+        return (try? JSON.encoder.encode(view)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    struct EventView: Encodable {
+        var at: String
+        var message: String
     }
 
     static func jobResponse(_ snapshot: JobSnapshot, status: HTTPResponse.Status) -> HTTPServerResponse {

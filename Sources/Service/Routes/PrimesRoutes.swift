@@ -73,6 +73,11 @@ extension Application {
                   request.exponent > 2 else { return nil }
             return Self.lucasLehmerWork(UInt64(request.exponent), checkpointSeconds: checkpointSeconds)
         }
+        jobs.registerResumable(kind: "prp") { spec in
+            guard let request = try? JSONDecoder().decode(PrimesProbablePrimeRequest.self, from: Data(spec.utf8)),
+                  request.exponent > 2 else { return nil }
+            return Self.probablePrimeWork(UInt64(request.exponent), base: UInt64(request.base ?? 3), checkpointSeconds: checkpointSeconds)
+        }
 
         add(.post, "/v1/primes/lucas-lehmer", idempotency: .instance) { [unowned self] ctx in
             let request = try ctx.decode(PrimesLucasLehmerRequest.self)
@@ -80,9 +85,9 @@ extension Application {
                 throw APIError.invalid("exponent", "must be between 2 and \(LucasLehmer.maxExponent), got \(request.exponent)")
             }
             let p = UInt64(request.exponent)
-            if p > PrimesLimits.inlineLucasLehmerExponent, let known = KnownMersennePrimes.entry(exponent: p) {
+            if request.compute != true, p > PrimesLimits.inlineLucasLehmerExponent, let known = KnownMersennePrimes.entry(exponent: p) {
                 // Known Mersenne primes are answered from the GIMPS list (a prime's final residue is 0),
-                // including those far beyond what this service would test.
+                // including those far beyond what this service would test; "compute": true runs the test.
                 return try JSON.response(LucasLehmerResult(exponent: p, isPrime: true, residue64: "0000000000000000",
                                                            reason: "M\(p) is the known Mersenne prime of rank \(known.rank) (GIMPS list)"))
             }
@@ -90,6 +95,30 @@ extension Application {
             if let immediate { return try JSON.response(immediate) }
             if p <= PrimesLimits.inlineLucasLehmerExponent { return try JSON.response(try LucasLehmer.run(p)) }
             return try self.startJob(kind: "lucas-lehmer", spec: "{\"exponent\":\(p)}", Self.lucasLehmerWork(p, checkpointSeconds: self.configuration.checkpointSeconds))
+        }
+
+        add(.post, "/v1/primes/prp", idempotency: .instance) { [unowned self] ctx in
+            let request = try ctx.decode(PrimesProbablePrimeRequest.self)
+            guard request.exponent >= 0 else {
+                throw APIError.invalid("exponent", "must be between 2 and \(ProbablePrime.maxExponent), got \(request.exponent)")
+            }
+            guard (request.base ?? 3) >= 0 else {
+                throw APIError.invalid("base", "must be between 3 and \(ProbablePrime.maxBase), got \(request.base ?? 3)")
+            }
+            let p = UInt64(request.exponent), base = UInt64(request.base ?? 3)
+            if request.compute != true, p > PrimesLimits.inlineLucasLehmerExponent, let known = KnownMersennePrimes.entry(exponent: p) {
+                // A known Mersenne prime is a probable prime to every base below it.
+                guard (3...ProbablePrime.maxBase).contains(base) else {
+                    throw APIError.invalid("base", "must be between 3 and \(ProbablePrime.maxBase), got \(base)")
+                }
+                return try JSON.response(ProbablePrimeResult(exponent: p, base: base, isProbablePrime: true, residue64: "0000000000000001",
+                                                             reason: "M\(p) is the known Mersenne prime of rank \(known.rank) (GIMPS list)"))
+            }
+            let (_, immediate) = try ProbablePrime.plan(exponent: p, base: base)
+            if let immediate { return try JSON.response(immediate) }
+            if p <= PrimesLimits.inlineLucasLehmerExponent { return try JSON.response(try ProbablePrime.run(p, base: base)) }
+            return try self.startJob(kind: "prp", spec: "{\"exponent\":\(p),\"base\":\(base)}",
+                                     Self.probablePrimeWork(p, base: base, checkpointSeconds: self.configuration.checkpointSeconds))
         }
 
         add(.get, "/v1/primes/{n}") { ctx in
@@ -145,7 +174,32 @@ extension Application {
                                                      try job.saveCheckpoint(checkpoint.serialized())
                                                  },
                                                  progress: { (done: Int, total: Int) in job.progress(done, of: total) },
-                                                 isCancelled: { job.isCancelled })
+                                                 isCancelled: { job.isCancelled },
+                                                 onEvent: { job.event($0) })
+                return String(decoding: try JSON.encoder.encode(result), as: UTF8.self)
+            } catch PrimesError.cancelled {
+                throw JobCancelled()
+            }
+        }
+    }
+
+    /// The PRP job body: as `lucasLehmerWork`, with Gerbicz-verified checkpoints.
+    static func probablePrimeWork(_ p: UInt64, base: UInt64, checkpointSeconds: Double) -> @Sendable (JobContext) throws -> String {
+        { job in
+            var start: ProbablePrimeCheckpoint?
+            if let bytes = job.checkpoint, let checkpoint = try? ProbablePrimeCheckpoint(serialized: bytes),
+               checkpoint.exponent == p, checkpoint.base == base, (try? ProbablePrime.validate(checkpoint)) != nil {
+                start = checkpoint
+            }
+            do {
+                let result = try ProbablePrime.run(p, base: base, from: start, checkpointEvery: .seconds(checkpointSeconds),
+                                                   onCheckpoint: { (checkpoint: ProbablePrimeCheckpoint) throws -> Void in
+                                                       if job.isCancelled && !job.isShuttingDown { return }
+                                                       try job.saveCheckpoint(checkpoint.serialized())
+                                                   },
+                                                   progress: { (done: Int, total: Int) in job.progress(done, of: total) },
+                                                   isCancelled: { job.isCancelled },
+                                                   onEvent: { job.event($0) })
                 return String(decoding: try JSON.encoder.encode(result), as: UTF8.self)
             } catch PrimesError.cancelled {
                 throw JobCancelled()
@@ -195,6 +249,15 @@ struct PrimesDigitsView: Encodable {
 struct PrimesLucasLehmerRequest: Decodable {
     /// Decoded as a signed integer so that a negative value is a range error naming the field.
     let exponent: Int64
+    /// Run the test even for a known Mersenne prime (default: answer those from the GIMPS list).
+    let compute: Bool?
+}
+
+struct PrimesProbablePrimeRequest: Decodable {
+    let exponent: Int64
+    /// The Fermat base (default 3, as GIMPS).
+    let base: Int64?
+    let compute: Bool?
 }
 
 struct PrimesBenfordRequest: Decodable {

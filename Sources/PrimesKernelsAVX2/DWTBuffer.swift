@@ -1,0 +1,1 @@
+../PrimesKernels/DWTBuffer.swift

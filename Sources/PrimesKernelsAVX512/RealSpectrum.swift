@@ -1,0 +1,1 @@
+../PrimesKernels/RealSpectrum.swift
