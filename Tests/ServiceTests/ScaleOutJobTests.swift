@@ -11,7 +11,9 @@ import TestSupport
 @Suite struct ScaleOutJobTests {
     /// Prime exponents whose Mersenne numbers are composite (each a job, > 20,000).
     static let shortExponent = 21_011    // ≈ 0.3 s
-    static let longExponent = 50_021     // a few seconds
+    static let longExponent = 100_003    // about 2 s with the IBDWT on a fast quiet machine: long enough to see it running and checkpointed
+    /// The SIGTERM test's three jobs: shorter, so that with the jobs its load creates they stay within the queue limit.
+    static let handedOverExponent = 50_021
     /// A job that is cancelled while it runs: far longer than the test's few seconds of streaming even with the
     /// IBDWT on a fast quiet machine (about ten seconds there), and cancellation bounds what it costs.
     static let cancelledExponent = 200_003
@@ -163,7 +165,7 @@ import TestSupport
         let group = try ScaleOutGroup(postgres: pg, database: "sigterm", count: 3, balanced: true,
                                       arguments: ["--api-token", token, "--similarity-sessions-per-hour", "100000"])
         let lb = group.balancer!.port
-        let ids = try (0..<3).map { _ in try ScaleOutHTTP.submitLucasLehmer(lb, Self.longExponent) }
+        let ids = try (0..<3).map { _ in try ScaleOutHTTP.submitLucasLehmer(lb, Self.handedOverExponent) }
         // Wait until some replica runs a job, then load the balancer and stop that replica.
         var victim: Int?
         let deadline = Date().addingTimeInterval(10)
