@@ -12,7 +12,9 @@
 # rotates per round, and reads the server's CPU time (user + system, all its processes) from /proc before and
 # after, and its peak RSS. Prints every round, then medians (req/s, p50, p99, CPU per request) and the ratios the
 # HTTP issue sets targets for: incognita / nginx-log >= 1.0, incognita / hummingbird >= 1.9, incognita's p99 no
-# worse than nginx-log's, incognita-nolog / nginx-nolog >= 1.0. The load average is printed before and after:
+# worse than nginx-log's, incognita-nolog / nginx-nolog >= 1.0. Then incognita and nginx-log again below
+# saturation: each connection waits 1 ms between answer and next request (think.lua), so both get nearly the same
+# offered load, and their p50/p90/p99 at that load are compared. The load average is printed before and after:
 # throughput ratios are only meaningful when it stays well under 1 (client and servers share the machine's cores);
 # CPU per request suffers least from other load.
 #
@@ -25,6 +27,8 @@
 #   INCOGNITA_BIN, BASELINE_BIN   use these binaries and skip the corresponding build
 #   NGINX=nginx             the nginx binary
 #   RESULTS_TSV             also append the per-round numbers to this file
+#   THINK=0                 skip the rounds below saturation (1 ms think time per connection, think.lua)
+#   THINK_CONNECTIONS="64 128"   connection counts for those rounds (each sets an offered load)
 #   IDLE=0                  skip the idle keep-alive test (idle.sh) that runs after the wrk rounds
 # Needs: swift, wrk, curl, nginx, python3 (only to find a free port).
 set -euo pipefail
@@ -36,6 +40,7 @@ ROUNDS="${ROUNDS:-3}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
 WARMUP="${WARMUP:-2}"
+THINK_CONNECTIONS="${THINK_CONNECTIONS:-64 128}"
 INCOGNITA_PACKAGE_DIR="${INCOGNITA_PACKAGE_DIR:-$ROOT}"
 INCOGNITA_SCRATCH="${INCOGNITA_SCRATCH:-$INCOGNITA_PACKAGE_DIR/.build}"
 BASELINE_SCRATCH="${BASELINE_SCRATCH:-$ROOT/.build-hummingbird-baseline}"
@@ -243,6 +248,68 @@ END {
     quiet = (before + 0 < 1.0 && after + 0 < 4.0)
     printf "machine %s (load average %s before, %s after)\n", quiet ? "quiet" : "NOT quiet: the req/s ratios are noise, compare CPU per request", before, after
 }' "$WORK/rows"
+
+# ---- the same servers below saturation ------------------------------------------------------------------------
+# At saturation the client and the servers share two cores and each request's wait is set by how the kernel
+# interleaves four busy threads; a user's service runs below saturation. Here every connection waits 1 ms after
+# each answer (think.lua), so the offered load is fixed by the number of connections and is nearly the same for
+# both servers; the tail compared is the server's, not the scheduler's at 100 % CPU.
+if [[ "${THINK:-1}" != "0" && " $SERVERS " == *" incognita "* && " $SERVERS " == *" nginx-log "* ]]; then
+    echo
+    echo "== below saturation: 1 ms think time per connection (think.lua), wrk -t$THREADS -c{$THINK_CONNECTIONS} -d${DURATION}s, $ROUNDS rounds (THINK=0 skips it)"
+    : >"$WORK/think-rows"
+    for round in $(seq 1 "$ROUNDS"); do
+        for c in $THINK_CONNECTIONS; do
+            for name in incognita nginx-log; do
+                port="$(free_port)"
+                start_server "$name" "$port"
+                wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" -s "$HERE/think.lua" "http://127.0.0.1:$port/healthz" >/dev/null
+                out="$(wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency -s "$HERE/think.lua" "http://127.0.0.1:$port/healthz")"
+                stop_server
+                rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
+                p50="$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
+                p90="$(to_us "$(awk '$1 == "90%" { print $2 }' <<<"$out")")"
+                p99="$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+                errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
+                printf '%-15s c%-4s round %d  %8.0f req/s   p50 %8.1f us   p90 %8.1f us   p99 %8.1f us   errors %s\n' "$name" "$c" "$round" "$rps" "$p50" "$p90" "$p99" "$errors"
+                echo "$name $c $round $rps $p50 $p90 $p99 $errors" >>"$WORK/think-rows"
+                if [[ -n "${RESULTS_TSV:-}" ]]; then
+                    printf '%s\t%s-think-c%s\t%s\t%s\t%s\t%s\t\t%s\t\n' "$(date -u +%FT%TZ)" "$name" "$c" "$round" "$rps" "$p50" "$p99" "$errors" >>"$RESULTS_TSV"
+                fi
+            done
+        done
+    done
+    echo
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    awk '
+    function median(arr, n,    i, j, t) {
+        for (i = 2; i <= n; i++) { t = arr[i]; for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]; arr[j + 1] = t }
+        return (n % 2) ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+    }
+    {
+        k = $1 SUBSEP $2; n[k]++; if (!($2 in seen)) { seen[$2] = 1; order[++levels] = $2 }
+        rps[k, n[k]] = $4; p50[k, n[k]] = $5; p90[k, n[k]] = $6; p99[k, n[k]] = $7; err[k] += $8
+    }
+    END {
+        printf "| connections (1 ms think) | server (median of rounds) | req/s | p50 | p90 | p99 | errors |\n|---:|---|---:|---:|---:|---:|---:|\n"
+        for (l = 1; l <= levels; l++) {
+            c = order[l]
+            for (s = 1; s <= 2; s++) {
+                name = (s == 1) ? "incognita" : "nginx-log"; k = name SUBSEP c; m = n[k]
+                for (i = 1; i <= m; i++) a[i] = rps[k, i]; R[k] = median(a, m)
+                for (i = 1; i <= m; i++) a[i] = p50[k, i]; P50[k] = median(a, m)
+                for (i = 1; i <= m; i++) a[i] = p90[k, i]; P90[k] = median(a, m)
+                for (i = 1; i <= m; i++) a[i] = p99[k, i]; P99[k] = median(a, m)
+                printf "| %s | %s | %.0f | %.0f µs | %.0f µs | %.0f µs | %d |\n", c, name, R[k], P50[k], P90[k], P99[k], err[k]
+            }
+        }
+        printf "\n"
+        for (l = 1; l <= levels; l++) {
+            c = order[l]; i = "incognita" SUBSEP c; g = "nginx-log" SUBSEP c
+            if (P99[g] > 0) printf "c%-4s incognita p99 / nginx-with-log p99 %5.2f× at %.0f vs %.0f req/s (target <= 1.00×): %s\n", c, P99[i] / P99[g], R[i], R[g], (P99[i] <= P99[g]) ? "met" : "NOT met"
+        }
+    }' "$WORK/think-rows"
+fi
 
 # ---- idle keep-alive connections ---------------------------------------------------------------------------
 if [[ "${IDLE:-1}" != "0" ]]; then
