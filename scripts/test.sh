@@ -32,6 +32,8 @@ trap 'kill "$base_pid" 2>/dev/null; wait "$base_pid" 2>/dev/null; rm -f "$base_l
 # -enable-testing lets the test targets use @testable imports in a release build.
 build_flags=(-c release -Xswiftc -enable-testing)
 "$swift" build "${build_flags[@]}" --build-tests || fail "the build failed"
+# AVX2/AVX-512 instructions only in the kernels chosen at run time: the binary must run on any x86-64.
+python3 scripts/check-isa.py .build/release/incognita || fail "vector instructions outside the kernels built for them"
 "$swift" test "${build_flags[@]}" --skip-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 summary=$(grep -E "Test run with [0-9]+ tests?" "$log" | tail -1)
