@@ -3,9 +3,9 @@ import PackageDescription
 
 /// Compiler flags of the kernels built for one x86-64 processor generation (`-target-cpu`): only those modules
 /// get the wider instructions, and their callers choose them after asking the processor. The transformer kernels
-/// (SentenceEncoder asks cpuid) and the primes kernels (FFT, IBDWT: the same files compiled for the x86-64
-/// baseline, AVX2 + FMA and AVX-512, where 32 vector registers keep the radix-4 butterflies out of the stack;
-/// `Primes` reads the CPU flags) use it. Other architectures build them plain.
+/// and the primes kernels (FFT, IBDWT: the same files compiled for the x86-64 baseline, AVX2 + FMA and
+/// AVX-512, where 32 vector registers keep the radix-4 butterflies out of the stack) use it; SentenceEncoder and
+/// Primes choose among the builds by `HostCPU` (cpuid and XCR0). Other architectures build them plain.
 func kernelFlags(_ cpu: String) -> [SwiftSetting] {
     #if arch(x86_64)
     return [.unsafeFlags(["-target-cpu", cpu])]
@@ -38,8 +38,10 @@ let package = Package(
         .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // PostgreSQL's own client library, for the shared store of replicas (--database-url).
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        // cpuid and xgetbv, to choose the transformer kernels this processor runs.
+        // cpuid and xgetbv, to choose the kernels this processor runs.
         .systemLibrary(name: "CCPUID", path: "Sources/CCPUID"),
+        // The one CPU feature detector (cpuid + XCR0) of the transformer and primes kernels.
+        .target(name: "HostCPU", dependencies: ["CCPUID"]),
 
         // The HTTP/1.1 server on POSIX sockets: knows nothing about any domain.
         .target(name: "HTTPServer", dependencies: [
@@ -58,7 +60,7 @@ let package = Package(
         .target(name: "PrimesKernelsAVX2", swiftSettings: kernelFlags("haswell")),
         // And for AVX-512 (skylake-avx512).
         .target(name: "PrimesKernelsAVX512", swiftSettings: kernelFlags("skylake-avx512")),
-        .target(name: "Primes", dependencies: ["CGMP", "CMPFR", "PrimesKernels", "PrimesKernelsAVX2", "PrimesKernelsAVX512"]),
+        .target(name: "Primes", dependencies: ["CGMP", "CMPFR", "HostCPU", "PrimesKernels", "PrimesKernelsAVX2", "PrimesKernelsAVX512"]),
         .target(name: "Geodesics"),
         .target(name: "SecureSimilarity", dependencies: ["CSodium"]),
         // The transformer's numeric kernels (register-tiled matrix product, LayerNorm, softmax, GELU), generic over
@@ -69,7 +71,7 @@ let package = Package(
         .target(name: "TransformerKernelsAVX512", dependencies: ["TransformerKernels"], swiftSettings: kernelFlags("skylake-avx512")),
         // all-MiniLM-L6-v2 in Swift (tokenizer, safetensors, transformer), a TextEncoder for SecureSimilarity.
         .target(name: "SentenceEncoder", dependencies: ["SecureSimilarity", "TransformerKernels", "TransformerKernelsAVX2",
-                                                        "TransformerKernelsAVX512", "CCPUID"]),
+                                                        "TransformerKernelsAVX512", "HostCPU"]),
 
         // Binds the domains to routes: validation, problem+json, jobs, metrics, configuration.
         .target(name: "Service", dependencies: [
@@ -124,6 +126,7 @@ let package = Package(
         .testTarget(name: "PrimesTests", dependencies: ["Primes"], exclude: ["Fixtures", "Scripts"]),
         .testTarget(name: "GeodesicsTests", dependencies: ["Geodesics"], exclude: ["Fixtures", "Scripts"]),
         .testTarget(name: "SecureSimilarityTests", dependencies: ["SecureSimilarity"], exclude: ["Fixtures", "Scripts"]),
-        .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "SecureSimilarity", "TransformerKernels"], exclude: ["Fixtures", "Scripts"]),
+        .testTarget(name: "SentenceEncoderTests", dependencies: ["SentenceEncoder", "SecureSimilarity", "TransformerKernels", "HostCPU"], exclude: ["Fixtures", "Scripts"]),
+        .testTarget(name: "HostCPUTests", dependencies: ["HostCPU"]),
     ]
 )

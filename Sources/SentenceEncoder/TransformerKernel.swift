@@ -1,3 +1,4 @@
+import HostCPU
 import TransformerKernels
 #if arch(x86_64)
 import TransformerKernelsAVX2
