@@ -1,4 +1,5 @@
 import Foundation
+import HostCPU
 import PrimesKernels
 import PrimesKernelsAVX2
 import PrimesKernelsAVX512
@@ -25,26 +26,13 @@ package enum MersenneEngine {
     /// Longest IBDWT length used (2^22 words: p up to about 75 million).
     static let maxLength = 1 << 22
 
-    /// The CPU's feature flags as Linux reports them (the "flags" line of /proc/cpuinfo); empty elsewhere,
-    /// which leaves the baseline kernels.
-    private static let cpuFlags: Set<String> = {
-        #if arch(x86_64) && os(Linux)
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
-        return Set(line.split(separator: " ").map(String.init))
-        #else
-        return []
-        #endif
-    }()
+    /// Whether this CPU (and OS: XCR0 saves the YMM registers) runs the AVX2 + FMA kernel (built for haswell).
+    /// cpuid + XCR0 (HostCPU), shared with the transformer kernels.
+    package static let avx2Available = CPUFeatures.current.avx2
 
-    /// Whether this CPU (and OS) runs the AVX2 + FMA kernel.
-    package static let avx2Available = ["avx2", "fma"].allSatisfy(cpuFlags.contains)
-
-    /// Whether this CPU (and OS: Linux lists the flags only when it saves the AVX-512 state) runs the
-    /// AVX-512 kernel (built for skylake-avx512): AVX-512 F, CD, BW, DQ and VL, and the rest of that CPU's
-    /// instruction set a compiler may use ("abm" is LZCNT).
-    package static let avx512Available = avx2Available
-        && ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "bmi1", "bmi2", "abm", "movbe", "f16c", "adx", "popcnt", "xsave"].allSatisfy(cpuFlags.contains)
+    /// Whether this CPU (and OS: XCR0 saves the opmask and ZMM registers) runs the AVX-512 kernel (built for
+    /// skylake-avx512).
+    package static let avx512Available = CPUFeatures.current.avx512
 
     /// Largest average bits per word at IBDWT length n: the GpuOwl/PRPLL rule of thumb
     /// 19.0766 − 0.279·log2(n/2^20) (about 23 at 32 words, 21.3 at 4K, 20.2 at 64K, 19.1 at 1M) less a
@@ -61,14 +49,15 @@ package enum MersenneEngine {
         return n
     }
 
-    /// From this IBDWT length on, two threads share each squaring when the machine has two cores or more:
+    /// From this IBDWT length on, two threads share each squaring when this process may use two cores or more
+    /// (`UsableCores`: its affinity mask and cgroup CPU quota, not the machine's count):
     /// below it the four barriers of a squaring cost more than the second core saves (Benchmarks/primes
     /// `kernel` measures both).
     package static let parallelLength = 1 << 14
 
     /// Threads per squaring at IBDWT length n.
     package static func threads(length n: Int) -> Int {
-        n >= parallelLength && ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1
+        n >= parallelLength && UsableCores.count >= 2 ? 2 : 1
     }
 
     /// The arithmetic for exponent p with `slots` residues; `options` may fix the kind, length and threads.
