@@ -151,11 +151,23 @@ to_us() {
     }'
 }
 
+# wrk_numbers OUTPUT: "req/s p50us p90us p99us requests errors" from wrk --latency output (errors: non-2xx
+# answers plus socket errors).
+wrk_numbers() {
+    local out="$1"
+    echo "$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")" \
+         "$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$out")")" \
+         "$(to_us "$(awk '$1 == "90%" { print $2 }' <<<"$out")")" \
+         "$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")" \
+         "$(awk '/requests in/ { print $1 }' <<<"$out")" \
+         "$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
+}
+
 # run_one NAME ROUND: one measured run; appends "name round rps p50us p99us rsskib errors cpu_us_per_request"
 # to $WORK/rows. CPU per request (server CPU time during the measured run / requests completed) is the figure
 # least disturbed by other load on a shared machine.
 run_one() {
-    local name="$1" round="$2" port out rps p50 p99 rss errors cpu0 cpu1 requests cpureq
+    local name="$1" round="$2" port out rps p50 p90 p99 rss errors cpu0 cpu1 requests cpureq
     port="$(free_port)"
     start_server "$name" "$port"
     if [[ "$WARMUP" != "0" ]]; then
@@ -167,12 +179,8 @@ run_one() {
     rss="$(peak_rss_kib)"
     stop_server
     echo "$out" >"$WORK/wrk-$name-$round.txt"
-    rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
-    p50="$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
-    p99="$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
-    requests="$(awk '/requests in/ { print $1 }' <<<"$out")"
+    read -r rps p50 p90 p99 requests errors <<<"$(wrk_numbers "$out")"
     cpureq="$(awk -v a="$cpu0" -v b="$cpu1" -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.2f", (b - a) / hz * 1e6 / n }')"
-    errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
     printf '%-15s round %d  %8.0f req/s   p50 %8.1f us   p99 %8.1f us   peak RSS %6.1f MiB   CPU %6.2f us/req   errors %s\n' \
         "$name" "$round" "$rps" "$p50" "$p99" "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" "$cpureq" "$errors"
     echo "$name $round $rps $p50 $p99 $rss $errors $cpureq" >>"$WORK/rows"
@@ -266,11 +274,7 @@ if [[ "${THINK:-1}" != "0" && " $SERVERS " == *" incognita "* && " $SERVERS " ==
                 wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" -s "$HERE/think.lua" "http://127.0.0.1:$port/healthz" >/dev/null
                 out="$(wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency -s "$HERE/think.lua" "http://127.0.0.1:$port/healthz")"
                 stop_server
-                rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
-                p50="$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
-                p90="$(to_us "$(awk '$1 == "90%" { print $2 }' <<<"$out")")"
-                p99="$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
-                errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
+                read -r rps p50 p90 p99 requests errors <<<"$(wrk_numbers "$out")"
                 printf '%-15s c%-4s round %d  %8.0f req/s   p50 %8.1f us   p90 %8.1f us   p99 %8.1f us   errors %s\n' "$name" "$c" "$round" "$rps" "$p50" "$p90" "$p99" "$errors"
                 echo "$name $c $round $rps $p50 $p90 $p99 $errors" >>"$WORK/think-rows"
                 if [[ -n "${RESULTS_TSV:-}" ]]; then
