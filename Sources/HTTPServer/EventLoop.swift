@@ -23,6 +23,8 @@ final class EventLoop: @unchecked Sendable {
     /// moves on.
     let writeBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     private(set) var now: UInt64 = Posix.monotonicNanos()
+    /// Returns from epoll so far (read on this thread: see `HTTPServer.loopPasses`).
+    private(set) var passes = 0
     private let finished = NSCondition()
     private var isFinished = false
 
@@ -86,9 +88,13 @@ final class EventLoop: @unchecked Sendable {
         var fds = [Int32](repeating: 0, count: 256)
         var events = [UInt32](repeating: 0, count: 256)
         var nextSweep = Posix.monotonicNanos()
+        let yields = server.configuration.yieldBetweenPasses
+        // True after a pass that found work: the next wait only polls (see `yieldBetweenPasses`).
+        var polling = false
         while !stopped {
-            let n = Posix.epollWait(epfd, fds: &fds, events: &events, timeoutMs: 100)
+            let n = Posix.epollWait(epfd, fds: &fds, events: &events, timeoutMs: polling ? 0 : 100)
             now = Posix.monotonicNanos()
+            passes &+= 1
             var woken = false
             for i in 0..<n {
                 let fd = fds[i]
@@ -107,6 +113,8 @@ final class EventLoop: @unchecked Sendable {
                 sweep()
                 nextSweep = now + 100_000_000
             }
+            polling = yields && n > 0
+            if polling { Posix.yieldCore() }
         }
         for connection in openConnections { connection.close() }
         finished.lock()

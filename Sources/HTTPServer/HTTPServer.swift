@@ -72,6 +72,18 @@ public final class HTTPServer: @unchecked Sendable {
         loops[nextLoopIndex.add(1, ordering: .relaxed).oldValue % loops.count]
     }
 
+    /// How often each loop has returned from epoll, read on the loops' own threads: an idle server's loops
+    /// should sleep (a few timer wake-ups a second), whatever they did under load.
+    func loopPasses() -> [Int] {
+        loops.map { loop in
+            let done = DispatchSemaphore(value: 0)
+            let count = Mutex(0)
+            loop.execute { count.withLock { $0 = loop.passes }; done.signal() }
+            done.wait()
+            return count.withLock { $0 }
+        }
+    }
+
     func releaseConnection() { connectionCount.subtract(1, ordering: .relaxed) }
 
     /// Graceful shutdown: stop accepting (connections already handshaken are still taken in), let in-flight

@@ -244,6 +244,9 @@ public enum Posix {
         return n > 0 ? Int(n) : 0
     }
 
+    /// Lets another thread that is ready to run on this core go first; returns at once when there is none.
+    static func yieldCore() { sched_yield() }
+
     static func eventCreate() throws -> Int32 {
         let fd = cl_eventfd()
         guard fd >= 0 else { throw SystemCallError(call: "eventfd", code: cl_errno()) }

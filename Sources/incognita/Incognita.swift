@@ -16,6 +16,7 @@ struct Incognita: ParsableCommand {
     @Option(help: "Address to bind (INCOGNITA_HOST).") var host: String?
     @Option(help: "TCP port (INCOGNITA_PORT); 0 picks a free port and logs it.") var port: Int?
     @Option(help: "Event-loop I/O threads (INCOGNITA_IO_THREADS).") var ioThreads: Int?
+    @Option(help: "After a pass that found work, an event loop yields its core once before polling again: true or false (INCOGNITA_IO_YIELD).") var ioYield: Bool?
     @Option(help: "Worker threads for handlers (INCOGNITA_WORKER_THREADS).") var workerThreads: Int?
     @Option(help: "Largest request body in bytes (INCOGNITA_MAX_BODY_BYTES).") var maxBodyBytes: Int?
     @Option(help: "Largest header section in bytes (INCOGNITA_MAX_HEADER_BYTES).") var maxHeaderBytes: Int?
@@ -68,6 +69,7 @@ struct Incognita: ParsableCommand {
         c.server.host = try pick(host, "INCOGNITA_HOST") { $0 } ?? "0.0.0.0"
         c.server.port = try pick(port, "INCOGNITA_PORT") { Int($0) } ?? 8080
         if let v = try pick(ioThreads, "INCOGNITA_IO_THREADS", { Int($0) }) { c.server.ioThreads = v }
+        if let v = try pick(ioYield, "INCOGNITA_IO_YIELD", { Bool($0.lowercased()) }) { c.server.yieldBetweenPasses = v }
         if let v = try pick(workerThreads, "INCOGNITA_WORKER_THREADS", { Int($0) }) { c.server.workerThreads = v }
         if let v = try pick(maxBodyBytes, "INCOGNITA_MAX_BODY_BYTES", { Int($0) }) { c.server.maxBodyBytes = v }
         if let v = try pick(maxHeaderBytes, "INCOGNITA_MAX_HEADER_BYTES", { Int($0) }) { c.server.maxHeaderBytes = v }
@@ -133,7 +135,7 @@ struct Incognita: ParsableCommand {
         var startFields: [(String, String)] = [("instanceId", c.instanceID), ("database", c.databaseURL.map(Database.redacted) ?? "none")]
         if c.databaseURL != nil { startFields += [("advertiseUrl", c.advertiseURL ?? ""), ("jobLease", String(c.jobLease))] }
         app.log.event("started", [
-            ("host", c.server.host), ("port", String(server.port)), ("ioThreads", String(c.server.ioThreads)),
+            ("host", c.server.host), ("port", String(server.port)), ("ioThreads", String(c.server.ioThreads)), ("ioYield", String(c.server.yieldBetweenPasses)),
             ("workerThreads", String(c.server.workerThreads)), ("maxBodyBytes", String(c.server.maxBodyBytes)),
             ("maxConnections", String(c.server.maxConnections)), ("openFileLimit", String(server.openFileLimit)),
             ("headTimeout", String(c.server.headTimeout)), ("idleTimeout", String(c.server.idleTimeout)),

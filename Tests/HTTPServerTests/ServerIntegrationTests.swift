@@ -428,6 +428,43 @@ final class TestServer: @unchecked Sendable {
         group.wait()
         #expect(failures.value == 0)
     }
+
+    /// With or without the yield between passes, every answer arrives, and once the clients are gone the loops
+    /// sleep in epoll again instead of polling: a few timer wake-ups in half a second, not thousands.
+    @Test(arguments: [true, false]) func loopsServeEveryClientAndSleepWhenIdle(yields: Bool) throws {
+        let s = try TestServer { $0.yieldBetweenPasses = yields }
+        let group = DispatchGroup()
+        let failures = LockedCounter()
+        for i in 0..<16 {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                do {
+                    let c = try RawHTTPClient(port: s.port)
+                    for j in 0..<100 {
+                        // Every fourth request pipelines a second one behind it.
+                        if j % 4 == 0 {
+                            try c.send("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\nPOST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n\(i % 10)\(j % 10)")
+                            if try c.readResponse().text != "{\"status\":\"ok\"}" { failures.add() }
+                        } else {
+                            try c.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n\(i % 10)\(j % 10)")
+                        }
+                        if try c.readResponse().text != "POST 2 \(i % 10)\(j % 10)" { failures.add() }
+                    }
+                } catch { failures.add() }
+            }
+        }
+        group.wait()
+        #expect(failures.value == 0)
+        Thread.sleep(forTimeInterval: 0.3)
+        let before = s.server.loopPasses()
+        Thread.sleep(forTimeInterval: 0.5)
+        let after = s.server.loopPasses()
+        for (b, a) in zip(before, after) {
+            // 100 ms epoll timeouts and the reads of the counter itself: about 6 per loop.
+            #expect(a - b <= 20, "an idle loop returned from epoll \(a - b) times in 0.5 s")
+        }
+    }
 }
 
 final class LockedCounter: @unchecked Sendable {

@@ -59,7 +59,9 @@ public final class RawHTTPClient {
 
     /// Reads one complete response (Content-Length or chunked framing) without waiting for close.
     public func readResponse() throws -> RawResponse {
-        var data: [UInt8] = []
+        // What the last read took in past its response is the start of the next one.
+        var data = pending
+        pending = []
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
             if let response = RawResponse.parse(data) {
