@@ -25,6 +25,8 @@ final class EventLoop: @unchecked Sendable {
     private(set) var now: UInt64 = Posix.monotonicNanos()
     /// Returns from epoll so far (read on this thread: see `HTTPServer.loopPasses`).
     private(set) var passes = 0
+    /// Yields between passes so far (read on this thread).
+    private(set) var yieldsMade = 0
     private let finished = NSCondition()
     private var isFinished = false
 
@@ -89,7 +91,12 @@ final class EventLoop: @unchecked Sendable {
         var events = [UInt32](repeating: 0, count: 256)
         var nextSweep = Posix.monotonicNanos()
         let yields = server.configuration.yieldBetweenPasses
-        // True after a pass that found work: the next wait only polls (see `yieldBetweenPasses`).
+        let thresholds = server.configuration.crowdedBusy
+        // Whether this thread is busy enough to yield between passes, judged every 10 ms from its CPU time.
+        var crowded = false
+        var windowStart = nextSweep
+        var cpuAtWindowStart = Posix.threadCPUNanos()
+        // True after a pass that found work while crowded: the next wait only polls.
         var polling = false
         while !stopped {
             let n = Posix.epollWait(epfd, fds: &fds, events: &events, timeoutMs: polling ? 0 : 100)
@@ -113,8 +120,18 @@ final class EventLoop: @unchecked Sendable {
                 sweep()
                 nextSweep = now + 100_000_000
             }
-            polling = yields && n > 0
-            if polling { Posix.yieldCore() }
+            if yields && now &- windowStart >= 10_000_000 {
+                let cpu = Posix.threadCPUNanos()
+                let busy = Double(cpu &- cpuAtWindowStart) / Double(now &- windowStart)
+                crowded = busy >= (crowded ? thresholds.leave : thresholds.enter)
+                windowStart = now
+                cpuAtWindowStart = cpu
+            }
+            polling = crowded && n > 0
+            if polling {
+                Posix.yieldCore()
+                yieldsMade &+= 1
+            }
         }
         for connection in openConnections { connection.close() }
         finished.lock()

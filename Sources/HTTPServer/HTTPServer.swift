@@ -72,15 +72,16 @@ public final class HTTPServer: @unchecked Sendable {
         loops[nextLoopIndex.add(1, ordering: .relaxed).oldValue % loops.count]
     }
 
-    /// How often each loop has returned from epoll, read on the loops' own threads: an idle server's loops
-    /// should sleep (a few timer wake-ups a second), whatever they did under load.
-    func loopPasses() -> [Int] {
+    /// For each loop, how often it has returned from epoll and how often it yielded between passes, read on the
+    /// loops' own threads: an idle server's loops should sleep (a few timer wake-ups a second), whatever they did
+    /// under load.
+    func loopPasses() -> [(passes: Int, yields: Int)] {
         loops.map { loop in
             let done = DispatchSemaphore(value: 0)
-            let count = Mutex(0)
-            loop.execute { count.withLock { $0 = loop.passes }; done.signal() }
+            let counts = Mutex((0, 0))
+            loop.execute { counts.withLock { $0 = (loop.passes, loop.yieldsMade) }; done.signal() }
             done.wait()
-            return count.withLock { $0 }
+            return counts.withLock { (passes: $0.0, yields: $0.1) }
         }
     }
 

@@ -244,6 +244,13 @@ public enum Posix {
         return n > 0 ? Int(n) : 0
     }
 
+    /// CPU time this thread has used, in nanoseconds.
+    static func threadCPUNanos() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
+    }
+
     /// Lets another thread that is ready to run on this core go first; returns at once when there is none.
     static func yieldCore() { sched_yield() }
 

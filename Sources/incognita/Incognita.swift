@@ -16,7 +16,7 @@ struct Incognita: ParsableCommand {
     @Option(help: "Address to bind (INCOGNITA_HOST).") var host: String?
     @Option(help: "TCP port (INCOGNITA_PORT); 0 picks a free port and logs it.") var port: Int?
     @Option(help: "Event-loop I/O threads (INCOGNITA_IO_THREADS).") var ioThreads: Int?
-    @Option(help: "After a pass that found work, an event loop yields its core once before polling again: true or false (INCOGNITA_IO_YIELD).") var ioYield: Bool?
+    @Option(help: "While busy, an event loop yields its core once after a pass that found work before polling again: true or false (INCOGNITA_IO_YIELD).") var ioYield: Bool?
     @Option(help: "Worker threads for handlers (INCOGNITA_WORKER_THREADS).") var workerThreads: Int?
     @Option(help: "Largest request body in bytes (INCOGNITA_MAX_BODY_BYTES).") var maxBodyBytes: Int?
     @Option(help: "Largest header section in bytes (INCOGNITA_MAX_HEADER_BYTES).") var maxHeaderBytes: Int?

@@ -429,10 +429,16 @@ final class TestServer: @unchecked Sendable {
         #expect(failures.value == 0)
     }
 
-    /// With or without the yield between passes, every answer arrives, and once the clients are gone the loops
-    /// sleep in epoll again instead of polling: a few timer wake-ups in half a second, not thousands.
-    @Test(arguments: [true, false]) func loopsServeEveryClientAndSleepWhenIdle(yields: Bool) throws {
-        let s = try TestServer { $0.yieldBetweenPasses = yields }
+    enum LoopMode: String, CaseIterable { case neverYields, yieldsWhenBusy, alwaysYields }
+
+    /// Whether loops never yield between passes, yield when busy (the default) or always (thresholds of zero),
+    /// every answer arrives in order, and once the clients are gone the loops sleep in epoll again instead of
+    /// polling: a few timer wake-ups in half a second, not thousands.
+    @Test(arguments: LoopMode.allCases) func loopsServeEveryClientAndSleepWhenIdle(mode: LoopMode) throws {
+        let s = try TestServer {
+            $0.yieldBetweenPasses = mode != .neverYields
+            if mode == .alwaysYields { $0.crowdedBusy = (0, 0) }
+        }
         let group = DispatchGroup()
         let failures = LockedCounter()
         for i in 0..<16 {
@@ -461,8 +467,14 @@ final class TestServer: @unchecked Sendable {
         Thread.sleep(forTimeInterval: 0.5)
         let after = s.server.loopPasses()
         for (b, a) in zip(before, after) {
-            // 100 ms epoll timeouts and the reads of the counter itself: about 6 per loop.
-            #expect(a - b <= 20, "an idle loop returned from epoll \(a - b) times in 0.5 s")
+            // 100 ms epoll timeouts and the reads of the counters themselves: about 6 per loop.
+            #expect(a.passes - b.passes <= 20, "an idle loop returned from epoll \(a.passes - b.passes) times in 0.5 s")
+        }
+        let yields = after.map(\.yields).reduce(0, +)
+        switch mode {
+        case .neverYields: #expect(yields == 0)
+        case .alwaysYields: #expect(yields > 0)
+        case .yieldsWhenBusy: break // depends on how busy the machine lets the loops be
         }
     }
 }
