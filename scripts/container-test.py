@@ -954,6 +954,19 @@ def check_compose_scale(h):
     log(f"       up: postgres, {SCALE_REPLICAS} replicas, nginx ({elapsed(t)})")
     t = time.monotonic()
 
+    def with_replica_errors(step):
+        """Runs `step`; when it fails, the replicas' last error and warning log lines go with the failure."""
+        try:
+            return step()
+        except CheckFailed as e:
+            lines = []
+            for c in replicas:
+                out = h.docker("logs", c, check=False)
+                found = [l for l in (out.stdout + out.stderr).splitlines()
+                         if '"level":"error"' in l or '"level":"warning"' in l]
+                lines += [f"       {c[:12]}: {l[:400]}" for l in found[-5:]]
+            raise CheckFailed(f"{e}\n       replicas' errors and warnings:\n" + ("\n".join(lines) or "       (none)")) from e
+
     def on_replica(container, path):
         out = h.docker("exec", container, "curl", "-s", "-H", f"Authorization: Bearer {token}",
                        f"http://127.0.0.1:8080{path}").stdout
@@ -966,14 +979,14 @@ def check_compose_scale(h):
         return container
 
     # A job through nginx, visible on every replica.
-    job_id = check_job(h, base)["id"]
+    job_id = with_replica_errors(lambda: check_job(h, base))["id"]
     for c in replicas:
         doc = on_replica(c, f"/v1/jobs/{job_id}")
         if doc.get("status") != "succeeded" or doc.get("result", {}).get("residue64") != "13BD055BF739119F":
             raise CheckFailed(f"replica {c[:12]} does not see job {job_id} as it ended: {doc}")
 
     # A loopback session: created on one replica, accepted and polled through nginx on any other.
-    check_similarity_session(h, base, headers)
+    with_replica_errors(lambda: check_similarity_session(h, base, headers))
 
     log(f"       a job read on every replica, a session through nginx ({elapsed(t)})")
     t = time.monotonic()

@@ -11,6 +11,20 @@ import SecureSimilarity
 /// Peer side (sealed `application/octet-stream` bodies from pinned keys only, never the token):
 /// `POST /v1/peer/sessions` (invitation), `POST /v1/peer/sessions/{id}/messages`.
 extension Application {
+    /// The identity key from `keys`; a database that fails for a moment at start (replicas starting together with
+    /// it, a connection dropped) is asked again every half second for up to `seconds`, so that a replica does not
+    /// come up for good without similarity because of one failed query. Other failures (a damaged key) are final.
+    static func loadIdentity(from keys: IdentityKeyStore, retryingDatabaseFailuresFor seconds: Double) throws -> IdentityKeyPair {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            do {
+                return try keys.loadOrCreate()
+            } catch is PostgresConnection.Failure where Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+        }
+    }
+
     func registerSimilarityRoutes() {
         let c = configuration
         let identity: IdentityKeyPair
@@ -23,7 +37,7 @@ extension Application {
             } else {
                 keys = SimilarityIdentityStore(dataDirectory: c.dataDirectory)
             }
-            identity = try keys.loadOrCreate()
+            identity = try Self.loadIdentity(from: keys, retryingDatabaseFailuresFor: database == nil ? 0 : c.databaseTimeout)
         } catch {
             log.event("similarity disabled: no identity key", level: "error", [("error", String(describing: error))])
             add(.get, "/v1/similarity/identity") { _ in throw APIError.unavailable("this instance has no identity key; see its log", retryAfter: 60) }
