@@ -410,23 +410,29 @@ final class TestServer: @unchecked Sendable {
 
     @Test func manyConcurrentClients() throws {
         let s = try TestServer()
+        let failures = runClients(32, port: s.port) { i, c, failures in
+            for j in 0..<20 {
+                try c.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n\(String(format: "%03d", (i * 20 + j) % 1000))")
+                if try c.readResponse().text != "POST 3 \(String(format: "%03d", (i * 20 + j) % 1000))" { failures.add() }
+            }
+        }
+        #expect(failures == 0)
+    }
+
+    /// Runs `exchange` for `count` clients at once, each on its own thread and connection; returns the failures
+    /// it counted plus the clients that threw.
+    func runClients(_ count: Int, port: Int, _ exchange: @escaping @Sendable (Int, RawHTTPClient, LockedCounter) throws -> Void) -> Int {
         let group = DispatchGroup()
         let failures = LockedCounter()
-        for i in 0..<32 {
+        for i in 0..<count {
             group.enter()
             Thread.detachNewThread {
                 defer { group.leave() }
-                do {
-                    let c = try RawHTTPClient(port: s.port)
-                    for j in 0..<20 {
-                        try c.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n\(String(format: "%03d", (i * 20 + j) % 1000))")
-                        if try c.readResponse().text != "POST 3 \(String(format: "%03d", (i * 20 + j) % 1000))" { failures.add() }
-                    }
-                } catch { failures.add() }
+                do { try exchange(i, try RawHTTPClient(port: port), failures) } catch { failures.add() }
             }
         }
         group.wait()
-        #expect(failures.value == 0)
+        return failures.value
     }
 
     enum LoopMode: String, CaseIterable { case neverYields, yieldsWhenBusy, alwaysYields }
@@ -439,29 +445,19 @@ final class TestServer: @unchecked Sendable {
             $0.yieldBetweenPasses = mode != .neverYields
             if mode == .alwaysYields { $0.crowdedBusy = (0, 0) }
         }
-        let group = DispatchGroup()
-        let failures = LockedCounter()
-        for i in 0..<16 {
-            group.enter()
-            Thread.detachNewThread {
-                defer { group.leave() }
-                do {
-                    let c = try RawHTTPClient(port: s.port)
-                    for j in 0..<100 {
-                        // Every fourth request pipelines a second one behind it.
-                        if j % 4 == 0 {
-                            try c.send("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\nPOST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n\(i % 10)\(j % 10)")
-                            if try c.readResponse().text != "{\"status\":\"ok\"}" { failures.add() }
-                        } else {
-                            try c.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n\(i % 10)\(j % 10)")
-                        }
-                        if try c.readResponse().text != "POST 2 \(i % 10)\(j % 10)" { failures.add() }
-                    }
-                } catch { failures.add() }
+        let failures = runClients(16, port: s.port) { i, c, failures in
+            for j in 0..<100 {
+                // Every fourth request pipelines a second one behind it.
+                if j % 4 == 0 {
+                    try c.send("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\nPOST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n\(i % 10)\(j % 10)")
+                    if try c.readResponse().text != "{\"status\":\"ok\"}" { failures.add() }
+                } else {
+                    try c.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n\(i % 10)\(j % 10)")
+                }
+                if try c.readResponse().text != "POST 2 \(i % 10)\(j % 10)" { failures.add() }
             }
         }
-        group.wait()
-        #expect(failures.value == 0)
+        #expect(failures == 0)
         Thread.sleep(forTimeInterval: 0.3)
         let before = s.server.loopPasses()
         Thread.sleep(forTimeInterval: 0.5)
